@@ -1,0 +1,73 @@
+//! What theory says DPO converges to: the RLHF optimum on the support, the tabular
+//! limit of plain gradient descent, and theta* of the linear model.
+
+use crate::numerics::log_softmax;
+use crate::settings::{Design, Labels, Model, Settings};
+use crate::world::World;
+
+/// Labels without a finite minimiser (oracle, best-vs-worst): margins grow without bound.
+pub fn has_finite_optimum(s: &Settings) -> bool {
+    s.labels == Labels::BradleyTerry && s.design != Design::BestVsWorst
+}
+
+/// The RLHF optimum restricted to `support`: pi* ∝ pi_ref exp(s r / beta) on it, 0 off it.
+pub fn rlhf_optimum(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> {
+    let logits: Vec<f64> = (0..world.n())
+        .map(|i| {
+            if support[i] {
+                world.ref_logp[i] + s.sharpness * world.reward[i] / s.beta
+            } else {
+                f64::NEG_INFINITY
+            }
+        })
+        .collect();
+    log_softmax(&logits).iter().map(|l| l.exp()).collect()
+}
+
+/// J* to compare against: the RLHF optimum over all responses, or the best response when
+/// labels are deterministic (the sharpness-to-infinity limit).
+pub fn target_reward(world: &World, s: &Settings) -> f64 {
+    if has_finite_optimum(s) {
+        world.expected_reward(&rlhf_optimum(world, s, &vec![true; world.n()]))
+    } else {
+        world
+            .reward
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+}
+
+/// Tabular limit of gradient descent from theta = 0: the gradient never touches responses
+/// outside the support and keeps the sum over the support at 0, so
+/// theta_i = (s / beta)(r_i - mean_S r) on S and 0 off S.
+pub fn tabular_limit(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> {
+    let inside: Vec<f64> = (0..world.n())
+        .filter(|&i| support[i])
+        .map(|i| world.reward[i])
+        .collect();
+    let mean = inside.iter().sum::<f64>() / inside.len().max(1) as f64;
+    (0..world.n())
+        .map(|i| {
+            if support[i] {
+                s.sharpness / s.beta * (world.reward[i] - mean)
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// The linear model's minimiser when the reward is linear and the support's feature
+/// differences span the plane: theta* = s u / beta.
+pub fn linear_target(world: &World, s: &Settings) -> Vec<f64> {
+    world.u.iter().map(|u| s.sharpness * u / s.beta).collect()
+}
+
+/// The parameters a run heads for, when a finite one exists.
+pub fn target_theta(world: &World, s: &Settings, support: &[bool]) -> Option<Vec<f64>> {
+    has_finite_optimum(s).then(|| match s.model {
+        Model::Linear => linear_target(world, s),
+        Model::Tabular => tabular_limit(world, s, support),
+    })
+}

@@ -1,0 +1,236 @@
+//! The loss landscape on a grid, for the landscape plot.
+//!
+//! Linear model: L over theta itself. Tabular model: L over the plane through theta_t
+//! spanned by -grad L and grad J (orthonormalised). Either way each pair's margin is
+//! affine in the plane coordinates, m = m0 + a m1 + b m2, which makes a grid cheap.
+
+use crate::numerics::{dot, log_sigmoid, norm};
+use crate::settings::Model;
+use crate::sim::Simulation;
+
+/// The loss on a grid with the marks drawn over it, all in plane coordinates.
+#[derive(Clone, Debug)]
+pub struct Landscape {
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub x_label: &'static str,
+    pub y_label: &'static str,
+    /// Grid size: `values[row * nx + col]`, row 0 at y_range.0.
+    pub nx: usize,
+    pub ny: usize,
+    pub values: Vec<f64>,
+    /// Where the run has been (the recorded history), oldest first.
+    pub trajectory: Vec<(f64, f64)>,
+    pub current: (f64, f64),
+    pub target: Option<(f64, f64)>,
+    /// -grad L at the current point, in plane coordinates.
+    pub descent: (f64, f64),
+}
+
+impl Landscape {
+    /// Smallest and largest grid value.
+    pub fn value_range(&self) -> (f64, f64) {
+        self.values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            })
+    }
+}
+
+/// A plane in parameter space: origin + a e1 + b e2.
+struct Plane {
+    origin: Vec<f64>,
+    e1: Vec<f64>,
+    e2: Vec<f64>,
+}
+
+impl Plane {
+    fn project(&self, theta: &[f64]) -> (f64, f64) {
+        let d: Vec<f64> = theta.iter().zip(&self.origin).map(|(t, o)| t - o).collect();
+        (dot(&d, &self.e1), dot(&d, &self.e2))
+    }
+}
+
+fn unit(v: &[f64]) -> Option<Vec<f64>> {
+    let n = norm(v);
+    (n > 1e-300).then(|| v.iter().map(|x| x / n).collect())
+}
+
+/// The tabular slice: e1 along -grad L, e2 along the part of grad J orthogonal to it.
+/// Where a gradient vanishes, a fixed basis direction stands in.
+fn tabular_plane(sim: &Simulation) -> Plane {
+    let st = sim.state();
+    let n = sim.theta().len();
+    let axis = |k: usize| {
+        (0..n)
+            .map(|i| if i == k % n { 1.0 } else { 0.0 })
+            .collect::<Vec<_>>()
+    };
+    let minus_grad: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
+    let e1 = unit(&minus_grad)
+        .or_else(|| unit(&st.reward_grad))
+        .unwrap_or_else(|| axis(0));
+    let orthogonal = |v: &[f64]| {
+        let c = dot(v, &e1);
+        v.iter()
+            .zip(&e1)
+            .map(|(x, e)| x - c * e)
+            .collect::<Vec<_>>()
+    };
+    let e2 = unit(&orthogonal(&st.reward_grad))
+        .or_else(|| (0..n).find_map(|k| unit(&orthogonal(&axis(k)))))
+        .unwrap_or_else(|| axis(1));
+    Plane {
+        origin: sim.theta().to_vec(),
+        e1,
+        e2,
+    }
+}
+
+/// The landscape at the current step on a `resolution` x `resolution` grid.
+pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
+    let st = sim.state();
+    let (plane, x_label, y_label) = match sim.settings().model {
+        Model::Linear => (
+            Plane {
+                origin: vec![0.0, 0.0],
+                e1: vec![1.0, 0.0],
+                e2: vec![0.0, 1.0],
+            },
+            "θ₀",
+            "θ₁",
+        ),
+        Model::Tabular => (tabular_plane(sim), "along −∇L", "along ∇J (⊥)"),
+    };
+    let trajectory: Vec<(f64, f64)> = sim
+        .history()
+        .records()
+        .iter()
+        .map(|r| plane.project(&r.theta))
+        .collect();
+    let current = plane.project(sim.theta());
+    let target = st.target.as_ref().map(|t| plane.project(t));
+    let descent = {
+        let g: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
+        (dot(&g, &plane.e1), dot(&g, &plane.e2))
+    };
+
+    // A square window around everything worth seeing, with a margin.
+    let mut points = trajectory.clone();
+    points.push(current);
+    points.push(plane.project(&vec![0.0; sim.theta().len()]));
+    points.extend(target);
+    let (mut lo, mut hi) = (
+        (f64::INFINITY, f64::INFINITY),
+        (f64::NEG_INFINITY, f64::NEG_INFINITY),
+    );
+    for (x, y) in &points {
+        lo = (lo.0.min(*x), lo.1.min(*y));
+        hi = (hi.0.max(*x), hi.1.max(*y));
+    }
+    let half = (0.5 * (hi.0 - lo.0).max(hi.1 - lo.1) * 1.25).max(1.0);
+    let centre = (0.5 * (lo.0 + hi.0), 0.5 * (lo.1 + hi.1));
+    let x_range = (centre.0 - half, centre.0 + half);
+    let y_range = (centre.1 - half, centre.1 + half);
+
+    // Per pair: weight and the margin's affine coefficients in (a, b).
+    let beta = sim.settings().beta;
+    let along = |v: &[f64], i: usize, j: usize| match sim.settings().model {
+        Model::Linear => {
+            let (p, q) = (sim.world().features[i], sim.world().features[j]);
+            v[0] * (p[0] - q[0]) + v[1] * (p[1] - q[1])
+        }
+        Model::Tabular => v[i] - v[j],
+    };
+    let coeffs: Vec<[f64; 4]> = st
+        .pairs
+        .pairs
+        .iter()
+        .map(|p| {
+            let (i, j) = (p.chosen, p.rejected);
+            [
+                p.weight,
+                beta * along(&plane.origin, i, j),
+                beta * along(&plane.e1, i, j),
+                beta * along(&plane.e2, i, j),
+            ]
+        })
+        .collect();
+    let n = resolution.max(2);
+    let cell = |k: usize, (a, b): (f64, f64)| a + (b - a) * (k as f64 + 0.5) / n as f64;
+    let mut values = Vec::with_capacity(n * n);
+    for row in 0..n {
+        let b = cell(row, y_range);
+        for col in 0..n {
+            let a = cell(col, x_range);
+            values.push(
+                coeffs
+                    .iter()
+                    .map(|c| -c[0] * log_sigmoid(c[1] + a * c[2] + b * c[3]))
+                    .sum::<f64>(),
+            );
+        }
+    }
+    Landscape {
+        x_range,
+        y_range,
+        x_label,
+        y_label,
+        nx: n,
+        ny: n,
+        values,
+        trajectory,
+        current,
+        target,
+        descent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    /// The grid holds the population loss itself: check cells against a direct evaluation.
+    #[test]
+    fn grid_values_equal_the_population_loss() {
+        for model in ["linear", "tabular"] {
+            let mut sim = Simulation::new(
+                Settings::parse(&format!("n=12&model={model}&quality=0.5&lr=2")).unwrap(),
+            );
+            sim.run(5).unwrap();
+            let l = landscape(&sim, 8);
+            let plane = match sim.settings().model {
+                Model::Linear => Plane {
+                    origin: vec![0.0, 0.0],
+                    e1: vec![1.0, 0.0],
+                    e2: vec![0.0, 1.0],
+                },
+                Model::Tabular => tabular_plane(&sim),
+            };
+            for (row, col) in [(0, 0), (3, 5), (7, 7)] {
+                let a = l.x_range.0 + (l.x_range.1 - l.x_range.0) * (col as f64 + 0.5) / 8.0;
+                let b = l.y_range.0 + (l.y_range.1 - l.y_range.0) * (row as f64 + 0.5) / 8.0;
+                let theta: Vec<f64> = (0..plane.origin.len())
+                    .map(|k| plane.origin[k] + a * plane.e1[k] + b * plane.e2[k])
+                    .collect();
+                let f = crate::policy::scores(sim.world(), sim.settings().model, &theta);
+                let direct = crate::loss::population(
+                    sim.world(),
+                    sim.settings().model,
+                    sim.settings().beta,
+                    &sim.state().pairs,
+                    &f,
+                );
+                assert!(
+                    (l.values[row * 8 + col] - direct.loss).abs() < 1e-10,
+                    "{model}"
+                );
+            }
+            // The current point lies inside the window and the trajectory has every step.
+            assert!(l.x_range.0 < l.current.0 && l.current.0 < l.x_range.1);
+            assert_eq!(l.trajectory.len(), 6);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! How sampling quality and support shape Direct Preference Optimization: the linear
+//! alignment model of Kim, Bai, Wang and Chen (2025, arXiv 2506.04272), exact and seeded.
+//!
+//! The core (everything but `charts` and `wasm`) is plain Rust: a world of responses
+//! ([`world`]), the sampler that generates preference data ([`sampler`]), pair designs
+//! ([`pairs`]), policies ([`policy`]), the DPO loss ([`loss`]), what theory predicts
+//! ([`closed_form`]), the update loop ([`sim`]) and what it measures ([`metrics`]).
+
+pub mod charts;
+pub mod closed_form;
+pub mod history;
+pub mod landscape;
+pub mod loss;
+pub mod metrics;
+pub mod numerics;
+pub mod pairs;
+pub mod policy;
+pub mod presets;
+pub mod rng;
+pub mod sampler;
+pub mod settings;
+pub mod sim;
+pub mod world;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use settings::Settings;
+pub use sim::Simulation;

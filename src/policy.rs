@@ -1,0 +1,114 @@
+//! The two policy classes. Both are log pi_theta = log pi_ref + f_theta - logsumexp, with
+//! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
+
+use crate::numerics::log_softmax;
+use crate::settings::Model;
+use crate::world::World;
+
+/// Number of parameters.
+pub fn dim(model: Model, n: usize) -> usize {
+    match model {
+        Model::Linear => 2,
+        Model::Tabular => n,
+    }
+}
+
+/// f_theta(i) for every response.
+pub fn scores(world: &World, model: Model, theta: &[f64]) -> Vec<f64> {
+    match model {
+        Model::Tabular => theta.to_vec(),
+        Model::Linear => world
+            .features
+            .iter()
+            .map(|phi| theta[0] * phi[0] + theta[1] * phi[1])
+            .collect(),
+    }
+}
+
+/// log pi_theta(i) from the scores.
+pub fn log_probs(world: &World, scores: &[f64]) -> Vec<f64> {
+    let logits: Vec<f64> = world
+        .ref_logp
+        .iter()
+        .zip(scores)
+        .map(|(r, f)| r + f)
+        .collect();
+    log_softmax(&logits)
+}
+
+/// Maps a gradient with respect to the scores to one with respect to theta
+/// (the scores are linear in theta, so this is exact).
+pub fn pull_back(world: &World, model: Model, d_scores: &[f64]) -> Vec<f64> {
+    match model {
+        Model::Tabular => d_scores.to_vec(),
+        Model::Linear => {
+            world
+                .features
+                .iter()
+                .zip(d_scores)
+                .fold(vec![0.0; 2], |mut g, (phi, d)| {
+                    g[0] += d * phi[0];
+                    g[1] += d * phi[1];
+                    g
+                })
+        }
+    }
+}
+
+/// Gradient of J(theta) = E_{pi_theta}[r] with respect to theta:
+/// dJ/df_i = pi(i) (r_i - J).
+pub fn expected_reward_gradient(world: &World, model: Model, probs: &[f64]) -> Vec<f64> {
+    let j = world.expected_reward(probs);
+    let d: Vec<f64> = probs
+        .iter()
+        .zip(&world.reward)
+        .map(|(p, r)| p * (r - j))
+        .collect();
+    pull_back(world, model, &d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn finite_difference(f: impl Fn(&[f64]) -> f64, theta: &[f64]) -> Vec<f64> {
+        let h = 1e-6;
+        (0..theta.len())
+            .map(|k| {
+                let mut p = theta.to_vec();
+                let mut m = theta.to_vec();
+                p[k] += h;
+                m[k] -= h;
+                (f(&p) - f(&m)) / (2.0 * h)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn expected_reward_gradient_matches_finite_differences() {
+        for model in [Model::Linear, Model::Tabular] {
+            let mut s = Settings::parse("n=12&kappa=2&refq=-0.3").unwrap();
+            s.model = model;
+            let w = World::new(&s);
+            let theta: Vec<f64> = (0..dim(model, w.n()))
+                .map(|k| 0.3 * (k as f64 - 1.5).sin())
+                .collect();
+            let j = |t: &[f64]| {
+                let p: Vec<f64> = log_probs(&w, &scores(&w, model, t))
+                    .iter()
+                    .map(|l| l.exp())
+                    .collect();
+                w.expected_reward(&p)
+            };
+            let probs: Vec<f64> = log_probs(&w, &scores(&w, model, &theta))
+                .iter()
+                .map(|l| l.exp())
+                .collect();
+            let g = expected_reward_gradient(&w, model, &probs);
+            for (a, b) in g.iter().zip(finite_difference(j, &theta)) {
+                assert!((a - b).abs() < 1e-7, "{model:?}: {a} vs {b}");
+            }
+        }
+    }
+}

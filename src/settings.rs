@@ -1,0 +1,550 @@
+//! One validated settings type, declared once as a table of fields.
+//!
+//! Every control of the page, every URL key and every `--set` of the runner comes from
+//! [`FIELDS`]: a field's key, label, range, default and whether changing it restarts
+//! the run. Settings round-trip exactly through the `key=value&...` text form.
+
+use std::fmt;
+
+/// Which policy class DPO trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// The linear alignment model: theta in R^2, log-policy linear in the features.
+    Linear,
+    /// One free logit per response.
+    Tabular,
+}
+
+/// How a preference pair is generated from the sampler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Both candidates from the quality-tilted sampler.
+    Independent,
+    /// One candidate from the tilted sampler, the other from the untilted one.
+    Contrastive,
+    /// K draws; the best is chosen, the worst rejected.
+    BestVsWorst,
+}
+
+/// Who labels a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Labels {
+    /// Bradley-Terry: i preferred to j with probability sigma(s (r_i - r_j)).
+    BradleyTerry,
+    /// The higher true reward always wins.
+    Oracle,
+}
+
+/// The part of the true reward the linear model cannot represent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misspec {
+    /// m_i a seeded standard normal.
+    Noise,
+    /// m_i = -|phi_i|^2: extremes are bad.
+    Concave,
+}
+
+/// Everything that defines a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub quality: f64,
+    pub support: f64,
+    pub on_policy: f64,
+    pub design: Design,
+    pub k: usize,
+    pub labels: Labels,
+    pub sharpness: f64,
+    pub beta: f64,
+    pub lr: f64,
+    pub batch: usize,
+    pub exact: bool,
+    pub model: Model,
+    pub n: usize,
+    pub ref_quality: f64,
+    pub kappa: f64,
+    pub misspec: f64,
+    pub shape: Misspec,
+    pub scale: f64,
+    pub seed: u64,
+}
+
+/// The allowed values of a field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    Real { min: f64, max: f64 },
+    Int { min: u64, max: u64 },
+    Choice(&'static [&'static str]),
+    Bool,
+}
+
+/// Does a change take effect from the next step, or restart the run?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Sampler and optimiser settings: the run goes on from the current parameters.
+    Live,
+    /// Settings that define the world or the model: the run restarts from step 0.
+    Restart,
+}
+
+/// One row of the settings table. Values travel as f64: a number, an integer, the
+/// index of a choice, or 0/1 for a switch.
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub kind: Kind,
+    pub scope: Scope,
+    get: fn(&Settings) -> f64,
+    set: fn(&mut Settings, f64),
+}
+
+const MODELS: &[&str] = &["linear", "tabular"];
+const DESIGNS: &[&str] = &["independent", "contrastive", "bvw"];
+const LABELS: &[&str] = &["bt", "oracle"];
+const SHAPES: &[&str] = &["noise", "concave"];
+
+fn pick<T: Copy>(options: &[T], index: f64) -> T {
+    options[index as usize]
+}
+
+/// The settings table, in the order the page shows the controls.
+pub static FIELDS: &[Field] = &[
+    Field {
+        key: "quality",
+        label: "Sampling quality q",
+        help: "Tilts the sampler toward high-reward responses: pi_q ∝ pi_0 exp(4 q z).",
+        kind: Kind::Real { min: 0.0, max: 1.0 },
+        scope: Scope::Live,
+        get: |s| s.quality,
+        set: |s, v| s.quality = v,
+    },
+    Field {
+        key: "support",
+        label: "Support c",
+        help: "Fraction of responses the sampler can emit (the most likely ones, at least 2).",
+        kind: Kind::Real { min: 0.01, max: 1.0 },
+        scope: Scope::Live,
+        get: |s| s.support,
+        set: |s, v| s.support = v,
+    },
+    Field {
+        key: "online",
+        label: "On-policy fraction λ",
+        help: "0: pairs from the reference (offline DPO); 1: from the current policy (online DPO).",
+        kind: Kind::Real { min: 0.0, max: 1.0 },
+        scope: Scope::Live,
+        get: |s| s.on_policy,
+        set: |s, v| s.on_policy = v,
+    },
+    Field {
+        key: "design",
+        label: "Pair design",
+        help: "independent: both from pi_q; contrastive: one from pi_q, one from pi_0; bvw: best vs worst of K.",
+        kind: Kind::Choice(DESIGNS),
+        scope: Scope::Live,
+        get: |s| s.design as u8 as f64,
+        set: |s, v| s.design = pick(&[Design::Independent, Design::Contrastive, Design::BestVsWorst], v),
+    },
+    Field {
+        key: "k",
+        label: "K (best vs worst)",
+        help: "Number of draws per pair in the best-vs-worst design.",
+        kind: Kind::Int { min: 2, max: 32 },
+        scope: Scope::Live,
+        get: |s| s.k as f64,
+        set: |s, v| s.k = v as usize,
+    },
+    Field {
+        key: "labels",
+        label: "Labels",
+        help: "bt: Bradley-Terry coin with sharpness s; oracle: the higher reward always wins.",
+        kind: Kind::Choice(LABELS),
+        scope: Scope::Live,
+        get: |s| s.labels as u8 as f64,
+        set: |s, v| s.labels = pick(&[Labels::BradleyTerry, Labels::Oracle], v),
+    },
+    Field {
+        key: "s",
+        label: "Preference sharpness s",
+        help: "P(i preferred to j) = sigma(s (r_i - r_j)).",
+        kind: Kind::Real { min: 0.1, max: 20.0 },
+        scope: Scope::Live,
+        get: |s| s.sharpness,
+        set: |s, v| s.sharpness = v,
+    },
+    Field {
+        key: "beta",
+        label: "β",
+        help: "DPO temperature: the margin is beta times the log-ratio difference.",
+        kind: Kind::Real { min: 0.01, max: 10.0 },
+        scope: Scope::Live,
+        get: |s| s.beta,
+        set: |s, v| s.beta = v,
+    },
+    Field {
+        key: "lr",
+        label: "Learning rate η",
+        help: "Step size of plain SGD.",
+        kind: Kind::Real { min: 1e-4, max: 1000.0 },
+        scope: Scope::Live,
+        get: |s| s.lr,
+        set: |s, v| s.lr = v,
+    },
+    Field {
+        key: "batch",
+        label: "Batch size B",
+        help: "Pairs drawn per step by running the generative process.",
+        kind: Kind::Int { min: 1, max: 1024 },
+        scope: Scope::Live,
+        get: |s| s.batch as f64,
+        set: |s, v| s.batch = v as usize,
+    },
+    Field {
+        key: "exact",
+        label: "Exact full-batch gradient",
+        help: "Step along the exact population gradient instead of a minibatch.",
+        kind: Kind::Bool,
+        scope: Scope::Live,
+        get: |s| s.exact as u8 as f64,
+        set: |s, v| s.exact = v != 0.0,
+    },
+    Field {
+        key: "model",
+        label: "Policy model",
+        help: "linear: the 2-parameter alignment model (the proxy); tabular: one logit per response.",
+        kind: Kind::Choice(MODELS),
+        scope: Scope::Restart,
+        get: |s| s.model as u8 as f64,
+        set: |s, v| s.model = pick(&[Model::Linear, Model::Tabular], v),
+    },
+    Field {
+        key: "n",
+        label: "Responses N",
+        help: "Number of responses to the prompt.",
+        kind: Kind::Int { min: 4, max: 256 },
+        scope: Scope::Restart,
+        get: |s| s.n as f64,
+        set: |s, v| s.n = v as usize,
+    },
+    Field {
+        key: "refq",
+        label: "Reference quality cos α",
+        help: "Cosine of the angle between the reference's direction and the reward's (negative: it prefers worse responses).",
+        kind: Kind::Real { min: -1.0, max: 1.0 },
+        scope: Scope::Restart,
+        get: |s| s.ref_quality,
+        set: |s, v| s.ref_quality = v,
+    },
+    Field {
+        key: "kappa",
+        label: "Reference concentration κ",
+        help: "pi_ref ∝ exp(kappa <v, phi>): 0 is uniform.",
+        kind: Kind::Real { min: 0.0, max: 10.0 },
+        scope: Scope::Restart,
+        get: |s| s.kappa,
+        set: |s, v| s.kappa = v,
+    },
+    Field {
+        key: "gamma",
+        label: "Misspecification γ",
+        help: "Weight of the reward term the linear model cannot represent.",
+        kind: Kind::Real { min: 0.0, max: 2.0 },
+        scope: Scope::Restart,
+        get: |s| s.misspec,
+        set: |s, v| s.misspec = v,
+    },
+    Field {
+        key: "shape",
+        label: "Misspecification shape",
+        help: "noise: a seeded normal per response; concave: -|phi|^2, so extreme responses are bad.",
+        kind: Kind::Choice(SHAPES),
+        scope: Scope::Restart,
+        get: |s| s.shape as u8 as f64,
+        set: |s, v| s.shape = pick(&[Misspec::Noise, Misspec::Concave], v),
+    },
+    Field {
+        key: "scale",
+        label: "Feature scale",
+        help: "Standard deviation of the response features.",
+        kind: Kind::Real { min: 0.1, max: 5.0 },
+        scope: Scope::Restart,
+        get: |s| s.scale,
+        set: |s, v| s.scale = v,
+    },
+    Field {
+        key: "seed",
+        label: "Seed",
+        help: "Draws the responses, the noise and the minibatches: the same seed, the same run.",
+        kind: Kind::Int { min: 0, max: u32::MAX as u64 },
+        scope: Scope::Restart,
+        get: |s| s.seed as f64,
+        set: |s, v| s.seed = v as u64,
+    },
+];
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            quality: 0.0,
+            support: 1.0,
+            on_policy: 0.0,
+            design: Design::Contrastive,
+            k: 4,
+            labels: Labels::BradleyTerry,
+            sharpness: 2.0,
+            beta: 0.5,
+            lr: 1.0,
+            batch: 32,
+            exact: false,
+            model: Model::Linear,
+            n: 48,
+            ref_quality: 0.0,
+            kappa: 1.0,
+            misspec: 0.0,
+            shape: Misspec::Noise,
+            scale: 1.0,
+            seed: 1,
+        }
+    }
+}
+
+/// Why a setting was refused. Its message names the field, the value and the range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsError {
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// Shortens untrusted text for an error message.
+fn clip(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+impl Field {
+    pub fn find(key: &str) -> Result<&'static Field, SettingsError> {
+        FIELDS.iter().find(|f| f.key == key).ok_or_else(|| {
+            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+            SettingsError {
+                key: clip(key),
+                message: format!(
+                    "unknown setting '{}' (known: {})",
+                    clip(key),
+                    keys.join(", ")
+                ),
+            }
+        })
+    }
+
+    /// The allowed values, as shown in error messages and help.
+    pub fn range_text(&self) -> String {
+        match self.kind {
+            Kind::Real { min, max } => format!("a number from {min} to {max}"),
+            Kind::Int { min, max } => format!("a whole number from {min} to {max}"),
+            Kind::Choice(options) => format!("one of {}", options.join(", ")),
+            Kind::Bool => "0 or 1".to_string(),
+        }
+    }
+
+    /// Parses and range-checks a value given as text.
+    pub fn parse_value(&self, text: &str) -> Result<f64, SettingsError> {
+        let fail = || SettingsError {
+            key: self.key.to_string(),
+            message: format!(
+                "{} = '{}' is not allowed: {} must be {}",
+                self.key,
+                clip(text),
+                self.key,
+                self.range_text()
+            ),
+        };
+        let text = text.trim();
+        match self.kind {
+            Kind::Choice(options) => options
+                .iter()
+                .position(|o| *o == text)
+                .map(|i| i as f64)
+                .ok_or_else(fail),
+            Kind::Bool => match text {
+                "0" | "false" => Ok(0.0),
+                "1" | "true" => Ok(1.0),
+                _ => Err(fail()),
+            },
+            Kind::Int { min, max } => match text.parse::<u64>() {
+                Ok(v) if v >= min && v <= max => Ok(v as f64),
+                _ => Err(fail()),
+            },
+            Kind::Real { min, max } => match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= min && v <= max => Ok(v),
+                _ => Err(fail()),
+            },
+        }
+    }
+
+    /// The value of this field in `s`, in the text form.
+    pub fn format(&self, s: &Settings) -> String {
+        let v = (self.get)(s);
+        match self.kind {
+            Kind::Choice(options) => options[v as usize].to_string(),
+            Kind::Bool | Kind::Int { .. } => format!("{}", v as u64),
+            Kind::Real { .. } => format!("{v}"),
+        }
+    }
+
+    /// The value as a number (choice index, 0/1 for switches).
+    pub fn value(&self, s: &Settings) -> f64 {
+        (self.get)(s)
+    }
+}
+
+impl Settings {
+    /// Sets one field from its text form, validating it.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        let field = Field::find(key)?;
+        let v = field.parse_value(value)?;
+        (field.set)(self, v);
+        Ok(())
+    }
+
+    /// The text form of one field.
+    pub fn get(&self, key: &str) -> Result<String, SettingsError> {
+        Ok(Field::find(key)?.format(self))
+    }
+
+    /// Applies `key=value&key=value...` on top of these settings. All or nothing:
+    /// on error `self` is unchanged. Empty parts are skipped.
+    pub fn apply(&mut self, text: &str) -> Result<(), SettingsError> {
+        let mut next = self.clone();
+        for part in text.split('&').filter(|p| !p.trim().is_empty()) {
+            let (key, value) = part.split_once('=').ok_or_else(|| SettingsError {
+                key: clip(part),
+                message: format!("'{}' is not of the form key=value", clip(part)),
+            })?;
+            next.set(key.trim(), value)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The defaults with `text` applied.
+    pub fn parse(text: &str) -> Result<Settings, SettingsError> {
+        let mut s = Settings::default();
+        s.apply(text)?;
+        Ok(s)
+    }
+
+    /// Every field as `key=value`, joined by `&`, in table order: parses back exactly.
+    pub fn to_query(&self) -> String {
+        FIELDS
+            .iter()
+            .map(|f| format!("{}={}", f.key, f.format(self)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The keys whose values differ between `self` and `other`.
+    pub fn changed_keys(&self, other: &Settings) -> Vec<&'static str> {
+        FIELDS
+            .iter()
+            .filter(|f| f.value(self) != f.value(other))
+            .map(|f| f.key)
+            .collect()
+    }
+
+    /// Does moving from `self` to `other` need a restart (a world or model field changed)?
+    pub fn needs_restart(&self, other: &Settings) -> bool {
+        FIELDS
+            .iter()
+            .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
+    }
+
+    /// Number of responses the sampler can emit: ceil(c N), at least 2.
+    pub fn support_size(&self) -> usize {
+        // The small slack keeps c*N that is whole in exact arithmetic from rounding up.
+        let m = (self.support * self.n as f64 - 1e-9).ceil() as usize;
+        m.clamp(2, self.n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_in_their_ranges_and_round_trip() {
+        let d = Settings::default();
+        for f in FIELDS {
+            f.parse_value(&f.format(&d))
+                .unwrap_or_else(|e| panic!("default of {}: {e}", f.key));
+        }
+        assert_eq!(Settings::parse(&d.to_query()).unwrap(), d);
+    }
+
+    #[test]
+    fn errors_name_field_value_and_range() {
+        let e = Settings::parse("quality=1.5").unwrap_err();
+        assert_eq!(e.key, "quality");
+        assert!(
+            e.message.contains("1.5") && e.message.contains("from 0 to 1"),
+            "{}",
+            e.message
+        );
+        let e = Settings::parse("n=3").unwrap_err();
+        assert!(e.message.contains("from 4 to 256"), "{}", e.message);
+        let e = Settings::parse("design=best").unwrap_err();
+        assert!(
+            e.message.contains("independent, contrastive, bvw"),
+            "{}",
+            e.message
+        );
+        let e = Settings::parse("colour=red").unwrap_err();
+        assert!(
+            e.message.contains("unknown setting 'colour'"),
+            "{}",
+            e.message
+        );
+        assert!(Settings::parse("lr=NaN").is_err());
+        assert!(Settings::parse("beta=inf").is_err());
+        assert!(Settings::parse("quality").is_err());
+    }
+
+    #[test]
+    fn apply_is_all_or_nothing() {
+        let mut s = Settings::default();
+        assert!(s.apply("quality=0.5&support=7").is_err());
+        assert_eq!(s, Settings::default());
+        s.apply("quality=0.5&&support=0.25").unwrap();
+        assert_eq!((s.quality, s.support), (0.5, 0.25));
+    }
+
+    #[test]
+    fn scope_decides_restart() {
+        let a = Settings::default();
+        let b = Settings::parse("quality=1&lr=0.1").unwrap();
+        assert!(!a.needs_restart(&b));
+        assert_eq!(a.changed_keys(&b), vec!["quality", "lr"]);
+        let c = Settings::parse("seed=9").unwrap();
+        assert!(a.needs_restart(&c));
+    }
+
+    #[test]
+    fn support_size_is_ceiling_with_a_floor_of_two() {
+        let mut s = Settings::parse("n=48&support=0.25").unwrap();
+        assert_eq!(s.support_size(), 12);
+        s.support = 0.01;
+        assert_eq!(s.support_size(), 2);
+        s.support = 0.26;
+        assert_eq!(s.support_size(), 13);
+    }
+}

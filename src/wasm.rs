@@ -1,0 +1,1 @@
+//! The wasm facade (filled in by the page work).
