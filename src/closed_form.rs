@@ -30,11 +30,7 @@ pub fn target_reward(world: &World, s: &Settings) -> f64 {
     if has_finite_optimum(s) {
         world.expected_reward(&rlhf_optimum(world, s, &vec![true; world.n()]))
     } else {
-        world
-            .reward
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max)
+        world.reward.iter().copied().fold(f64::NEG_INFINITY, f64::max)
     }
 }
 

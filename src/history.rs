@@ -63,9 +63,7 @@ impl History {
 
     /// One column over the recorded steps, as (step, value).
     pub fn series(&self, column: usize) -> impl Iterator<Item = (f64, f64)> + '_ {
-        self.records
-            .iter()
-            .map(move |r| (r.values[0], r.values[column]))
+        self.records.iter().map(move |r| (r.values[0], r.values[column]))
     }
 }
 
@@ -94,8 +92,6 @@ mod tests {
         assert_eq!(*steps.last().unwrap(), 99_999.0);
         assert!(steps.windows(2).all(|w| w[0] < w[1]));
         // The most recent records are consecutive steps.
-        assert!(steps[steps.len() - 16..]
-            .windows(2)
-            .all(|w| w[1] - w[0] == 1.0));
+        assert!(steps[steps.len() - 16..].windows(2).all(|w| w[1] - w[0] == 1.0));
     }
 }

@@ -62,21 +62,14 @@ fn unit(v: &[f64]) -> Option<Vec<f64>> {
 fn tabular_plane(sim: &Simulation) -> Plane {
     let st = sim.state();
     let n = sim.theta().len();
-    let axis = |k: usize| {
-        (0..n)
-            .map(|i| if i == k % n { 1.0 } else { 0.0 })
-            .collect::<Vec<_>>()
-    };
+    let axis = |k: usize| (0..n).map(|i| if i == k % n { 1.0 } else { 0.0 }).collect::<Vec<_>>();
     let minus_grad: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
     let e1 = unit(&minus_grad)
         .or_else(|| unit(&st.reward_grad))
         .unwrap_or_else(|| axis(0));
     let orthogonal = |v: &[f64]| {
         let c = dot(v, &e1);
-        v.iter()
-            .zip(&e1)
-            .map(|(x, e)| x - c * e)
-            .collect::<Vec<_>>()
+        v.iter().zip(&e1).map(|(x, e)| x - c * e).collect::<Vec<_>>()
     };
     let e2 = unit(&orthogonal(&st.reward_grad))
         .or_else(|| (0..n).find_map(|k| unit(&orthogonal(&axis(k)))))
@@ -121,10 +114,7 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
     points.push(current);
     points.push(plane.project(&vec![0.0; sim.theta().len()]));
     points.extend(target);
-    let (mut lo, mut hi) = (
-        (f64::INFINITY, f64::INFINITY),
-        (f64::NEG_INFINITY, f64::NEG_INFINITY),
-    );
+    let (mut lo, mut hi) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
     for (x, y) in &points {
         lo = (lo.0.min(*x), lo.1.min(*y));
         hi = (hi.0.max(*x), hi.1.max(*y));
@@ -196,9 +186,7 @@ mod tests {
     #[test]
     fn grid_values_equal_the_population_loss() {
         for model in ["linear", "tabular"] {
-            let mut sim = Simulation::new(
-                Settings::parse(&format!("n=12&model={model}&quality=0.5&lr=2")).unwrap(),
-            );
+            let mut sim = Simulation::new(Settings::parse(&format!("n=12&model={model}&quality=0.5&lr=2")).unwrap());
             sim.run(5).unwrap();
             let l = landscape(&sim, 8);
             let plane = match sim.settings().model {
@@ -223,10 +211,7 @@ mod tests {
                     &sim.state().pairs,
                     &f,
                 );
-                assert!(
-                    (l.values[row * 8 + col] - direct.loss).abs() < 1e-10,
-                    "{model}"
-                );
+                assert!((l.values[row * 8 + col] - direct.loss).abs() < 1e-10, "{model}");
             }
             // The current point lies inside the window and the trajectory has every step.
             assert!(l.x_range.0 < l.current.0 && l.current.0 < l.x_range.1);

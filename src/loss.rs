@@ -63,11 +63,7 @@ impl<'a> Accumulator<'a> {
     }
 
     fn finish(self) -> LossEval {
-        let norm = if self.total > 0.0 {
-            1.0 / self.total
-        } else {
-            0.0
-        };
+        let norm = if self.total > 0.0 { 1.0 / self.total } else { 0.0 };
         let d: Vec<f64> = self.d_scores.iter().map(|g| g * norm).collect();
         LossEval {
             loss: self.loss * norm,
@@ -78,13 +74,7 @@ impl<'a> Accumulator<'a> {
 }
 
 /// The population loss under the exact pair distribution.
-pub fn population(
-    world: &World,
-    model: Model,
-    beta: f64,
-    weights: &PairWeights,
-    scores: &[f64],
-) -> LossEval {
+pub fn population(world: &World, model: Model, beta: f64, weights: &PairWeights, scores: &[f64]) -> LossEval {
     let mut acc = Accumulator::new(world, model, beta, scores);
     for p in &weights.pairs {
         acc.add(p.chosen, p.rejected, p.weight);
@@ -93,13 +83,7 @@ pub fn population(
 }
 
 /// The minibatch loss: the mean over drawn (chosen, rejected) pairs.
-pub fn minibatch(
-    world: &World,
-    model: Model,
-    beta: f64,
-    batch: &[(usize, usize)],
-    scores: &[f64],
-) -> LossEval {
+pub fn minibatch(world: &World, model: Model, beta: f64, batch: &[(usize, usize)], scores: &[f64]) -> LossEval {
     let mut acc = Accumulator::new(world, model, beta, scores);
     for &(c, r) in batch {
         acc.add(c, r, 1.0);
@@ -127,12 +111,7 @@ mod tests {
     #[test]
     fn gradient_and_hessian_match_finite_differences() {
         for model in ["linear", "tabular"] {
-            for design in [
-                "independent",
-                "contrastive",
-                "bvw",
-                "independent&labels=oracle",
-            ] {
+            for design in ["independent", "contrastive", "bvw", "independent&labels=oracle"] {
                 let s = Settings::parse(&format!(
                     "n=10&model={model}&design={design}&quality=0.6&support=0.8&beta=0.7"
                 ))
@@ -140,11 +119,8 @@ mod tests {
                 let w = World::new(&s);
                 let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
                 let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp));
-                let theta: Vec<f64> = (0..dim(s.model, 10))
-                    .map(|k| 0.8 * ((k * 7) as f64).cos())
-                    .collect();
-                let eval =
-                    |t: &[f64]| population(&w, s.model, s.beta, &pw, &scores(&w, s.model, t));
+                let theta: Vec<f64> = (0..dim(s.model, 10)).map(|k| 0.8 * ((k * 7) as f64).cos()).collect();
+                let eval = |t: &[f64]| population(&w, s.model, s.beta, &pw, &scores(&w, s.model, t));
                 let at = eval(&theta);
                 for k in 0..theta.len() {
                     let fd = central_difference(&|t| eval(t).loss, &theta, k);
@@ -159,10 +135,7 @@ mod tests {
                     for (a, row) in full.iter().enumerate() {
                         for (b, value) in row.iter().enumerate() {
                             let fd = central_difference(&|t| eval(t).grad[a], &theta, b);
-                            assert!(
-                                (value - fd).abs() < 1e-7,
-                                "{design} H{a}{b}: {value} vs {fd}"
-                            );
+                            assert!((value - fd).abs() < 1e-7, "{design} H{a}{b}: {value} vs {fd}");
                         }
                     }
                 }
@@ -189,13 +162,7 @@ mod tests {
         let w = World::new(&s);
         let l = minibatch(&w, s.model, 1.0, &[(0, 1)], &[0.0; 6]);
         assert!((l.loss - std::f64::consts::LN_2).abs() < 1e-15);
-        let huge = minibatch(
-            &w,
-            Model::Tabular,
-            1.0,
-            &[(0, 1)],
-            &[-1e5, 1e5, 0.0, 0.0, 0.0, 0.0],
-        );
+        let huge = minibatch(&w, Model::Tabular, 1.0, &[(0, 1)], &[-1e5, 1e5, 0.0, 0.0, 0.0, 0.0]);
         assert!((huge.loss - 2e5).abs() < 1e-6 && huge.grad.iter().all(|g| g.is_finite()));
     }
 }

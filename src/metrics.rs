@@ -84,10 +84,7 @@ impl Metrics {
 
     /// The value of one column by name.
     pub fn get(&self, column: &str) -> Option<f64> {
-        COLUMNS
-            .iter()
-            .position(|c| *c == column)
-            .map(|k| self.values()[k])
+        COLUMNS.iter().position(|c| *c == column).map(|k| self.values()[k])
     }
 }
 

@@ -94,8 +94,7 @@ impl PairWeights {
                     for (a, &best) in order.iter().enumerate().skip(b + 1) {
                         let (a_, b_) = (a as isize, b);
                         // Inclusion-exclusion: min exactly at b and max exactly at a.
-                        let w = all_in(b_, a_) - all_in(b_ + 1, a_) - all_in(b_, a_ - 1)
-                            + all_in(b_ + 1, a_ - 1);
+                        let w = all_in(b_, a_) - all_in(b_ + 1, a_) - all_in(b_, a_ - 1) + all_in(b_ + 1, a_ - 1);
                         if w > 0.0 {
                             pairs.push(Pair {
                                 chosen: best,
@@ -201,8 +200,7 @@ impl<'a> PairSampler<'a> {
                 Some(if a_wins { (a, b) } else { (b, a) })
             }
             Design::BestVsWorst => {
-                let better =
-                    |x: usize, y: usize| reward[x].total_cmp(&reward[y]).then(x.cmp(&y)).is_gt();
+                let better = |x: usize, y: usize| reward[x].total_cmp(&reward[y]).then(x.cmp(&y)).is_gt();
                 let first = rng.categorical(&self.cum_q);
                 let (mut best, mut worst) = (first, first);
                 for _ in 1..self.settings.k {
@@ -248,9 +246,10 @@ mod tests {
             let pw = PairWeights::new(&w, &s, &sm);
             let total: f64 = pw.pairs.iter().map(|p| p.weight).sum();
             assert!((total - 1.0).abs() < 1e-12, "{d}: {total}");
-            assert!(pw.pairs.iter().all(|p| p.chosen != p.rejected
-                && sm.in_support[p.chosen]
-                && sm.in_support[p.rejected]));
+            assert!(pw
+                .pairs
+                .iter()
+                .all(|p| p.chosen != p.rejected && sm.in_support[p.chosen] && sm.in_support[p.rejected]));
         }
     }
 
@@ -303,10 +302,7 @@ mod tests {
                     let p = exact[c][r];
                     let f = counts[c][r] as f64 / draws as f64;
                     let se = (p * (1.0 - p) / draws as f64).sqrt();
-                    assert!(
-                        (f - p).abs() <= 5.0 * se + 1e-4,
-                        "{d}: W({c},{r}) = {p}, frequency {f}"
-                    );
+                    assert!((f - p).abs() <= 5.0 * se + 1e-4, "{d}: W({c},{r}) = {p}, frequency {f}");
                 }
             }
         }

@@ -27,12 +27,7 @@ pub fn scores(world: &World, model: Model, theta: &[f64]) -> Vec<f64> {
 
 /// log pi_theta(i) from the scores.
 pub fn log_probs(world: &World, scores: &[f64]) -> Vec<f64> {
-    let logits: Vec<f64> = world
-        .ref_logp
-        .iter()
-        .zip(scores)
-        .map(|(r, f)| r + f)
-        .collect();
+    let logits: Vec<f64> = world.ref_logp.iter().zip(scores).map(|(r, f)| r + f).collect();
     log_softmax(&logits)
 }
 
@@ -41,17 +36,15 @@ pub fn log_probs(world: &World, scores: &[f64]) -> Vec<f64> {
 pub fn pull_back(world: &World, model: Model, d_scores: &[f64]) -> Vec<f64> {
     match model {
         Model::Tabular => d_scores.to_vec(),
-        Model::Linear => {
-            world
-                .features
-                .iter()
-                .zip(d_scores)
-                .fold(vec![0.0; 2], |mut g, (phi, d)| {
-                    g[0] += d * phi[0];
-                    g[1] += d * phi[1];
-                    g
-                })
-        }
+        Model::Linear => world
+            .features
+            .iter()
+            .zip(d_scores)
+            .fold(vec![0.0; 2], |mut g, (phi, d)| {
+                g[0] += d * phi[0];
+                g[1] += d * phi[1];
+                g
+            }),
     }
 }
 
@@ -59,11 +52,7 @@ pub fn pull_back(world: &World, model: Model, d_scores: &[f64]) -> Vec<f64> {
 /// dJ/df_i = pi(i) (r_i - J).
 pub fn expected_reward_gradient(world: &World, model: Model, probs: &[f64]) -> Vec<f64> {
     let j = world.expected_reward(probs);
-    let d: Vec<f64> = probs
-        .iter()
-        .zip(&world.reward)
-        .map(|(p, r)| p * (r - j))
-        .collect();
+    let d: Vec<f64> = probs.iter().zip(&world.reward).map(|(p, r)| p * (r - j)).collect();
     pull_back(world, model, &d)
 }
 
@@ -91,14 +80,9 @@ mod tests {
             let mut s = Settings::parse("n=12&kappa=2&refq=-0.3").unwrap();
             s.model = model;
             let w = World::new(&s);
-            let theta: Vec<f64> = (0..dim(model, w.n()))
-                .map(|k| 0.3 * (k as f64 - 1.5).sin())
-                .collect();
+            let theta: Vec<f64> = (0..dim(model, w.n())).map(|k| 0.3 * (k as f64 - 1.5).sin()).collect();
             let j = |t: &[f64]| {
-                let p: Vec<f64> = log_probs(&w, &scores(&w, model, t))
-                    .iter()
-                    .map(|l| l.exp())
-                    .collect();
+                let p: Vec<f64> = log_probs(&w, &scores(&w, model, t)).iter().map(|l| l.exp()).collect();
                 w.expected_reward(&p)
             };
             let probs: Vec<f64> = log_probs(&w, &scores(&w, model, &theta))

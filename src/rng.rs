@@ -9,9 +9,7 @@ pub struct Rng(StdRng);
 impl Rng {
     /// Independent streams for one seed: the world and the training draws never share one.
     pub fn new(seed: u64, stream: u64) -> Rng {
-        Rng(StdRng::seed_from_u64(
-            seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        ))
+        Rng(StdRng::seed_from_u64(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
     }
 
     /// Uniform on [0, 1).
@@ -98,9 +96,6 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64;
         // Standard errors: 0.007 for the mean, 0.01 for the variance.
-        assert!(
-            mean.abs() < 0.03 && (var - 1.0).abs() < 0.05,
-            "{mean} {var}"
-        );
+        assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05, "{mean} {var}");
     }
 }

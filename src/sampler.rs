@@ -94,11 +94,7 @@ mod tests {
         let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
         let sm = Sampler::new(&w, &s, &refp);
         assert_eq!(sm.members.len(), 10);
-        let weakest_inside = sm
-            .members
-            .iter()
-            .map(|&i| refp[i])
-            .fold(f64::INFINITY, f64::min);
+        let weakest_inside = sm.members.iter().map(|&i| refp[i]).fold(f64::INFINITY, f64::min);
         for i in 0..40 {
             if !sm.in_support[i] {
                 assert!(refp[i] <= weakest_inside);

@@ -338,11 +338,7 @@ impl Field {
             let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
             SettingsError {
                 key: clip(key),
-                message: format!(
-                    "unknown setting '{}' (known: {})",
-                    clip(key),
-                    keys.join(", ")
-                ),
+                message: format!("unknown setting '{}' (known: {})", clip(key), keys.join(", ")),
             }
         })
     }
@@ -503,17 +499,9 @@ mod tests {
         let e = Settings::parse("n=3").unwrap_err();
         assert!(e.message.contains("from 4 to 256"), "{}", e.message);
         let e = Settings::parse("design=best").unwrap_err();
-        assert!(
-            e.message.contains("independent, contrastive, bvw"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("independent, contrastive, bvw"), "{}", e.message);
         let e = Settings::parse("colour=red").unwrap_err();
-        assert!(
-            e.message.contains("unknown setting 'colour'"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("unknown setting 'colour'"), "{}", e.message);
         assert!(Settings::parse("lr=NaN").is_err());
         assert!(Settings::parse("beta=inf").is_err());
         assert!(Settings::parse("quality").is_err());

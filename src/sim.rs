@@ -85,13 +85,7 @@ impl Simulation {
             return true;
         }
         self.settings = settings;
-        self.state = measure(
-            &self.world,
-            &self.settings,
-            &self.theta,
-            self.step,
-            &mut self.rng,
-        );
+        self.state = measure(&self.world, &self.settings, &self.theta, self.step, &mut self.rng);
         self.history.replace_last(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
@@ -120,23 +114,14 @@ impl Simulation {
         }
         self.step += 1;
         self.theta = next;
-        let state = measure(
-            &self.world,
-            &self.settings,
-            &self.theta,
-            self.step,
-            &mut self.rng,
-        );
+        let state = measure(&self.world, &self.settings, &self.theta, self.step, &mut self.rng);
         self.prev_probs = std::mem::replace(&mut self.state, state).probs;
         self.history.push(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
         });
         let m = &self.state.metrics;
-        if m.values().iter().any(|v| v.is_infinite())
-            || m.loss.is_nan()
-            || m.expected_reward.is_nan()
-        {
+        if m.values().iter().any(|v| v.is_infinite()) || m.loss.is_nan() || m.expected_reward.is_nan() {
             return Err(self.diverge(self.step, "a measured value became non-finite"));
         }
         if m.loss > DIVERGED_LOSS {
@@ -225,11 +210,7 @@ pub fn measure(world: &World, s: &Settings, theta: &[f64], step: u64, rng: &mut 
     let metrics = Metrics {
         step,
         loss: undefined_without_pairs(exact.loss),
-        batch_loss: if batch.is_empty() {
-            f64::NAN
-        } else {
-            batch_eval.loss
-        },
+        batch_loss: if batch.is_empty() { f64::NAN } else { batch_eval.loss },
         grad_norm: norm(&exact.grad),
         batch_grad_norm: if batch.is_empty() {
             f64::NAN
