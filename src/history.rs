@@ -1,6 +1,6 @@
 //! A run's history in constant memory: old points are thinned, recent ones kept exactly.
 
-use crate::metrics::COLUMNS;
+use crate::metrics::{csv_line, COLUMNS};
 
 /// One recorded step: its metrics and parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +65,18 @@ impl History {
     pub fn series(&self, column: usize) -> impl Iterator<Item = (f64, f64)> + '_ {
         self.records.iter().map(move |r| (r.values[0], r.values[column]))
     }
+
+    /// The records as CSV: a header of [`COLUMNS`], one line per record, NaN (not
+    /// defined) as an empty cell. The page's export and the runner's metrics.csv.
+    pub fn to_csv(&self) -> String {
+        let mut out = COLUMNS.join(",");
+        out.push('\n');
+        for r in &self.records {
+            out.push_str(&csv_line(&r.values));
+            out.push('\n');
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -93,5 +105,21 @@ mod tests {
         assert!(steps.windows(2).all(|w| w[0] < w[1]));
         // The most recent records are consecutive steps.
         assert!(steps[steps.len() - 16..].windows(2).all(|w| w[1] - w[0] == 1.0));
+    }
+
+    #[test]
+    fn csv_has_the_columns_and_empty_cells_for_nan() {
+        let mut h = History::new(8);
+        let mut r = record(3);
+        r.values[1] = 0.5;
+        r.values[2] = f64::NAN;
+        h.push(r);
+        let csv = h.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0], COLUMNS.join(","));
+        let cells: Vec<&str> = lines[1].split(',').collect();
+        assert_eq!(cells.len(), COLUMNS.len());
+        assert_eq!(&cells[..4], &["3", "0.5", "", "0"]);
     }
 }

@@ -4,7 +4,7 @@
 //! spanned by -grad L and grad J (orthonormalised). Either way each pair's margin is
 //! affine in the plane coordinates, m = m0 + a m1 + b m2, which makes a grid cheap.
 
-use crate::numerics::{dot, log_sigmoid, norm};
+use crate::numerics::{dot, norm};
 use crate::settings::Model;
 use crate::sim::Simulation;
 
@@ -36,6 +36,12 @@ impl Landscape {
                 (lo.min(*v), hi.max(*v))
             })
     }
+}
+
+/// -w_ij log sigma(m) - w_ji log sigma(-m), with one exp and one log.
+fn pair_loss(w_ij: f64, w_ji: f64, m: f64) -> f64 {
+    let softplus_tail = (-m.abs()).exp().ln_1p();
+    (w_ij + w_ji) * softplus_tail + if m >= 0.0 { w_ji * m } else { -w_ij * m }
 }
 
 /// A plane in parameter space: origin + a e1 + b e2.
@@ -124,7 +130,7 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
     let x_range = (centre.0 - half, centre.0 + half);
     let y_range = (centre.1 - half, centre.1 + half);
 
-    // Per pair: weight and the margin's affine coefficients in (a, b).
+    // Per pair: both weights and the margin's affine coefficients in (a, b).
     let beta = sim.settings().beta;
     let along = |v: &[f64], i: usize, j: usize| match sim.settings().model {
         Model::Linear => {
@@ -133,33 +139,32 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         }
         Model::Tabular => v[i] - v[j],
     };
-    let coeffs: Vec<[f64; 4]> = st
+    let coeffs: Vec<[f64; 5]> = st
         .pairs
         .pairs
         .iter()
         .map(|p| {
-            let (i, j) = (p.chosen, p.rejected);
-            [
-                p.weight,
-                beta * along(&plane.origin, i, j),
-                beta * along(&plane.e1, i, j),
-                beta * along(&plane.e2, i, j),
-            ]
+            let (i, j) = (p.i, p.j);
+            let m = |v: &[f64]| beta * along(v, i, j);
+            [p.w_ij, p.w_ji, m(&plane.origin), m(&plane.e1), m(&plane.e2)]
         })
         .collect();
     let n = resolution.max(2);
     let cell = |k: usize, (a, b): (f64, f64)| a + (b - a) * (k as f64 + 0.5) / n as f64;
-    let mut values = Vec::with_capacity(n * n);
-    for row in 0..n {
+    let mut values = vec![0.0; n * n];
+    let mut row_base = vec![0.0; coeffs.len()];
+    for (row, out) in values.chunks_mut(n).enumerate() {
         let b = cell(row, y_range);
-        for col in 0..n {
+        for (base, c) in row_base.iter_mut().zip(&coeffs) {
+            *base = c[2] + b * c[4];
+        }
+        for (col, value) in out.iter_mut().enumerate() {
             let a = cell(col, x_range);
-            values.push(
-                coeffs
-                    .iter()
-                    .map(|c| -c[0] * log_sigmoid(c[1] + a * c[2] + b * c[3]))
-                    .sum::<f64>(),
-            );
+            *value = coeffs
+                .iter()
+                .zip(&row_base)
+                .map(|(c, base)| pair_loss(c[0], c[1], base + a * c[3]))
+                .sum();
         }
     }
     Landscape {

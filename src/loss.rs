@@ -1,7 +1,7 @@
 //! The DPO loss: -log sigma(beta (h(chosen) - h(rejected))), averaged over pairs, with its
 //! exact gradient and (linear model) Hessian.
 
-use crate::numerics::{log_sigmoid, sigmoid};
+use crate::numerics::logistic_pair;
 use crate::pairs::PairWeights;
 use crate::policy::pull_back;
 use crate::settings::Model;
@@ -44,18 +44,20 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    fn add(&mut self, chosen: usize, rejected: usize, weight: f64) {
-        let m = self.beta * (self.scores[chosen] - self.scores[rejected]);
-        self.loss -= weight * log_sigmoid(m);
-        self.total += weight;
-        // d/dm of -log sigma(m) is -sigma(-m).
-        let slope = -weight * self.beta * sigmoid(-m);
-        self.d_scores[chosen] += slope;
-        self.d_scores[rejected] -= slope;
+    /// Adds the pair {i, j}: weight w_ij with i chosen, w_ji with j chosen.
+    fn add(&mut self, i: usize, j: usize, w_ij: f64, w_ji: f64) {
+        let m = self.beta * (self.scores[i] - self.scores[j]);
+        let (log_s, log_s_neg, s, s_neg) = logistic_pair(m);
+        self.loss -= w_ij * log_s + w_ji * log_s_neg;
+        self.total += w_ij + w_ji;
+        // d/dm of -w_ij log sigma(m) - w_ji log sigma(-m).
+        let slope = self.beta * (w_ji * s - w_ij * s_neg);
+        self.d_scores[i] += slope;
+        self.d_scores[j] -= slope;
         if self.model == Model::Linear {
-            let (a, b) = (self.world.features[chosen], self.world.features[rejected]);
+            let (a, b) = (self.world.features[i], self.world.features[j]);
             let d = [a[0] - b[0], a[1] - b[1]];
-            let curvature = weight * self.beta * self.beta * sigmoid(m) * sigmoid(-m);
+            let curvature = (w_ij + w_ji) * self.beta * self.beta * s * s_neg;
             self.hessian[0] += curvature * d[0] * d[0];
             self.hessian[1] += curvature * d[0] * d[1];
             self.hessian[2] += curvature * d[1] * d[1];
@@ -77,7 +79,7 @@ impl<'a> Accumulator<'a> {
 pub fn population(world: &World, model: Model, beta: f64, weights: &PairWeights, scores: &[f64]) -> LossEval {
     let mut acc = Accumulator::new(world, model, beta, scores);
     for p in &weights.pairs {
-        acc.add(p.chosen, p.rejected, p.weight);
+        acc.add(p.i, p.j, p.w_ij, p.w_ji);
     }
     acc.finish()
 }
@@ -86,7 +88,7 @@ pub fn population(world: &World, model: Model, beta: f64, weights: &PairWeights,
 pub fn minibatch(world: &World, model: Model, beta: f64, batch: &[(usize, usize)], scores: &[f64]) -> LossEval {
     let mut acc = Accumulator::new(world, model, beta, scores);
     for &(c, r) in batch {
-        acc.add(c, r, 1.0);
+        acc.add(c, r, 1.0, 0.0);
     }
     acc.finish()
 }

@@ -95,3 +95,19 @@ pub fn column(name: &str) -> usize {
         .position(|c| *c == name)
         .unwrap_or_else(|| panic!("no metrics column '{name}'"))
 }
+
+/// One CSV line of values; undefined (NaN) values are empty cells.
+pub fn csv_line(values: &[f64]) -> String {
+    values
+        .iter()
+        // + 0.0 turns -0 into 0: an empty sum is -0 in Rust.
+        .map(|v| {
+            if v.is_finite() {
+                format!("{}", v + 0.0)
+            } else {
+                String::new()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

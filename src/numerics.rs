@@ -19,6 +19,19 @@ pub fn sigmoid(x: f64) -> f64 {
     }
 }
 
+/// For a margin m: (log sigma(m), log sigma(-m), sigma(m), sigma(-m)) from one exp and
+/// one log, stable for any finite m.
+pub fn logistic_pair(m: f64) -> (f64, f64, f64, f64) {
+    let e = (-m.abs()).exp();
+    let l = e.ln_1p();
+    let (big, small) = (1.0 / (1.0 + e), e / (1.0 + e));
+    if m >= 0.0 {
+        (-l, -m - l, big, small)
+    } else {
+        (m - l, -l, small, big)
+    }
+}
+
 /// log(sum(exp(x))) over the finite entries; -inf when there are none.
 pub fn log_sum_exp(xs: impl IntoIterator<Item = f64> + Clone) -> f64 {
     let max = xs.clone().into_iter().fold(f64::NEG_INFINITY, f64::max);
@@ -68,6 +81,16 @@ mod tests {
             let s = sigmoid(x);
             assert!((0.0..=1.0).contains(&s));
             assert!((s + sigmoid(-x) - 1.0).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn logistic_pair_matches_the_separate_forms() {
+        for m in [-800.0, -30.0, -1.5, 0.0, 0.3, 12.0, 1e4] {
+            let (a, b, c, d) = logistic_pair(m);
+            assert!((a - log_sigmoid(m)).abs() <= 1e-12 * a.abs().max(1.0));
+            assert!((b - log_sigmoid(-m)).abs() <= 1e-12 * b.abs().max(1.0));
+            assert!((c - sigmoid(m)).abs() < 1e-15 && (d - sigmoid(-m)).abs() < 1e-15);
         }
     }
 

@@ -7,16 +7,20 @@ use crate::sampler::Sampler;
 use crate::settings::{Design, Labels, Settings};
 use crate::world::World;
 
-/// A pair with its probability: chosen, rejected, W(chosen, rejected).
+/// Two different responses i < j with the probability of each labelled order.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pair {
-    pub chosen: usize,
-    pub rejected: usize,
-    pub weight: f64,
+    pub i: usize,
+    pub j: usize,
+    /// W(i, j): i chosen, j rejected.
+    pub w_ij: f64,
+    /// W(j, i): j chosen, i rejected.
+    pub w_ji: f64,
 }
 
 /// The exact distribution of (chosen, rejected) pairs, renormalised over distinct
-/// responses. Only pairs with positive probability are kept.
+/// responses. Each unordered pair appears once (the loss of both orders shares one
+/// exp and one log); pairs of zero probability are left out.
 #[derive(Clone, Debug)]
 pub struct PairWeights {
     pub n: usize,
@@ -53,25 +57,24 @@ fn by_reward(world: &World, sampler: &Sampler) -> Vec<usize> {
 impl PairWeights {
     pub fn new(world: &World, s: &Settings, sampler: &Sampler) -> PairWeights {
         let mut pairs = Vec::new();
+        let mut push = |a: usize, b: usize, w_ab: f64, w_ba: f64| {
+            if w_ab > 0.0 || w_ba > 0.0 {
+                let (i, j, w_ij, w_ji) = if a < b { (a, b, w_ab, w_ba) } else { (b, a, w_ba, w_ab) };
+                pairs.push(Pair { i, j, w_ij, w_ji });
+            }
+        };
         match s.design {
             Design::Independent | Design::Contrastive => {
-                // Probability that the two candidates are i and j in either order.
-                let draw = |i: usize, j: usize| match s.design {
-                    Design::Independent => 2.0 * sampler.piq[i] * sampler.piq[j],
-                    _ => sampler.piq[i] * sampler.pi0[j] + sampler.pi0[i] * sampler.piq[j],
-                };
-                for &i in &sampler.members {
-                    for &j in &sampler.members {
-                        if i != j {
-                            let w = draw(i, j) * preference(world, s, i, j);
-                            if w > 0.0 {
-                                pairs.push(Pair {
-                                    chosen: i,
-                                    rejected: j,
-                                    weight: w,
-                                });
-                            }
-                        }
+                let (q, p0) = (&sampler.piq, &sampler.pi0);
+                for (k, &a) in sampler.members.iter().enumerate() {
+                    for &b in &sampler.members[k + 1..] {
+                        // Probability that the two candidates are a and b, in either order.
+                        let both = match s.design {
+                            Design::Independent => 2.0 * q[a] * q[b],
+                            _ => q[a] * p0[b] + p0[a] * q[b],
+                        };
+                        let p = preference(world, s, a, b);
+                        push(a, b, both * p, both * (1.0 - p));
                     }
                 }
             }
@@ -92,24 +95,19 @@ impl PairWeights {
                 };
                 for (b, &worst) in order.iter().enumerate() {
                     for (a, &best) in order.iter().enumerate().skip(b + 1) {
-                        let (a_, b_) = (a as isize, b);
+                        let a = a as isize;
                         // Inclusion-exclusion: min exactly at b and max exactly at a.
-                        let w = all_in(b_, a_) - all_in(b_ + 1, a_) - all_in(b_, a_ - 1) + all_in(b_ + 1, a_ - 1);
-                        if w > 0.0 {
-                            pairs.push(Pair {
-                                chosen: best,
-                                rejected: worst,
-                                weight: w,
-                            });
-                        }
+                        let w = all_in(b, a) - all_in(b + 1, a) - all_in(b, a - 1) + all_in(b + 1, a - 1);
+                        push(best, worst, w.max(0.0), 0.0);
                     }
                 }
             }
         }
-        let total: f64 = pairs.iter().map(|p| p.weight).sum();
+        let total: f64 = pairs.iter().map(|p| p.w_ij + p.w_ji).sum();
         if total > 0.0 {
             for p in &mut pairs {
-                p.weight /= total;
+                p.w_ij /= total;
+                p.w_ji /= total;
             }
         }
         PairWeights {
@@ -119,11 +117,19 @@ impl PairWeights {
         }
     }
 
+    /// Every labelled pair (chosen, rejected, probability) with positive probability.
+    pub fn ordered(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        self.pairs
+            .iter()
+            .flat_map(|p| [(p.i, p.j, p.w_ij), (p.j, p.i, p.w_ji)])
+            .filter(|t| t.2 > 0.0)
+    }
+
     /// The N x N matrix, chosen by row, rejected by column.
     pub fn dense(&self) -> Vec<Vec<f64>> {
         let mut m = vec![vec![0.0; self.n]; self.n];
-        for p in &self.pairs {
-            m[p.chosen][p.rejected] = p.weight;
+        for (c, r, w) in self.ordered() {
+            m[c][r] = w;
         }
         m
     }
@@ -153,7 +159,7 @@ impl<'a> PairSampler<'a> {
         let (mut cum_q, mut cum_0, mut cum_pairs) = (Vec::new(), Vec::new(), Vec::new());
         cumulative(&sampler.piq, &mut cum_q);
         cumulative(&sampler.pi0, &mut cum_0);
-        let w: Vec<f64> = weights.pairs.iter().map(|p| p.weight).collect();
+        let w: Vec<f64> = weights.pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
         cumulative(&w, &mut cum_pairs);
         PairSampler {
             world,
@@ -179,7 +185,11 @@ impl<'a> PairSampler<'a> {
             }
         }
         let p = self.weights.pairs[rng.categorical(&self.cum_pairs)];
-        Some((p.chosen, p.rejected))
+        Some(if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
+            (p.i, p.j)
+        } else {
+            (p.j, p.i)
+        })
     }
 
     fn try_draw(&self, rng: &mut Rng) -> Option<(usize, usize)> {
@@ -244,12 +254,11 @@ mod tests {
         for d in DESIGNS {
             let (w, s, sm) = setup(&format!("n=10&kappa=1.5&{d}"));
             let pw = PairWeights::new(&w, &s, &sm);
-            let total: f64 = pw.pairs.iter().map(|p| p.weight).sum();
+            let total: f64 = pw.ordered().map(|p| p.2).sum();
             assert!((total - 1.0).abs() < 1e-12, "{d}: {total}");
             assert!(pw
-                .pairs
-                .iter()
-                .all(|p| p.chosen != p.rejected && sm.in_support[p.chosen] && sm.in_support[p.rejected]));
+                .ordered()
+                .all(|(c, r, _)| c != r && sm.in_support[c] && sm.in_support[r]));
         }
     }
 

@@ -95,10 +95,10 @@ mod tests {
         let sm = Sampler::new(&w, &s, &refp);
         assert_eq!(sm.members.len(), 10);
         let weakest_inside = sm.members.iter().map(|&i| refp[i]).fold(f64::INFINITY, f64::min);
-        for i in 0..40 {
-            if !sm.in_support[i] {
-                assert!(refp[i] <= weakest_inside);
-                assert_eq!(sm.piq[i], 0.0);
+        for ((p, inside), q) in refp.iter().zip(&sm.in_support).zip(&sm.piq) {
+            if !inside {
+                assert!(*p <= weakest_inside);
+                assert_eq!(*q, 0.0);
             }
         }
         assert!((sm.pi0.iter().sum::<f64>() - 1.0).abs() < 1e-12);

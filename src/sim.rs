@@ -195,10 +195,10 @@ pub fn measure(world: &World, s: &Settings, theta: &[f64], step: u64, rng: &mut 
     let target = target_theta(world, s, &sampler.in_support);
 
     let (mut chosen, mut rejected, mut margin) = (0.0, 0.0, 0.0);
-    for p in &pairs.pairs {
-        chosen += p.weight * log_probs[p.chosen];
-        rejected += p.weight * log_probs[p.rejected];
-        margin += p.weight * s.beta * (f[p.chosen] - f[p.rejected]);
+    for (c, r, w) in pairs.ordered() {
+        chosen += w * log_probs[c];
+        rejected += w * log_probs[r];
+        margin += w * s.beta * (f[c] - f[r]);
     }
     let no_pairs = pairs.pairs.is_empty();
     let undefined_without_pairs = |v: f64| if no_pairs { f64::NAN } else { v };

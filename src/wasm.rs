@@ -1,1 +1,402 @@
-//! The wasm facade (filled in by the page work).
+//! The wasm facade: converts types and forwards to the core, nothing more.
+//!
+//! Nothing panics across the boundary on purpose: fallible calls return a JS `Error`
+//! carrying the core's message. A panic anyway (a bug) aborts, which traps in JS as a
+//! `RuntimeError`; the hook below keeps its message for `takePanic()` first.
+
+use std::cell::RefCell;
+use std::fmt::Display;
+
+use js_sys::{Array, Object, Reflect};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::charts::{self, ChartResult, Style};
+use crate::closed_form::has_finite_optimum;
+use crate::history::History;
+use crate::landscape::{landscape, Landscape};
+use crate::metrics::COLUMNS;
+use crate::presets::PRESETS;
+use crate::settings::{Kind, Scope, Settings, FIELDS};
+use crate::sim::Simulation;
+
+/// Largest grid of the loss landscape: fine enough for smooth contours. The page asks for
+/// less while playing, as its cost grows with cells x pairs.
+const LANDSCAPE_RESOLUTION: usize = 40;
+
+thread_local! {
+    static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs when the module is instantiated.
+#[wasm_bindgen(start)]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&JsValue::from_str(&message));
+        PANIC.with(|p| *p.borrow_mut() = Some(message));
+    }));
+}
+
+/// The message of the last panic, once (JS calls this after catching a `RuntimeError`).
+#[wasm_bindgen(js_name = takePanic)]
+pub fn take_panic() -> Option<String> {
+    PANIC.with(|p| p.borrow_mut().take())
+}
+
+fn error(message: impl Display) -> JsValue {
+    JsError::new(&message.to_string()).into()
+}
+
+fn put(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsValue> {
+    Reflect::set(object, &JsValue::from_str(key), &value.into()).map(|_| ())
+}
+
+/// NaN ("not defined here") becomes null.
+fn number(v: f64) -> JsValue {
+    if v.is_nan() {
+        JsValue::NULL
+    } else {
+        JsValue::from_f64(v)
+    }
+}
+
+fn row(values: &[f64]) -> Result<Object, JsValue> {
+    let object = Object::new();
+    for (column, v) in COLUMNS.iter().zip(values) {
+        put(&object, column, number(*v))?;
+    }
+    Ok(object)
+}
+
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
+    items.into_iter().map(JsValue::from_str).collect()
+}
+
+/// The metrics' column names, in `csv()` order.
+#[wasm_bindgen]
+pub fn columns() -> Array {
+    strings(COLUMNS)
+}
+
+/// The default settings as `key=value&...`.
+#[wasm_bindgen(js_name = defaultQuery)]
+pub fn default_query() -> String {
+    Settings::default().to_query()
+}
+
+/// Validates `key=value&...` on top of the defaults and returns the full query.
+#[wasm_bindgen]
+pub fn normalize(query: &str) -> Result<String, JsValue> {
+    Settings::parse(query).map(|s| s.to_query()).map_err(error)
+}
+
+/// The settings table, one object per control:
+/// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, scope, group}`.
+#[wasm_bindgen]
+pub fn fields() -> Result<Array, JsValue> {
+    FIELDS
+        .iter()
+        .map(|f| {
+            let o = Object::new();
+            put(&o, "key", f.key)?;
+            put(&o, "label", f.label)?;
+            put(&o, "help", f.help)?;
+            let (kind, min, max, options) = match f.kind {
+                Kind::Real { min, max } => ("real", min, max, Array::new()),
+                Kind::Int { min, max } => ("int", min as f64, max as f64, Array::new()),
+                Kind::Choice(options) => (
+                    "choice",
+                    0.0,
+                    (options.len() - 1) as f64,
+                    strings(options.iter().copied()),
+                ),
+                Kind::Bool => ("bool", 0.0, 1.0, Array::new()),
+            };
+            put(&o, "kind", kind)?;
+            put(&o, "min", min)?;
+            put(&o, "max", max)?;
+            put(&o, "options", options)?;
+            let scope = match f.scope {
+                Scope::Live => "live",
+                Scope::Restart => "restart",
+            };
+            put(&o, "scope", scope)?;
+            put(&o, "group", f.group)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
+}
+
+/// The presets: `{key, title, story, settings, steps}`.
+#[wasm_bindgen]
+pub fn presets() -> Result<Array, JsValue> {
+    PRESETS
+        .iter()
+        .map(|p| {
+            let o = Object::new();
+            put(&o, "key", p.key)?;
+            put(&o, "title", p.title)?;
+            put(&o, "story", p.story)?;
+            put(&o, "settings", p.settings)?;
+            put(&o, "steps", p.steps as f64)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
+}
+
+/// One run, plus an optional pinned history drawn as a ghost for comparison.
+#[wasm_bindgen]
+pub struct Sim {
+    sim: Simulation,
+    ghost: Option<History>,
+    /// Counts changes of the run, to tell whether the cached landscape is current.
+    generation: u64,
+    /// The last landscape computed: (generation, resolution, landscape).
+    landscape: Option<(u64, usize, Landscape)>,
+}
+
+#[wasm_bindgen]
+impl Sim {
+    /// A fresh run from `key=value&...` on top of the defaults.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str) -> Result<Sim, JsValue> {
+        let settings = Settings::parse(query).map_err(error)?;
+        Ok(Sim {
+            sim: Simulation::new(settings),
+            ghost: None,
+            generation: 0,
+            landscape: None,
+        })
+    }
+
+    /// Applies `key=value&...` on top of the current settings (all or nothing).
+    /// Returns whether the run restarted.
+    pub fn set(&mut self, query: &str) -> Result<bool, JsValue> {
+        let mut next = self.sim.settings().clone();
+        next.apply(query).map_err(error)?;
+        self.generation += 1;
+        Ok(self.sim.set_settings(next))
+    }
+
+    /// The full settings as `key=value&...`.
+    pub fn query(&self) -> String {
+        self.sim.settings().to_query()
+    }
+
+    /// Runs up to `n` steps; the error says at which step the run diverged.
+    pub fn step(&mut self, n: u32) -> Result<(), JsValue> {
+        self.generation += 1;
+        self.sim.run(n.into()).map_err(error)
+    }
+
+    pub fn reset(&mut self) {
+        self.generation += 1;
+        self.sim.reset();
+    }
+
+    #[wasm_bindgen(js_name = stepCount)]
+    pub fn step_count(&self) -> f64 {
+        self.sim.step_count() as f64
+    }
+
+    /// Why the run stopped, if it diverged.
+    pub fn diverged(&self) -> Option<String> {
+        self.sim.diverged().map(str::to_string)
+    }
+
+    /// The latest metrics, named like `columns()`; NaN as null.
+    pub fn metrics(&self) -> Result<Object, JsValue> {
+        row(&self.sim.metrics().values())
+    }
+
+    /// Every recorded step, as `metrics()` objects.
+    pub fn history(&self) -> Result<Array, JsValue> {
+        self.sim.history().records().iter().map(|r| row(&r.values)).collect()
+    }
+
+    /// The history as CSV (the runner's metrics.csv format).
+    pub fn csv(&self) -> String {
+        self.sim.history().to_csv()
+    }
+
+    /// Keeps this run's history to draw as a ghost.
+    pub fn pin(&mut self) {
+        self.ghost = Some(self.sim.history().clone());
+    }
+
+    pub fn unpin(&mut self) {
+        self.ghost = None;
+    }
+
+    pub fn pinned(&self) -> bool {
+        self.ghost.is_some()
+    }
+
+    /// Does the loss have a finite minimiser? (Not with oracle labels or best-vs-worst.)
+    #[wasm_bindgen(js_name = finiteOptimum)]
+    pub fn finite_optimum(&self) -> bool {
+        has_finite_optimum(self.sim.settings())
+    }
+
+    /// The sampler now: `{support, n, online, j_ref, j_pi0, j_piq}` (support = m of n).
+    pub fn sampler(&self) -> Result<Object, JsValue> {
+        let world = self.sim.world();
+        let sampler = &self.sim.state().sampler;
+        let o = Object::new();
+        put(&o, "support", sampler.members.len() as f64)?;
+        put(&o, "n", world.n() as f64)?;
+        put(&o, "online", self.sim.settings().on_policy)?;
+        put(&o, "j_ref", number(self.sim.metrics().ref_reward))?;
+        put(&o, "j_pi0", number(world.expected_reward(&sampler.pi0)))?;
+        put(&o, "j_piq", number(world.expected_reward(&sampler.piq)))?;
+        Ok(o)
+    }
+
+    /// Pairs with weight in the loss: the landscape costs grid cells x pairs.
+    #[wasm_bindgen(js_name = pairCount)]
+    pub fn pair_count(&self) -> f64 {
+        self.sim.state().pairs.pairs.len() as f64
+    }
+
+    /// Computes the landscape of the current step on a `resolution` grid (at most 40) for
+    /// `draw`, unless it is cached. Returns the work done, cells x pairs (0 when cached), so
+    /// the page can keep it within a time budget.
+    #[wasm_bindgen(js_name = prepareLandscape)]
+    pub fn prepare_landscape(&mut self, resolution: u32) -> f64 {
+        let resolution = (resolution as usize).clamp(2, LANDSCAPE_RESOLUTION);
+        if matches!(&self.landscape, Some((g, r, _)) if *g == self.generation && *r == resolution) {
+            return 0.0;
+        }
+        self.landscape = Some((self.generation, resolution, landscape(&self.sim, resolution)));
+        (resolution * resolution) as f64 * self.pair_count()
+    }
+
+    /// Draws the four plots; `scale` is device pixels per CSS pixel. The landscape is the
+    /// last one prepared (possibly of an earlier step, when the page skipped refreshing it).
+    pub fn draw(
+        &self,
+        map: HtmlCanvasElement,
+        landscape_canvas: HtmlCanvasElement,
+        signal: HtmlCanvasElement,
+        curves: HtmlCanvasElement,
+        scale: f64,
+    ) -> Result<(), JsValue> {
+        let style = Style { scale };
+        let ghost = self.ghost.as_ref();
+        paint("response map", map, |a| charts::response_map(a, &self.sim, &style))?;
+        let computed;
+        let land = match &self.landscape {
+            Some((_, _, land)) => land,
+            None => {
+                computed = landscape(&self.sim, LANDSCAPE_RESOLUTION);
+                &computed
+            }
+        };
+        paint("loss landscape", landscape_canvas, |a| {
+            charts::loss_landscape(a, land, &style)
+        })?;
+        paint("gradient signal", signal, |a| {
+            charts::gradient_signal(a, self.sim.history(), ghost, &style)
+        })?;
+        paint("training curves", curves, |a| {
+            charts::training_curves(a, self.sim.history(), ghost, &style)
+        })
+    }
+}
+
+fn paint(
+    name: &str,
+    canvas: HtmlCanvasElement,
+    chart: impl FnOnce(&DrawingArea<Canvas, Shift>) -> ChartResult,
+) -> Result<(), JsValue> {
+    let area = Canvas::new(canvas)
+        .ok_or_else(|| error(format!("{name}: the canvas has no 2d context")))?
+        .into_drawing_area();
+    // A canvas keeps its last frame; each draw starts from a blank one.
+    area.fill(&WHITE).map_err(|e| error(format!("{name}: {e}")))?;
+    chart(&area).map_err(|e| error(format!("{name}: {e}")))?;
+    area.present().map_err(|e| error(format!("{name}: {e}")))
+}
+
+type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
+type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+
+/// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
+/// label is measured by inserting a styled `<span>` into the page: a forced layout each time,
+/// and a style attribute the page's Content-Security-Policy refuses.
+struct Canvas {
+    inner: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+impl Canvas {
+    fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
+        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(Canvas {
+            inner: CanvasBackend::with_canvas_object(canvas)?,
+            context,
+        })
+    }
+}
+
+impl DrawingBackend for Canvas {
+    type ErrorType = CanvasError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Drawn {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_rect(from, to, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, centre: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_circle(centre, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
+        // The same font string the canvas backend draws with.
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        ));
+        let m = self.context.measure_text(text).map_err(|e| {
+            DrawingErrorKind::FontError(Box::new(std::io::Error::other(format!("measureText failed: {e:?}"))))
+        })?;
+        let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+        Ok((m.width().ceil() as u32, height.ceil() as u32))
+    }
+}

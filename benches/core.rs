@@ -1,0 +1,60 @@
+//! Native micro-benchmarks of the core: `cargo bench --bench core` (or `./build.sh bench`).
+//! Prints a table and, with `--json FILE`, writes the medians for bench/results.json.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use dpo_sim::landscape::landscape;
+use dpo_sim::{Settings, Simulation};
+
+/// Median and 95th percentile, in microseconds, of `rounds` timings of `iters` calls each.
+fn time<F: FnMut()>(rounds: usize, iters: usize, mut f: F) -> (f64, f64) {
+    for _ in 0..iters {
+        f();
+    }
+    let mut per_call: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            start.elapsed().as_secs_f64() * 1e6 / iters as f64
+        })
+        .collect();
+    per_call.sort_by(f64::total_cmp);
+    (per_call[rounds / 2], per_call[rounds * 95 / 100])
+}
+
+fn main() {
+    let json = std::env::args().skip_while(|a| a != "--json").nth(1);
+    let cases: [(&str, &str); 6] = [
+        ("step N=48 (linear)", ""),
+        ("step N=48 (tabular)", "model=tabular"),
+        ("step N=48 online", "online=1&quality=0.5"),
+        ("step N=256", "n=256"),
+        ("step N=48 exact", "exact=1"),
+        ("step N=48 best-of-8", "design=bvw&k=8"),
+    ];
+    let mut rows = Vec::new();
+    for (name, settings) in cases {
+        // A small learning rate keeps long benchmark runs away from any stopping point.
+        let mut sim = Simulation::new(Settings::parse(&format!("lr=0.01&{settings}")).unwrap());
+        rows.push((name.to_string(), time(31, 200, || black_box(sim.step()).unwrap())));
+    }
+    for (name, settings) in [("landscape 40x40 N=48", ""), ("landscape 40x40 N=256", "n=256")] {
+        let mut sim = Simulation::new(Settings::parse(settings).unwrap());
+        sim.run(20).unwrap();
+        rows.push((name.to_string(), time(21, 10, || drop(black_box(landscape(&sim, 40))))));
+    }
+    println!("{:<28} {:>12} {:>12}", "benchmark", "median µs", "p95 µs");
+    for (name, (median, p95)) in &rows {
+        println!("{name:<28} {median:>12.2} {p95:>12.2}");
+    }
+    if let Some(path) = json {
+        let body: Vec<String> = rows
+            .iter()
+            .map(|(name, (m, p))| format!("    {{\"name\": \"{name}\", \"median_us\": {m:.3}, \"p95_us\": {p:.3}}}"))
+            .collect();
+        std::fs::write(&path, format!("[\n{}\n]\n", body.join(",\n"))).expect("cannot write the benchmark JSON");
+    }
+}

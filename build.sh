@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Build, serve, package and test the simulator.
+#   ./build.sh setup   install what is missing: the wasm target, wasm-bindgen-cli at the Cargo.lock version
+#   ./build.sh build   setup, then the wasm and its JS glue into www/pkg
+#   ./build.sh serve   build, then serve www/ on http://127.0.0.1:8000/ (PORT=... to change)
+#   ./build.sh dist    build, then dist/ (static site) and dist/dpo-sim-standalone.html (one file, works from file://)
+#   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
+set -euo pipefail
+cd "$(dirname "$0")"
+
+TARGET=wasm32-unknown-unknown
+
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly: read the version from Cargo.lock.
+bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup() {
+  if ! rustup target list --installed | grep -qx "$TARGET"; then
+    rustup target add "$TARGET"
+  fi
+  local want have runner
+  want=$(bindgen_version)
+  [ -n "$want" ] || { echo "build.sh: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  runner=$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [ "$have" != "$want" ] || [ "$runner" != "$want" ]; then
+    # No --locked: it fails against this machine's registry mirror.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+build() {
+  setup
+  cargo build --lib --release --target "$TARGET"
+  rm -rf www/pkg
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg "target/$TARGET/release/dpo_sim.wasm"
+  if command -v wasm-opt >/dev/null; then
+    # The features rustc enables by default for this target.
+    if wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      www/pkg/dpo_sim_bg.wasm -o www/pkg/dpo_sim_bg.opt.wasm; then
+      mv www/pkg/dpo_sim_bg.opt.wasm www/pkg/dpo_sim_bg.wasm
+    else
+      rm -f www/pkg/dpo_sim_bg.opt.wasm
+      echo "build.sh: wasm-opt failed; keeping the unoptimised wasm" >&2
+    fi
+  fi
+}
+
+dist() {
+  build
+  rm -rf dist
+  mkdir -p dist
+  cp -r www/. dist/
+  node scripts/standalone.mjs www dist/dpo-sim-standalone.html
+}
+
+serve() {
+  build
+  exec node scripts/serve.mjs www "${PORT:-8000}"
+}
+
+e2e() {
+  [ -d tests/e2e ] || { echo "build.sh: no tests/e2e, skipping the browser tests"; return; }
+  if [ ! -x /usr/bin/chromium ]; then
+    apt-get update && apt-get install -y chromium
+  fi
+  # Stale: the lock file changed since npm last installed.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci
+  fi
+  node --test tests/e2e/
+}
+
+test_all() {
+  setup
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --lib --test wasm --target "$TARGET" -- -D warnings
+  cargo test
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target "$TARGET" --test wasm
+  dist
+  e2e
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  serve) serve ;;
+  dist) dist ;;
+  test) test_all ;;
+  *)
+    sed -n '2,7p' "$0" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,285 @@
+//! The loss landscape: heatmap and contours of L, the path taken, the target, -grad L.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::colors::{blues, color_bar, INK, ORANGE, VERMILLION};
+use super::marks::{arrow, draw_star, legend, Px, Swatch};
+use super::{axes, err, finite_range, pixels, ChartResult, Style};
+use crate::landscape::Landscape;
+
+/// Contour levels, evenly spaced on the colour scale.
+const CONTOURS: usize = 6;
+
+/// Log-like position on the colour scale: the low end is stretched so the basin shows
+/// even when the window also holds far higher losses.
+struct Scale {
+    lo: f64,
+    knee: f64,
+    top: f64,
+}
+
+impl Scale {
+    fn new((lo, hi): (f64, f64)) -> Scale {
+        let knee = ((hi - lo) * 0.01).max(1e-12);
+        Scale {
+            lo,
+            knee,
+            top: (1.0 + (hi - lo) / knee).ln(),
+        }
+    }
+    fn t(&self, v: f64) -> f64 {
+        (1.0 + (v - self.lo).max(0.0) / self.knee).ln() / self.top
+    }
+    fn value(&self, t: f64) -> f64 {
+        self.lo + self.knee * ((t * self.top).exp() - 1.0)
+    }
+}
+
+/// Marching squares: segments of {v = level} over a row-major grid, in (col, row) units.
+/// Saddles are resolved by the cell's mean; cells with a non-finite corner are skipped.
+fn contour(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<[(f64, f64); 2]> {
+    let mut out = Vec::new();
+    for r in 0..ny.saturating_sub(1) {
+        for c in 0..nx.saturating_sub(1) {
+            let corners = [(c, r), (c + 1, r), (c + 1, r + 1), (c, r + 1)];
+            let v = corners.map(|(c, r)| values[r * nx + c]);
+            if v.iter().any(|x| !x.is_finite()) {
+                continue;
+            }
+            let cross: [Option<(f64, f64)>; 4] = std::array::from_fn(|k| {
+                let (a, b) = (v[k], v[(k + 1) % 4]);
+                ((a > level) != (b > level)).then(|| {
+                    let f = (level - a) / (b - a);
+                    let (p, q) = (corners[k], corners[(k + 1) % 4]);
+                    (
+                        p.0 as f64 + f * (q.0 as f64 - p.0 as f64),
+                        p.1 as f64 + f * (q.1 as f64 - p.1 as f64),
+                    )
+                })
+            });
+            match cross {
+                [Some(a), Some(b), Some(c), Some(d)] => {
+                    let mean_side = v.iter().sum::<f64>() / 4.0 > level;
+                    if mean_side == (v[0] > level) {
+                        out.extend([[a, b], [c, d]]);
+                    } else {
+                        out.extend([[d, a], [b, c]]);
+                    }
+                }
+                _ => {
+                    let found: Vec<(f64, f64)> = cross.iter().flatten().copied().collect();
+                    if let [a, b] = found[..] {
+                        out.push([a, b]);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape, style: &Style) -> ChartResult {
+    let mut entries = vec![("path", Swatch::Line(ORANGE.to_rgba()))];
+    if land.target.is_some() {
+        entries.push(("target", Swatch::Star));
+    }
+    entries.push((
+        "now",
+        Swatch::Dot {
+            fill: WHITE.to_rgba(),
+            outline: true,
+        },
+    ));
+    entries.push(("−∇L", Swatch::Arrow(VERMILLION)));
+    let rest = legend(area, &entries, style)?;
+
+    // A plot with the window's aspect (so -grad L is normal to the contours), centred
+    // together with its colour bar.
+    let (x0, x1) = finite_range([land.x_range.0, land.x_range.1], 0.0);
+    let (y0, y1) = finite_range([land.y_range.0, land.y_range.1], 0.0);
+    let (w, h) = rest.dim_in_pixel();
+    let (left, bottom, top, m) = (style.px(44.0), style.px(34.0), style.px(18.0), style.px(8.0));
+    let bar_w = style.px(58.0);
+    let (aw, ah) = (
+        (w as i32 - bar_w - left - 2 * m).max(1),
+        (h as i32 - bottom - top - m).max(1),
+    );
+    let aspect = (x1 - x0) / (y1 - y0);
+    let (pw, ph) = if aw as f64 > ah as f64 * aspect {
+        ((ah as f64 * aspect).round() as i32, ah)
+    } else {
+        (aw, (aw as f64 / aspect).round() as i32)
+    };
+    let (_, rest) = rest.split_horizontally((aw - pw) / 2);
+    let (main, rest) = rest.split_horizontally(left + pw + 2 * m);
+    let (bar, _) = rest.split_horizontally(bar_w);
+    let (top, m_bottom) = (top + (ah - ph) / 2, m + (ah - ph) - (ah - ph) / 2);
+    let mut chart = ChartBuilder::on(&main)
+        .margin_top(top)
+        .margin_bottom(m_bottom)
+        .margin_left(m)
+        .margin_right(m)
+        .x_label_area_size(bottom)
+        .y_label_area_size(left)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    let (plot, to_px) = pixels(&chart);
+
+    // Heatmap: one filled rectangle per grid cell (the canvas backend has no fast bitmap
+    // blit, and a ~40x40 grid is 1600 fills). Cell edges are computed once per axis.
+    let (nx, ny) = (land.nx, land.ny);
+    let valid = nx >= 2 && ny >= 2 && land.values.len() == nx * ny;
+    let range = finite_range(land.values.iter().copied().filter(|_| valid), 0.0);
+    let scale = Scale::new(range);
+    if valid {
+        let xs: Vec<i32> = (0..=nx)
+            .map(|c| to_px(x0 + (x1 - x0) * c as f64 / nx as f64, y0).0)
+            .collect();
+        let ys: Vec<i32> = (0..=ny)
+            .map(|r| to_px(x0, y0 + (y1 - y0) * r as f64 / ny as f64).1)
+            .collect();
+        for r in 0..ny {
+            for c in 0..nx {
+                let v = land.values[r * nx + c];
+                let color = if v.is_finite() {
+                    blues(scale.t(v))
+                } else {
+                    RGBColor(200, 200, 200)
+                };
+                plot.draw(&Rectangle::new(
+                    [(xs[c], ys[r + 1]), (xs[c + 1], ys[r])],
+                    color.filled(),
+                ))
+                .map_err(err)?;
+            }
+        }
+        // Contours at grid-cell centres; light on the dark (low) end, dark on the pale end.
+        let at = |(c, r): (f64, f64)| {
+            to_px(
+                x0 + (x1 - x0) * (c + 0.5) / nx as f64,
+                y0 + (y1 - y0) * (r + 0.5) / ny as f64,
+            )
+        };
+        for k in 1..CONTOURS {
+            let t = k as f64 / CONTOURS as f64;
+            let ink = if t < 0.55 { WHITE.mix(0.45) } else { INK.mix(0.3) };
+            for [a, b] in contour(&land.values, nx, ny, scale.value(t)) {
+                plot.draw(&PathElement::new(
+                    vec![at(a), at(b)],
+                    ink.stroke_width(style.width(1.0)),
+                ))
+                .map_err(err)?;
+            }
+        }
+    }
+    axes(&mut chart, (land.x_label, land.y_label), (6, 6), (false, false), style)?;
+
+    // The path so far (a white halo under it), where it started, the target, now, -grad L.
+    let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
+    // Points closer than 2 px merge, and segments are drawn apart: a noisy SGD path's
+    // sharp turns would otherwise grow miter spikes.
+    let mut path: Vec<Px> = Vec::new();
+    for p in land.trajectory.iter().filter(finite).map(|p| to_px(p.0, p.1)) {
+        let near = |q: &Px| (p.0 - q.0).abs().max((p.1 - q.1).abs()) < style.px(2.0);
+        if !path.last().is_some_and(near) {
+            path.push(p);
+        }
+    }
+    for (color, width) in [(WHITE.mix(0.8), 4.0), (ORANGE.to_rgba(), 2.0)] {
+        for pair in path.windows(2) {
+            plot.draw(&PathElement::new(pair.to_vec(), color.stroke_width(style.width(width))))
+                .map_err(err)?;
+        }
+    }
+    if let Some(&start) = path.first() {
+        plot.draw(&Circle::new(start, style.px(3.5), INK.stroke_width(style.width(1.5))))
+            .map_err(err)?;
+    }
+    if let Some(t) = land.target.as_ref().filter(finite) {
+        draw_star(&plot, to_px(t.0, t.1), style.px(8.0), style)?;
+    }
+    if land.current.0.is_finite() && land.current.1.is_finite() {
+        let (now, dot) = (to_px(land.current.0, land.current.1), style.px(5.0));
+        // Length: up to a share of the plot, shorter where the slope is small compared
+        // with the window's average slope, so a flat basin shows a short arrow.
+        let (gx, gy) = land.descent;
+        let g = gx.hypot(gy);
+        if g.is_finite() && g > 0.0 {
+            let (sx, sy) = (pw as f64 / (x1 - x0), ph as f64 / (y1 - y0));
+            let (dx, dy) = (gx * sx, -gy * sy);
+            let slope = (range.1 - range.0) / (x1 - x0).max(y1 - y0);
+            let reach = if slope > 0.0 { (g / slope).tanh() } else { 1.0 };
+            let n = dx.hypot(dy);
+            let (ux, uy) = (dx / n, dy / n);
+            let len = (dot + style.px(9.0)) as f64 + 0.28 * pw.min(ph) as f64 * reach;
+            let shift = |d: f64| (now.0 + (ux * d).round() as i32, now.1 + (uy * d).round() as i32);
+            let (from, tip) = (shift(dot as f64), shift(len));
+            arrow(&plot, from, tip, VERMILLION, style)?;
+        }
+        plot.draw(&Circle::new(now, dot, WHITE.filled())).map_err(err)?;
+        plot.draw(&Circle::new(now, dot, INK.stroke_width(style.width(1.5))))
+            .map_err(err)?;
+    }
+
+    color_bar(
+        &bar,
+        "loss L",
+        range,
+        |v| blues(scale.t(v)),
+        (top, m_bottom + bottom),
+        style,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::loss_landscape;
+    use super::super::tests::{colours, render};
+    use super::*;
+    use crate::landscape::landscape;
+    use crate::{Settings, Simulation};
+
+    #[test]
+    fn contours_cross_where_the_grid_does() {
+        // v = col on a 3x3 grid: the level 0.5 is the vertical line col = 0.5.
+        let values: Vec<f64> = (0..9).map(|k| (k % 3) as f64).collect();
+        let segs = contour(&values, 3, 3, 0.5);
+        assert_eq!(segs.len(), 2);
+        assert!(segs.iter().flatten().all(|p| (p.0 - 0.5).abs() < 1e-12));
+        // A saddle gives two segments; a NaN corner skips its cell.
+        assert_eq!(contour(&[1.0, 0.0, 0.0, 1.0], 2, 2, 0.5).len(), 2);
+        assert!(contour(&[1.0, f64::NAN, 0.0, 1.0], 2, 2, 0.5).is_empty());
+        let s = Scale::new((0.5, 2.0));
+        assert!((s.value(s.t(1.3)) - 1.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn draws_linear_and_tabular_slices() {
+        for settings in [
+            "model=linear&support=0.3",
+            "model=tabular&quality=0.5",
+            "labels=oracle&exact=1",
+        ] {
+            let mut sim = Simulation::new(Settings::parse(settings).unwrap());
+            sim.run(30).unwrap();
+            let land = landscape(&sim, 40);
+            let img = render(450, 320, |a| loss_landscape(a, &land, &Style { scale: 1.0 }));
+            assert!(colours(&img) > 60, "{settings}");
+        }
+    }
+
+    #[test]
+    fn survives_degenerate_landscapes() {
+        let sim = Simulation::new(Settings::default());
+        let mut land = landscape(&sim, 8);
+        land.values.iter_mut().step_by(3).for_each(|v| *v = f64::NAN);
+        land.trajectory.push((f64::INFINITY, 0.0));
+        land.descent = (f64::NAN, 1.0);
+        render(300, 200, |a| loss_landscape(a, &land, &Style { scale: 1.0 }));
+        land.values.iter_mut().for_each(|v| *v = f64::NAN);
+        land.x_range = (1.0, 1.0);
+        land.nx = 3;
+        render(300, 200, |a| loss_landscape(a, &land, &Style { scale: f64::NAN }));
+    }
+}

@@ -1,0 +1,157 @@
+//! Marks drawn in device pixels (arrows, stars, triangles) and the legend strip naming them.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::colors::{BLUE, GREY, INK, VERMILLION, YELLOW};
+use super::{err, ChartResult, Style};
+
+/// A pixel relative to the drawing area's corner.
+pub type Px = (i32, i32);
+
+/// What a legend entry shows beside its label.
+#[derive(Clone, Copy)]
+pub enum Swatch {
+    Line(RGBAColor),
+    Dashed(RGBAColor),
+    Dot { fill: RGBAColor, outline: bool },
+    Ring,
+    Up,
+    Down,
+    Star,
+    Arrow(RGBColor),
+}
+
+/// A five-pointed star around `c`.
+pub fn star(c: Px, r: i32) -> Vec<Px> {
+    (0..10)
+        .map(|k| {
+            let a = std::f64::consts::PI * (k as f64 / 5.0 - 0.5);
+            let radius = if k % 2 == 0 { r as f64 } else { 0.45 * r as f64 };
+            (
+                c.0 + (radius * a.cos()).round() as i32,
+                c.1 + (radius * a.sin()).round() as i32,
+            )
+        })
+        .collect()
+}
+
+/// A triangle around `c` pointing up or down.
+pub fn triangle(c: Px, r: i32, up: bool) -> Vec<Px> {
+    let s = if up { 1 } else { -1 };
+    vec![(c.0 - r, c.1 + s * r), (c.0 + r, c.1 + s * r), (c.0, c.1 - s * r)]
+}
+
+/// A star with a dark outline.
+pub fn draw_star<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: Px, r: i32, style: &Style) -> ChartResult {
+    let points = star(c, r);
+    area.draw(&Polygon::new(points.clone(), YELLOW.filled())).map_err(err)?;
+    let mut outline = points;
+    outline.push(outline[0]);
+    area.draw(&PathElement::new(outline, INK.stroke_width(style.width(1.2))))
+        .map_err(err)
+}
+
+/// An arrow from `from` to `to` with a white halo, so it reads on any background.
+pub fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: Px,
+    to: Px,
+    color: RGBColor,
+    style: &Style,
+) -> ChartResult {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = dx.hypot(dy);
+    if len < 2.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let head = (style.px(9.0) as f64).min(0.6 * len);
+    let at = |along: f64, across: f64| {
+        (
+            (to.0 as f64 - along * ux - across * uy).round() as i32,
+            (to.1 as f64 - along * uy + across * ux).round() as i32,
+        )
+    };
+    let tip = vec![to, at(head, 0.45 * head), at(head, -0.45 * head), to];
+    let shaft = vec![from, at(0.7 * head, 0.0)];
+    let halo = WHITE.mix(0.85).stroke_width(style.width(4.5));
+    area.draw(&PathElement::new(shaft.clone(), halo)).map_err(err)?;
+    area.draw(&PathElement::new(tip.clone(), halo)).map_err(err)?;
+    area.draw(&PathElement::new(shaft, color.stroke_width(style.width(2.0))))
+        .map_err(err)?;
+    area.draw(&Polygon::new(tip, color.filled())).map_err(err)
+}
+
+fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, style: &Style) -> ChartResult {
+    let half = style.px(9.0);
+    let r = style.px(5.0);
+    let segment = |a: i32, b: i32, color: RGBAColor, w: f64| {
+        area.draw(&PathElement::new(
+            vec![(c.0 + a, c.1), (c.0 + b, c.1)],
+            color.stroke_width(style.width(w)),
+        ))
+        .map_err(err)
+    };
+    match s {
+        Swatch::Line(color) => segment(-half, half, color, 2.0),
+        Swatch::Dashed(color) => {
+            segment(-half, -half / 3, color, 1.8)?;
+            segment(half / 3, half, color, 1.8)
+        }
+        Swatch::Dot { fill, outline } => {
+            area.draw(&Circle::new(c, r, fill.filled())).map_err(err)?;
+            if outline {
+                area.draw(&Circle::new(c, r, INK.stroke_width(style.width(1.5))))
+                    .map_err(err)?;
+            }
+            Ok(())
+        }
+        Swatch::Ring => area
+            .draw(&Circle::new(c, r, GREY.stroke_width(style.width(1.0))))
+            .map_err(err),
+        Swatch::Up | Swatch::Down => {
+            let (up, color) = if matches!(s, Swatch::Up) {
+                (true, BLUE)
+            } else {
+                (false, VERMILLION)
+            };
+            area.draw(&Polygon::new(triangle(c, style.px(4.0), up), color.filled()))
+                .map_err(err)
+        }
+        Swatch::Star => draw_star(area, c, style.px(6.5), style),
+        Swatch::Arrow(color) => arrow(area, (c.0 - half, c.1), (c.0 + half, c.1), color, style),
+    }
+}
+
+/// Draws the entries left to right in rows along the top of `area`, so the legend never
+/// covers data; returns the area below it.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, Swatch)],
+    style: &Style,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    if entries.is_empty() {
+        return Ok(area.clone());
+    }
+    let text = style.font(11.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let (sw, gap, sep, row) = (style.px(20.0), style.px(4.0), style.px(12.0), style.px(17.0));
+    let (left, width) = (style.px(8.0), area.dim_in_pixel().0 as i32);
+    let (mut x, mut y) = (left, 0);
+    let mut placed = Vec::with_capacity(entries.len());
+    for &(label, s) in entries {
+        let w = sw + gap + area.estimate_text_size(label, &text).map_err(err)?.0 as i32;
+        if x > left && x + w > width - style.px(4.0) {
+            (x, y) = (left, y + row);
+        }
+        placed.push((x, y + row / 2, label, s));
+        x += w + sep;
+    }
+    let (strip, rest) = area.split_vertically(y + row + style.px(3.0));
+    for (x, y, label, s) in placed {
+        swatch(&strip, s, (x + sw / 2, y), style)?;
+        strip.draw_text(label, &text, (x + sw + gap, y)).map_err(err)?;
+    }
+    Ok(rest)
+}

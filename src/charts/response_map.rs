@@ -1,0 +1,189 @@
+//! The response map: every response at its features, what the policy and sampler do with it.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::colors::{color_bar, viridis, BLUE, GREY, INK, PURPLE, VERMILLION};
+use super::marks::{arrow, legend, triangle, Swatch};
+use super::{axes, err, finite_range, pixels, ChartResult, Style};
+use crate::sim::Simulation;
+
+/// A relative probability change below this is numerical noise, not a move.
+const VISIBLE_CHANGE: f64 = 1e-3;
+
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation, style: &Style) -> ChartResult {
+    let (world, st) = (sim.world(), sim.state());
+    let sample = viridis(0.6).to_rgba();
+    let rest = legend(
+        area,
+        &[
+            (
+                "π_θ, in support",
+                Swatch::Dot {
+                    fill: sample,
+                    outline: true,
+                },
+            ),
+            (
+                "off support",
+                Swatch::Dot {
+                    fill: sample.mix(0.45),
+                    outline: false,
+                },
+            ),
+            ("π_ref", Swatch::Ring),
+            ("rose", Swatch::Up),
+            ("fell this step", Swatch::Down),
+        ],
+        style,
+    )?;
+
+    // Plot beside a colour bar; the feature window is centred on the origin (where the
+    // direction arrows start) and widened to the plot's shape so distances look true.
+    let (w, h) = rest.dim_in_pixel();
+    let (left, bottom, top, m) = (style.px(42.0), style.px(34.0), style.px(18.0), style.px(8.0));
+    let bar_w = style.px(58.0);
+    let (main, bar) = rest.split_horizontally(w as i32 - bar_w);
+    let (pw, ph) = (
+        (w as i32 - bar_w - left - 2 * m).max(1) as f64,
+        (h as i32 - bottom - top - m).max(1) as f64,
+    );
+    let ext = world
+        .features
+        .iter()
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let ext = if ext > 0.0 { ext.min(1e150) } else { 1.0 };
+    let half = 1.12 * ext;
+    let (hx, hy) = if pw > ph {
+        (half * pw / ph, half)
+    } else {
+        (half, half * ph / pw)
+    };
+    let mut chart = ChartBuilder::on(&main)
+        .margin_top(top)
+        .margin_bottom(m)
+        .margin_left(m)
+        .margin_right(m)
+        .x_label_area_size(bottom)
+        .y_label_area_size(left)
+        .build_cartesian_2d(-hx..hx, -hy..hy)
+        .map_err(err)?;
+    axes(&mut chart, ("feature φ₁", "feature φ₂"), (7, 6), (true, false), style)?;
+    let (plot, to_px) = pixels(&chart);
+
+    // Marker area grows with probability on a fixed scale, so runs and steps compare.
+    let size = style.k() * (pw.min(ph) / (260.0 * style.k())).clamp(0.6, 1.4);
+    let radius = |p: f64| {
+        let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+        (size * (2.5 + 15.0 * p.sqrt())).round() as i32
+    };
+    let (rlo, rhi) = finite_range(world.reward.iter().copied(), 0.0);
+    let shade = |r: f64| viridis((r - rlo) / (rhi - rlo));
+
+    let visible: Vec<usize> = (0..world.n())
+        .filter(|&i| world.features[i].iter().all(|v| v.is_finite()))
+        .collect();
+    let mut order = visible.clone();
+    // Big markers first, so small ones stay visible on top.
+    order.sort_by(|&a, &b| st.probs[b].total_cmp(&st.probs[a]));
+    for &i in &order {
+        let c = to_px(world.features[i][0], world.features[i][1]);
+        let (r, color) = (radius(st.probs[i]), shade(world.reward[i]));
+        if st.sampler.in_support[i] {
+            plot.draw(&Circle::new(c, r, color.filled())).map_err(err)?;
+            let outline = if r > style.px(4.0) { 1.5 } else { 1.0 };
+            plot.draw(&Circle::new(c, r, INK.stroke_width(style.width(outline))))
+                .map_err(err)?;
+        } else {
+            plot.draw(&Circle::new(c, r, color.mix(0.45).filled())).map_err(err)?;
+        }
+    }
+    // This step's movers: a triangle sized by the change, for changes at least 5% of the
+    // largest one (so a few hundred responses do not all carry a mark).
+    let prev = |i: usize| sim.prev_probs().get(i).copied().unwrap_or(st.probs[i]);
+    let biggest = visible
+        .iter()
+        .map(|&i| (st.probs[i] - prev(i)).abs())
+        .filter(|d| d.is_finite())
+        .fold(0.0, f64::max);
+    for &i in &visible {
+        let c = to_px(world.features[i][0], world.features[i][1]);
+        let ring = GREY.mix(0.8).stroke_width(style.width(1.0));
+        plot.draw(&Circle::new(c, radius(world.ref_logp[i].exp()), ring))
+            .map_err(err)?;
+        let (now, before) = (st.probs[i], prev(i));
+        let share = (now - before).abs() / biggest;
+        if (now - before).abs() > VISIBLE_CHANGE * before && share >= 0.05 {
+            let t = (style.k() * (2.0 + 2.5 * share.sqrt())).round() as i32;
+            let at = (c.0 + radius(now) + t + style.px(1.0), c.1);
+            let color = if now > before { BLUE } else { VERMILLION };
+            plot.draw(&Polygon::new(triangle(at, t, now > before), color.filled()))
+                .map_err(err)?;
+        }
+    }
+
+    // The reward direction u and the reference direction v, from the origin.
+    let len = 0.8 * ext;
+    let origin = to_px(0.0, 0.0);
+    let label = style.font(11.0).pos(Pos::new(HPos::Center, VPos::Center));
+    let close = world.u[0] * world.v[0] + world.u[1] * world.v[1] > 0.95;
+    for (d, color, name, shift) in [
+        (world.v, PURPLE, "v reference", if close { style.px(16.0) } else { 0 }),
+        (world.u, INK, "u reward", 0),
+    ] {
+        let tip = to_px(len * d[0], len * d[1]);
+        arrow(&plot, origin, tip, color, style)?;
+        // Just past the tip, on a pale box: the label may land on markers.
+        let text = TextStyle {
+            color: color.to_backend_color(),
+            ..label.clone()
+        };
+        let (tw, th) = plot.estimate_text_size(name, &text).map_err(err)?;
+        let (hw, hh) = (tw as i32 / 2 + style.px(2.0), th as i32 / 2 + style.px(1.0));
+        let (dx, dy) = ((tip.0 - origin.0) as f64, (tip.1 - origin.1) as f64);
+        let n = dx.hypot(dy).max(1.0);
+        let reach = style.px(4.0) as f64 + (dx * hw as f64).abs() / n + (dy * hh as f64).abs() / n;
+        let at = (
+            tip.0 + (dx / n * reach).round() as i32,
+            tip.1 + (dy / n * reach).round() as i32 - shift,
+        );
+        let bg = Rectangle::new(
+            [(at.0 - hw, at.1 - hh), (at.0 + hw, at.1 + hh)],
+            WHITE.mix(0.75).filled(),
+        );
+        plot.draw(&bg).map_err(err)?;
+        plot.draw_text(name, &text, at).map_err(err)?;
+    }
+
+    color_bar(&bar, "reward r", (rlo, rhi), shade, (top, m + bottom), style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{colours, render};
+    use crate::{Settings, Simulation};
+
+    #[test]
+    fn draws_both_models_and_shows_changes() {
+        for settings in [
+            "model=linear&support=0.3",
+            "model=tabular&n=120&exact=1",
+            "n=4&kappa=10",
+        ] {
+            let mut sim = Simulation::new(Settings::parse(settings).unwrap());
+            let before = render(450, 320, |a| {
+                super::super::response_map(a, &sim, &super::Style { scale: 1.0 })
+            });
+            assert!(colours(&before) > 40, "{settings}");
+            sim.run(30).unwrap();
+            let after = render(450, 320, |a| {
+                super::super::response_map(a, &sim, &super::Style { scale: 1.0 })
+            });
+            assert!(colours(&after) > 40, "{settings}");
+            assert_ne!(before, after, "{settings}");
+        }
+    }
+}

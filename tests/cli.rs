@@ -1,0 +1,153 @@
+//! The `dpo-sim` runner from outside: files, columns, errors.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn dpo_sim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dpo-sim")).args(args).output().unwrap()
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dpo-sim-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn presets_are_listed_with_their_stories() {
+    let out = dpo_sim(&["presets"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for p in dpo_sim::presets::PRESETS {
+        assert!(text.contains(p.key) && text.contains(p.title));
+    }
+}
+
+#[test]
+fn run_writes_world_metrics_and_theta() {
+    let dir = out_dir("run");
+    let out = dpo_sim(&[
+        "run",
+        "--preset",
+        "support",
+        "--set",
+        "n=10",
+        "--set",
+        "seed=3",
+        "--steps",
+        "25",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let metrics = fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let lines: Vec<&str> = metrics.lines().collect();
+    assert_eq!(lines.len(), 27, "header and rows for k = 0..25");
+    for column in [
+        "step",
+        "loss",
+        "batch_loss",
+        "grad_norm",
+        "batch_grad_norm",
+        "signal",
+        "expected_reward",
+        "kl",
+        "off_support_mass",
+        "chosen_logp",
+        "rejected_logp",
+        "target_distance",
+    ] {
+        assert!(lines[0].split(',').any(|c| c == column), "missing column {column}");
+    }
+    assert!(lines[26].starts_with("25,"));
+
+    let theta = fs::read_to_string(dir.join("theta.csv")).unwrap();
+    let rows: Vec<&str> = theta.lines().collect();
+    assert_eq!(rows[0].split(',').count(), 11, "step and 10 tabular logits");
+    assert_eq!(rows.len(), 27);
+    assert!(rows[1].starts_with("0,0,0,"), "theta starts at 0");
+
+    // The same run through the library gives the same final parameters.
+    let mut s = dpo_sim::Settings::parse(dpo_sim::presets::find("support").unwrap().settings).unwrap();
+    s.apply("n=10&seed=3").unwrap();
+    let mut sim = dpo_sim::Simulation::new(s);
+    sim.run(25).unwrap();
+    assert_eq!(rows[26], format!("25,{}", dpo_sim::metrics::csv_line(sim.theta())));
+
+    let world = fs::read_to_string(dir.join("world.json")).unwrap();
+    for key in [
+        "\"settings\"",
+        "\"features\"",
+        "\"reward\"",
+        "\"ref_probs\"",
+        "\"support\"",
+        "\"pi0\"",
+        "\"piq\"",
+        "\"pair_weights\"",
+    ] {
+        assert!(world.contains(key), "world.json lacks {key}");
+    }
+    assert!(world.contains("\"n\": \"10\""));
+    // pair_weights is 10 x 10 and sums to 1.
+    let pw = world.split("\"pair_weights\": ").nth(1).unwrap();
+    let matrix = &pw[..pw.find("]]").unwrap() + 2];
+    let numbers: Vec<f64> = matrix
+        .split(|c: char| "[], ".contains(c))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 100);
+    assert!((numbers.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn errors_print_one_line_and_exit_non_zero() {
+    let dir = out_dir("err");
+    let d = dir.to_str().unwrap();
+    for (args, expect) in [
+        (
+            vec!["run", "--preset", "nope", "--steps", "1", "--out", d],
+            "unknown preset 'nope'",
+        ),
+        (vec!["run", "--set", "quality=2", "--steps", "1", "--out", d], "quality"),
+        (
+            vec!["run", "--steps", "1", "--out", "/proc/no/such/dir"],
+            "cannot create",
+        ),
+        (vec!["run", "--steps", "x", "--out", d], "--steps"),
+        (vec!["frobnicate"], "usage"),
+    ] {
+        let out = dpo_sim(&args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(err.starts_with("dpo-sim: "), "{err}");
+    }
+}
+
+#[test]
+fn png_flag_draws_the_page_plots() {
+    let dir = out_dir("png");
+    let out = dpo_sim(&[
+        "run",
+        "--preset",
+        "proxy",
+        "--steps",
+        "40",
+        "--out",
+        dir.to_str().unwrap(),
+        "--png",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for name in ["map.png", "landscape.png", "signal.png", "curves.png"] {
+        let bytes = fs::read(dir.join(name)).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000,
+            "{name}"
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,168 @@
+//! Each preset's story, asserted with numbers.
+
+use dpo_sim::metrics::Metrics;
+use dpo_sim::presets::{find, PRESETS};
+use dpo_sim::{Settings, Simulation};
+
+/// Runs a preset with extra settings on top; returns the metrics at each step.
+fn trace(preset: &str, extra: &str, steps: u64) -> Vec<Metrics> {
+    let mut settings = Settings::parse(find(preset).unwrap().settings).unwrap();
+    settings.apply(extra).unwrap();
+    let mut sim = Simulation::new(settings);
+    let mut out = vec![sim.metrics().clone()];
+    for _ in 0..steps {
+        sim.step().unwrap();
+        out.push(sim.metrics().clone());
+    }
+    out
+}
+
+#[test]
+fn every_preset_parses_runs_and_explains_itself() {
+    for p in PRESETS {
+        let settings = Settings::parse(p.settings).unwrap_or_else(|e| panic!("{}: {e}", p.key));
+        assert!(p.story.len() > 100 && !p.title.is_empty(), "{}", p.key);
+        let mut sim = Simulation::new(settings);
+        sim.run(p.steps).unwrap_or_else(|e| panic!("{}: {e}", p.key));
+    }
+    assert!(find("nope").unwrap_err().contains("unknown preset 'nope'"));
+}
+
+#[test]
+fn support_limits_what_dpo_can_learn() {
+    let narrow = trace("support", "", 400);
+    let full = trace("support", "support=1", 400);
+    let (n, f) = (narrow.last().unwrap(), full.last().unwrap());
+    assert!(
+        n.expected_reward < n.target_reward - 1.0,
+        "narrow support stalls: J {} vs J* {}",
+        n.expected_reward,
+        n.target_reward
+    );
+    assert!(
+        f.expected_reward > f.target_reward - 0.1,
+        "full support reaches J*: {} vs {}",
+        f.expected_reward,
+        f.target_reward
+    );
+    // The stall is not slowness: the last 100 steps of the narrow run barely move.
+    assert!((narrow[300].expected_reward - n.expected_reward).abs() < 0.1);
+    // The linear proxy on the same narrow support generalises.
+    let proxy = trace("support", "model=linear&lr=1", 400);
+    assert!(proxy.last().unwrap().expected_reward > n.target_reward - 0.1);
+}
+
+#[test]
+fn quality_amplifies_the_gradient_signal() {
+    for extra in ["", "exact=1"] {
+        let high = trace("quality", extra, 50);
+        let low = trace("quality", &format!("quality=0&{extra}"), 50);
+        assert!(
+            high[0].signal > 1.2 * low[0].signal,
+            "{extra}: signal {} vs {}",
+            high[0].signal,
+            low[0].signal
+        );
+        assert!(
+            high[50].expected_reward > low[50].expected_reward + 0.8,
+            "{extra}: J after 50 steps {} vs {}",
+            high[50].expected_reward,
+            low[50].expected_reward
+        );
+    }
+    // The optimum does not depend on quality: both converge to the same population loss minimiser.
+    let high = trace("quality", "exact=1&model=linear&lr=2", 2000);
+    let low = trace("quality", "exact=1&model=linear&lr=2&quality=0", 2000);
+    assert!(high[2000].target_distance < 1e-4 && low[2000].target_distance < 1e-4);
+}
+
+#[test]
+fn online_dpo_raises_its_own_sampling_quality() {
+    let online = trace("online", "", 300);
+    let offline = trace("online", "online=0", 300);
+    assert!(
+        online[300].expected_reward > offline[300].expected_reward + 0.8,
+        "{} vs {}",
+        online[300].expected_reward,
+        offline[300].expected_reward
+    );
+    assert!(online[300].expected_reward > online[300].target_reward - 0.2);
+    // Offline stalls: no progress over the last 150 steps.
+    assert!((offline[300].expected_reward - offline[150].expected_reward).abs() < 0.15);
+}
+
+#[test]
+fn best_of_k_amplifies_early_signal_and_has_no_finite_optimum() {
+    let k8 = trace("best-of-k", "", 300);
+    let k2 = trace("best-of-k", "k=2", 300);
+    assert!(
+        k8[0].signal > 2.0 * k2[0].signal,
+        "{} vs {}",
+        k8[0].signal,
+        k2[0].signal
+    );
+    assert!(k8[10].expected_reward > k2[10].expected_reward + 0.1);
+    assert!(k8[300].margin > k8[100].margin && k8[100].margin > k8[10].margin);
+    assert!(k8[300].loss < 0.05 && k8[300].target_distance.is_nan());
+}
+
+#[test]
+fn likelihood_displacement_tabular_versus_linear_proxy() {
+    for preset in ["displacement", "proxy"] {
+        let t = trace(preset, "", 300);
+        assert!(t[300].margin > 1.0, "{preset}: the margin grows");
+        assert!(
+            t[300].chosen_logp < t[0].chosen_logp - 0.5,
+            "{preset}: chosen log-prob falls"
+        );
+        assert!(
+            t[300].rejected_logp < t[0].rejected_logp - 2.0,
+            "{preset}: rejected falls too"
+        );
+    }
+    let tab = trace("displacement", "", 300);
+    let lin = trace("proxy", "", 300);
+    assert!(
+        tab[300].off_support_mass < 0.05,
+        "tabular: the mass stays inside the support"
+    );
+    assert!(
+        lin[300].off_support_mass > 0.6,
+        "linear: the mass moves outside the support"
+    );
+    assert!(
+        lin[300].expected_reward > lin[300].target_reward - 0.1,
+        "... to better responses"
+    );
+    assert!(tab[300].expected_reward < lin[300].expected_reward - 1.0);
+}
+
+#[test]
+fn independent_design_has_a_quality_sweet_spot() {
+    for extra in ["", "exact=1"] {
+        let j = |q: f64| trace("sweet-spot", &format!("quality={q}&{extra}"), 50)[50].expected_reward;
+        let (none, sweet, full) = (j(0.0), j(0.25), j(1.0));
+        assert!(
+            sweet > none + 0.5 && sweet > full + 0.5,
+            "{extra}: J(50) at q=0 {none}, 0.25 {sweet}, 1 {full}"
+        );
+    }
+}
+
+#[test]
+fn misspecified_proxy_over_optimises() {
+    let t = trace("over-optimisation", "", 300);
+    let (peak_step, peak) = t
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (k, m.expected_reward))
+        .fold((0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    assert!((40..200).contains(&peak_step), "peak at step {peak_step}");
+    assert!(peak > t[0].expected_reward + 2.0, "rises");
+    assert!(
+        t[300].expected_reward < peak - 0.5,
+        "then falls: {} vs peak {peak}",
+        t[300].expected_reward
+    );
+    assert!(t[300].loss < t[peak_step].loss, "while the DPO loss keeps improving");
+}

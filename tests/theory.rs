@@ -1,0 +1,172 @@
+//! What theory says DPO converges to, checked against long exact runs.
+
+use dpo_sim::closed_form::{linear_target, rlhf_optimum, tabular_limit};
+use dpo_sim::loss::population;
+use dpo_sim::numerics::sym2_eigenvalues;
+use dpo_sim::pairs::PairWeights;
+use dpo_sim::policy::scores;
+use dpo_sim::sampler::Sampler;
+use dpo_sim::settings::Model;
+use dpo_sim::world::World;
+use dpo_sim::{Settings, Simulation};
+
+fn run(settings: &str, steps: u64) -> Simulation {
+    let mut sim = Simulation::new(Settings::parse(settings).unwrap());
+    sim.run(steps).unwrap();
+    sim
+}
+
+#[test]
+fn tabular_limit_matches_closed_form_on_and_off_the_support() {
+    let sim = run(
+        "model=tabular&n=12&support=0.5&exact=1&lr=20&kappa=0.5&design=contrastive&quality=0.5",
+        20_000,
+    );
+    let st = sim.state();
+    let limit = tabular_limit(sim.world(), sim.settings(), &st.sampler.in_support);
+    for (i, (t, l)) in sim.theta().iter().zip(&limit).enumerate() {
+        if st.sampler.in_support[i] {
+            assert!((t - l).abs() < 1e-6, "response {i}: theta {t} vs closed form {l}");
+        } else {
+            assert_eq!(*t, 0.0, "response {i} is outside the support and must keep logit 0");
+        }
+    }
+    // On the support the policy is the RLHF optimum (reweighted reference), and the mass
+    // outside the support is the reference's.
+    let inside: f64 = (0..12).filter(|&i| st.sampler.in_support[i]).map(|i| st.probs[i]).sum();
+    let star = rlhf_optimum(sim.world(), sim.settings(), &st.sampler.in_support);
+    for i in (0..12).filter(|&i| st.sampler.in_support[i]) {
+        assert!((st.probs[i] / inside - star[i]).abs() < 1e-6);
+    }
+    // Off the support the logits stay 0, so its mass is pi_ref's, diluted by how much
+    // the support's mass grew: sum_S pi_ref exp(theta).
+    let world = sim.world();
+    let ref_outside: f64 = (0..12)
+        .filter(|&i| !st.sampler.in_support[i])
+        .map(|i| world.ref_logp[i].exp())
+        .sum();
+    let grown: f64 = (0..12)
+        .filter(|&i| st.sampler.in_support[i])
+        .map(|i| world.ref_logp[i].exp() * sim.theta()[i].exp())
+        .sum();
+    assert!((st.metrics.off_support_mass - ref_outside / (ref_outside + grown)).abs() < 1e-6);
+}
+
+#[test]
+fn linear_model_recovers_theta_star_with_full_support() {
+    for design in ["independent", "contrastive"] {
+        let sim = run(&format!("design={design}&exact=1&lr=2&quality=0.3"), 3000);
+        let target = linear_target(sim.world(), sim.settings());
+        let d = ((sim.theta()[0] - target[0]).powi(2) + (sim.theta()[1] - target[1]).powi(2)).sqrt();
+        assert!(d < 1e-6, "{design}: theta {:?} vs theta* {target:?}", sim.theta());
+        assert!(sim.metrics().target_distance < 1e-6);
+        assert!(sim.metrics().grad_norm < 1e-8);
+    }
+}
+
+#[test]
+fn linear_model_generalises_beyond_a_narrow_support() {
+    // The tabular model stalls on a 30% support; the linear proxy still reaches theta*.
+    let sim = run("design=contrastive&exact=1&lr=2&support=0.3&refq=-0.5", 3000);
+    assert!(
+        sim.metrics().target_distance < 1e-4,
+        "{}",
+        sim.metrics().target_distance
+    );
+    assert!(sim.metrics().off_support_mass > 0.5);
+}
+
+#[test]
+fn collinear_support_leaves_a_flat_direction() {
+    // Features on the line y = 0.5 x: the loss cannot see the direction (-0.5, 1)/|.|.
+    let s = Settings::parse("n=8&quality=0.4").unwrap();
+    let mut world = World::new(&s);
+    for (i, phi) in world.features.iter_mut().enumerate() {
+        let x = i as f64 * 0.4 - 1.4;
+        *phi = [x, 0.5 * x];
+    }
+    let refp: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
+    let weights = PairWeights::new(&world, &s, &Sampler::new(&world, &s, &refp));
+    let at = |theta: [f64; 2]| {
+        population(
+            &world,
+            Model::Linear,
+            s.beta,
+            &weights,
+            &scores(&world, Model::Linear, &theta),
+        )
+    };
+    let h = at([0.3, -0.2]).hessian.unwrap();
+    let (lo, hi) = sym2_eigenvalues(h[0], h[1], h[2]);
+    assert!(lo.abs() < 1e-12 && hi > 1e-3, "eigenvalues {lo} {hi}");
+    let flat = [-0.5 / 1.25f64.sqrt(), 1.0 / 1.25f64.sqrt()];
+    let base = at([0.3, -0.2]).loss;
+    for t in [-5.0, 2.0, 40.0] {
+        let moved = at([0.3 + t * flat[0], -0.2 + t * flat[1]]).loss;
+        assert!((moved - base).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn oracle_labels_have_no_finite_optimum_but_stay_finite() {
+    for settings in [
+        "labels=oracle&exact=1&lr=5",
+        "design=bvw&k=8&exact=1&lr=5",
+        "model=tabular&labels=oracle&lr=50",
+    ] {
+        let mut sim = Simulation::new(Settings::parse(settings).unwrap());
+        sim.run(200).unwrap();
+        let early = sim.metrics().margin;
+        sim.run(20_000).unwrap();
+        let m = sim.metrics();
+        assert!(
+            m.margin > early,
+            "{settings}: the margin keeps growing ({early} -> {})",
+            m.margin
+        );
+        assert!(m.values().iter().all(|v| !v.is_infinite()) && m.loss.is_finite() && m.loss < 0.05);
+        assert!(m.target_distance.is_nan(), "no finite target to measure against");
+    }
+}
+
+#[test]
+fn same_seed_same_run() {
+    let a = run("quality=0.5&support=0.5&online=0.5&seed=42", 100);
+    let b = run("quality=0.5&support=0.5&online=0.5&seed=42", 100);
+    let c = run("quality=0.5&support=0.5&online=0.5&seed=43", 100);
+    assert_eq!(a.theta(), b.theta());
+    assert_eq!(a.metrics(), b.metrics());
+    assert_ne!(a.theta(), c.theta());
+}
+
+#[test]
+fn live_settings_continue_and_world_settings_restart() {
+    let mut sim = run("quality=0", 30);
+    let theta = sim.theta().to_vec();
+    let mut next = sim.settings().clone();
+    next.quality = 1.0;
+    assert!(!sim.set_settings(next.clone()));
+    assert_eq!((sim.step_count(), sim.theta()), (30, theta.as_slice()));
+    next.n = 20;
+    assert!(sim.set_settings(next));
+    assert_eq!(sim.step_count(), 0);
+    assert_eq!(sim.world().n(), 20);
+}
+
+#[test]
+fn huge_learning_rate_diverges_with_a_message() {
+    let mut sim = Simulation::new(Settings::parse("lr=1000&beta=10&exact=1&scale=5").unwrap());
+    let err = sim.run(100).unwrap_err();
+    assert!(
+        err.contains("diverged at step") && err.contains("learning rate"),
+        "{err}"
+    );
+    assert_eq!(
+        sim.step().unwrap_err(),
+        err,
+        "a diverged run refuses to step until reset"
+    );
+    sim.reset();
+    assert_eq!(sim.step_count(), 0);
+    assert!(sim.diverged().is_none());
+}
