@@ -5,6 +5,7 @@
 #   ./build.sh serve   build, then serve www/ on http://127.0.0.1:8000/ (PORT=... to change)
 #   ./build.sh dist    build, then dist/ (static site) and dist/dpo-sim-standalone.html (one file, works from file://)
 #   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
+#   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -90,8 +91,9 @@ case "${1:-}" in
   serve) serve ;;
   dist) dist ;;
   test) test_all ;;
+  bench) cargo bench --bench core -- "${@:2}" ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac

@@ -7,6 +7,8 @@
 //! ([`closed_form`]), the update loop ([`sim`]) and what it measures ([`metrics`]).
 
 pub mod charts;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod closed_form;
 pub mod history;
 pub mod landscape;

@@ -96,6 +96,7 @@ pub fn minibatch(world: &World, model: Model, beta: f64, batch: &[(usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pairs::Preferences;
     use crate::policy::{dim, scores};
     use crate::sampler::Sampler;
     use crate::settings::Settings;
@@ -120,7 +121,7 @@ mod tests {
                 .unwrap();
                 let w = World::new(&s);
                 let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
-                let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp));
+                let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp), &Preferences::new(&w, &s));
                 let theta: Vec<f64> = (0..dim(s.model, 10)).map(|k| 0.8 * ((k * 7) as f64).cos()).collect();
                 let eval = |t: &[f64]| population(&w, s.model, s.beta, &pw, &scores(&w, s.model, t));
                 let at = eval(&theta);

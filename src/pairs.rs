@@ -29,20 +29,47 @@ pub struct PairWeights {
     pub distinct: f64,
 }
 
-/// P(i preferred to j) under the labeller.
-pub fn preference(world: &World, s: &Settings, i: usize, j: usize) -> f64 {
-    let gap = world.reward[i] - world.reward[j];
-    match s.labels {
-        Labels::BradleyTerry => sigmoid(s.sharpness * gap),
-        Labels::Oracle => {
-            if gap > 0.0 {
-                1.0
-            } else if gap < 0.0 {
-                0.0
-            } else {
-                0.5
+/// P(i preferred to j) under the labeller, for every ordered pair: fixed for a world,
+/// a label kind and a sharpness, so a run computes it once instead of every step.
+#[derive(Clone, Debug)]
+pub struct Preferences {
+    n: usize,
+    labels: Labels,
+    sharpness: f64,
+    p: Vec<f64>,
+}
+
+impl Preferences {
+    pub fn new(world: &World, s: &Settings) -> Preferences {
+        let n = world.n();
+        let mut p = Vec::with_capacity(n * n);
+        for i in 0..n {
+            for j in 0..n {
+                let gap = world.reward[i] - world.reward[j];
+                p.push(match s.labels {
+                    Labels::BradleyTerry => sigmoid(s.sharpness * gap),
+                    Labels::Oracle if gap > 0.0 => 1.0,
+                    Labels::Oracle if gap < 0.0 => 0.0,
+                    Labels::Oracle => 0.5,
+                });
             }
         }
+        Preferences {
+            n,
+            labels: s.labels,
+            sharpness: s.sharpness,
+            p,
+        }
+    }
+
+    /// Were these computed for the labeller of `s`?
+    pub fn fits(&self, s: &Settings) -> bool {
+        self.labels == s.labels && self.sharpness == s.sharpness && self.n == s.n
+    }
+
+    /// P(i preferred to j).
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        self.p[i * self.n + j]
     }
 }
 
@@ -55,8 +82,9 @@ fn by_reward(world: &World, sampler: &Sampler) -> Vec<usize> {
 }
 
 impl PairWeights {
-    pub fn new(world: &World, s: &Settings, sampler: &Sampler) -> PairWeights {
-        let mut pairs = Vec::new();
+    pub fn new(world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) -> PairWeights {
+        let m = sampler.members.len();
+        let mut pairs = Vec::with_capacity(m * (m - 1) / 2);
         let mut push = |a: usize, b: usize, w_ab: f64, w_ba: f64| {
             if w_ab > 0.0 || w_ba > 0.0 {
                 let (i, j, w_ij, w_ji) = if a < b { (a, b, w_ab, w_ba) } else { (b, a, w_ba, w_ab) };
@@ -73,7 +101,7 @@ impl PairWeights {
                             Design::Independent => 2.0 * q[a] * q[b],
                             _ => q[a] * p0[b] + p0[a] * q[b],
                         };
-                        let p = preference(world, s, a, b);
+                        let p = prefs.get(a, b);
                         push(a, b, both * p, both * (1.0 - p));
                     }
                 }
@@ -139,9 +167,9 @@ impl PairWeights {
 pub struct PairSampler<'a> {
     world: &'a World,
     settings: &'a Settings,
+    prefs: &'a Preferences,
     cum_q: Vec<f64>,
     cum_0: Vec<f64>,
-    cum_pairs: Vec<f64>,
     weights: &'a PairWeights,
 }
 
@@ -153,43 +181,54 @@ impl<'a> PairSampler<'a> {
     pub fn new(
         world: &'a World,
         settings: &'a Settings,
+        prefs: &'a Preferences,
         sampler: &Sampler,
         weights: &'a PairWeights,
     ) -> PairSampler<'a> {
-        let (mut cum_q, mut cum_0, mut cum_pairs) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut cum_q, mut cum_0) = (Vec::new(), Vec::new());
         cumulative(&sampler.piq, &mut cum_q);
         cumulative(&sampler.pi0, &mut cum_0);
-        let w: Vec<f64> = weights.pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
-        cumulative(&w, &mut cum_pairs);
         PairSampler {
             world,
             settings,
+            prefs,
             cum_q,
             cum_0,
-            cum_pairs,
             weights,
         }
     }
 
-    /// One labelled pair (chosen, rejected); None when the sampler cannot emit two
-    /// different responses.
-    pub fn draw(&self, rng: &mut Rng) -> Option<(usize, usize)> {
+    /// `n` labelled pairs (chosen, rejected); fewer (none) when the sampler cannot emit
+    /// two different responses.
+    pub fn draw_batch(&self, n: usize, rng: &mut Rng) -> Vec<(usize, usize)> {
         if self.weights.pairs.is_empty() {
-            return None;
+            return Vec::new();
         }
         if self.weights.distinct >= MIN_DISTINCT {
-            loop {
-                if let Some(pair) = self.try_draw(rng) {
-                    return Some(pair);
+            return (0..n).map(|_| self.draw(rng)).collect();
+        }
+        let mut cum_pairs = Vec::new();
+        let w: Vec<f64> = self.weights.pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
+        cumulative(&w, &mut cum_pairs);
+        (0..n)
+            .map(|_| {
+                let p = self.weights.pairs[rng.categorical(&cum_pairs)];
+                if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
+                    (p.i, p.j)
+                } else {
+                    (p.j, p.i)
                 }
+            })
+            .collect()
+    }
+
+    /// One labelled pair by the generative process, redrawing identical candidates.
+    fn draw(&self, rng: &mut Rng) -> (usize, usize) {
+        loop {
+            if let Some(pair) = self.try_draw(rng) {
+                return pair;
             }
         }
-        let p = self.weights.pairs[rng.categorical(&self.cum_pairs)];
-        Some(if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
-            (p.i, p.j)
-        } else {
-            (p.j, p.i)
-        })
     }
 
     fn try_draw(&self, rng: &mut Rng) -> Option<(usize, usize)> {
@@ -206,7 +245,7 @@ impl<'a> PairSampler<'a> {
                 if a == b {
                     return None;
                 }
-                let a_wins = rng.uniform() < preference(self.world, self.settings, a, b);
+                let a_wins = rng.uniform() < self.prefs.get(a, b);
                 Some(if a_wins { (a, b) } else { (b, a) })
             }
             Design::BestVsWorst => {
@@ -253,7 +292,7 @@ mod tests {
     fn weights_sum_to_one_and_skip_identical_pairs() {
         for d in DESIGNS {
             let (w, s, sm) = setup(&format!("n=10&kappa=1.5&{d}"));
-            let pw = PairWeights::new(&w, &s, &sm);
+            let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
             let total: f64 = pw.ordered().map(|p| p.2).sum();
             assert!((total - 1.0).abs() < 1e-12, "{d}: {total}");
             assert!(pw
@@ -266,8 +305,8 @@ mod tests {
     fn contrastive_equals_independent_at_zero_quality() {
         let (w, s, sm) = setup("n=9&design=independent");
         let (_, c, _) = setup("n=9&design=contrastive");
-        let a = PairWeights::new(&w, &s, &sm).dense();
-        let b = PairWeights::new(&w, &c, &sm).dense();
+        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s)).dense();
+        let b = PairWeights::new(&w, &c, &sm, &Preferences::new(&w, &c)).dense();
         for (ra, rb) in a.iter().zip(&b) {
             for (x, y) in ra.iter().zip(rb) {
                 assert!((x - y).abs() < 1e-14);
@@ -280,8 +319,8 @@ mod tests {
         // With K = 2 the better of two independent draws wins: the oracle-labelled independent design.
         let (w, s, sm) = setup("n=8&design=bvw&k=2&quality=0.4");
         let (_, o, _) = setup("n=8&design=independent&labels=oracle&quality=0.4");
-        let a = PairWeights::new(&w, &s, &sm).dense();
-        let b = PairWeights::new(&w, &o, &sm).dense();
+        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s)).dense();
+        let b = PairWeights::new(&w, &o, &sm, &Preferences::new(&w, &o)).dense();
         for (ra, rb) in a.iter().zip(&b) {
             for (x, y) in ra.iter().zip(rb) {
                 assert!((x - y).abs() < 1e-14);
@@ -296,13 +335,13 @@ mod tests {
     fn generative_frequencies_match_exact_weights() {
         for d in DESIGNS {
             let (w, s, sm) = setup(&format!("n=7&kappa=1&seed=4&{d}"));
-            let pw = PairWeights::new(&w, &s, &sm);
-            let ps = PairSampler::new(&w, &s, &sm, &pw);
+            let prefs = Preferences::new(&w, &s);
+            let pw = PairWeights::new(&w, &s, &sm, &prefs);
+            let ps = PairSampler::new(&w, &s, &prefs, &sm, &pw);
             let mut rng = Rng::new(99, 1);
             let draws = 200_000;
             let mut counts = vec![vec![0usize; 7]; 7];
-            for _ in 0..draws {
-                let (c, r) = ps.draw(&mut rng).unwrap();
+            for (c, r) in ps.draw_batch(draws, &mut rng) {
                 counts[c][r] += 1;
             }
             let exact = pw.dense();
@@ -320,12 +359,12 @@ mod tests {
     #[test]
     fn concentrated_sampler_still_draws_distinct_pairs() {
         let (w, s, sm) = setup("n=6&support=0.01&quality=1&kappa=10&scale=5&design=independent");
-        let pw = PairWeights::new(&w, &s, &sm);
-        let ps = PairSampler::new(&w, &s, &sm, &pw);
+        let prefs = Preferences::new(&w, &s);
+        let pw = PairWeights::new(&w, &s, &sm, &prefs);
+        let ps = PairSampler::new(&w, &s, &prefs, &sm, &pw);
         let mut rng = Rng::new(1, 1);
-        for _ in 0..100 {
-            let (c, r) = ps.draw(&mut rng).unwrap();
-            assert_ne!(c, r);
-        }
+        let batch = ps.draw_batch(100, &mut rng);
+        assert_eq!(batch.len(), 100);
+        assert!(batch.iter().all(|(c, r)| c != r));
     }
 }

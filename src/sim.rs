@@ -5,7 +5,7 @@ use crate::history::{History, Record, DEFAULT_CAPACITY};
 use crate::loss::{minibatch, population, LossEval};
 use crate::metrics::Metrics;
 use crate::numerics::{dot, norm, sym2_eigenvalues};
-use crate::pairs::{PairSampler, PairWeights};
+use crate::pairs::{PairSampler, PairWeights, Preferences};
 use crate::policy::{dim, expected_reward_gradient, log_probs, scores};
 use crate::rng::Rng;
 use crate::sampler::Sampler;
@@ -40,6 +40,7 @@ pub struct Simulation {
     theta: Vec<f64>,
     step: u64,
     rng: Rng,
+    prefs: Preferences,
     state: State,
     prev_probs: Vec<f64>,
     history: History,
@@ -52,7 +53,8 @@ impl Simulation {
         let world = World::new(&settings);
         let theta = vec![0.0; dim(settings.model, world.n())];
         let mut rng = Rng::new(settings.seed, 1);
-        let state = measure(&world, &settings, &theta, 0, &mut rng);
+        let prefs = Preferences::new(&world, &settings);
+        let state = measure(&world, &settings, &prefs, &theta, 0, &mut rng);
         let mut history = History::new(DEFAULT_CAPACITY);
         history.push(Record {
             values: state.metrics.values(),
@@ -65,6 +67,7 @@ impl Simulation {
             theta,
             step: 0,
             rng,
+            prefs,
             state,
             prev_probs,
             history,
@@ -85,7 +88,17 @@ impl Simulation {
             return true;
         }
         self.settings = settings;
-        self.state = measure(&self.world, &self.settings, &self.theta, self.step, &mut self.rng);
+        if !self.prefs.fits(&self.settings) {
+            self.prefs = Preferences::new(&self.world, &self.settings);
+        }
+        self.state = measure(
+            &self.world,
+            &self.settings,
+            &self.prefs,
+            &self.theta,
+            self.step,
+            &mut self.rng,
+        );
         self.history.replace_last(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
@@ -114,7 +127,14 @@ impl Simulation {
         }
         self.step += 1;
         self.theta = next;
-        let state = measure(&self.world, &self.settings, &self.theta, self.step, &mut self.rng);
+        let state = measure(
+            &self.world,
+            &self.settings,
+            &self.prefs,
+            &self.theta,
+            self.step,
+            &mut self.rng,
+        );
         self.prev_probs = std::mem::replace(&mut self.state, state).probs;
         self.history.push(Record {
             values: self.state.metrics.values(),
@@ -177,17 +197,16 @@ impl Simulation {
 }
 
 /// Measures everything at `theta`, drawing this step's minibatch from `rng`.
-pub fn measure(world: &World, s: &Settings, theta: &[f64], step: u64, rng: &mut Rng) -> State {
+pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], step: u64, rng: &mut Rng) -> State {
     let f = scores(world, s.model, theta);
     let log_probs = log_probs(world, &f);
     let probs: Vec<f64> = log_probs.iter().map(|l| l.exp()).collect();
     let sampler = Sampler::new(world, s, &probs);
-    let pairs = PairWeights::new(world, s, &sampler);
-    let batch: Vec<(usize, usize)> = if s.exact {
+    let pairs = PairWeights::new(world, s, &sampler, prefs);
+    let batch = if s.exact {
         Vec::new()
     } else {
-        let draw = PairSampler::new(world, s, &sampler, &pairs);
-        (0..s.batch).map_while(|_| draw.draw(rng)).collect()
+        PairSampler::new(world, s, prefs, &sampler, &pairs).draw_batch(s.batch, rng)
     };
     let exact = population(world, s.model, s.beta, &pairs, &f);
     let batch_eval = minibatch(world, s.model, s.beta, &batch, &f);

@@ -3,7 +3,7 @@
 use dpo_sim::closed_form::{linear_target, rlhf_optimum, tabular_limit};
 use dpo_sim::loss::population;
 use dpo_sim::numerics::sym2_eigenvalues;
-use dpo_sim::pairs::PairWeights;
+use dpo_sim::pairs::{PairWeights, Preferences};
 use dpo_sim::policy::scores;
 use dpo_sim::sampler::Sampler;
 use dpo_sim::settings::Model;
@@ -86,7 +86,12 @@ fn collinear_support_leaves_a_flat_direction() {
         *phi = [x, 0.5 * x];
     }
     let refp: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
-    let weights = PairWeights::new(&world, &s, &Sampler::new(&world, &s, &refp));
+    let weights = PairWeights::new(
+        &world,
+        &s,
+        &Sampler::new(&world, &s, &refp),
+        &Preferences::new(&world, &s),
+    );
     let at = |theta: [f64; 2]| {
         population(
             &world,

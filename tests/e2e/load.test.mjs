@@ -2,7 +2,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, openSim, assertNoProblems, assertPlotsDrawn, api, textOf, PLOTS } from './helpers.mjs';
+import {
+  suite, openPage, openSim, waitReady, settle, assertNoProblems, assertPlotsDrawn, api, textOf, PLOTS,
+} from './helpers.mjs';
 
 const env = suite();
 
@@ -13,7 +15,14 @@ const IDS = [
 ];
 
 test('loads with no console errors, no failed or off-origin requests, and draws all four plots', async () => {
-  const { page, problems } = await openSim(env);
+  const { context, page, problems } = await openPage(env);
+  await context.addInitScript(() => {
+    window.addEventListener('dpo-sim-ready', () => { window.__e2eReadyEvents = (window.__e2eReadyEvents ?? 0) + 1; });
+  });
+  await page.goto(env.server.url);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.__e2eReadyEvents), 1, 'dpo-sim-ready fired once');
+  await settle(page);
   await assertPlotsDrawn(page);
   assert.equal(await textOf(page, '#step-count'), '0');
   assertNoProblems(problems);
