@@ -27,6 +27,10 @@ pub struct PairWeights {
     pub pairs: Vec<Pair>,
     /// Probability that a draw gives two different responses (before renormalising).
     pub distinct: f64,
+    /// P(response i is the chosen one) and P(it is the rejected one): the marginals of W,
+    /// so averages over pairs of per-response values cost O(N).
+    pub chosen: Vec<f64>,
+    pub rejected: Vec<f64>,
 }
 
 /// P(i preferred to j) under the labeller, for every ordered pair: fixed for a world,
@@ -132,16 +136,24 @@ impl PairWeights {
             }
         }
         let total: f64 = pairs.iter().map(|p| p.w_ij + p.w_ji).sum();
+        let n = world.n();
+        let (mut chosen, mut rejected) = (vec![0.0; n], vec![0.0; n]);
         if total > 0.0 {
             for p in &mut pairs {
                 p.w_ij /= total;
                 p.w_ji /= total;
+                chosen[p.i] += p.w_ij;
+                rejected[p.j] += p.w_ij;
+                chosen[p.j] += p.w_ji;
+                rejected[p.i] += p.w_ji;
             }
         }
         PairWeights {
-            n: world.n(),
+            n,
             pairs,
             distinct: total,
+            chosen,
+            rejected,
         }
     }
 
@@ -295,6 +307,12 @@ mod tests {
             let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
             let total: f64 = pw.ordered().map(|p| p.2).sum();
             assert!((total - 1.0).abs() < 1e-12, "{d}: {total}");
+            let dense = pw.dense();
+            for i in 0..10 {
+                let row: f64 = dense[i].iter().sum();
+                let column: f64 = dense.iter().map(|r| r[i]).sum();
+                assert!((row - pw.chosen[i]).abs() < 1e-14 && (column - pw.rejected[i]).abs() < 1e-14);
+            }
             assert!(pw
                 .ordered()
                 .all(|(c, r, _)| c != r && sm.in_support[c] && sm.in_support[r]));

@@ -213,12 +213,16 @@ pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], 
     let reward_grad = expected_reward_gradient(world, s.model, &probs);
     let target = target_theta(world, s, &sampler.in_support);
 
-    let (mut chosen, mut rejected, mut margin) = (0.0, 0.0, 0.0);
-    for (c, r, w) in pairs.ordered() {
-        chosen += w * log_probs[c];
-        rejected += w * log_probs[r];
-        margin += w * s.beta * (f[c] - f[r]);
-    }
+    let chosen = dot(&pairs.chosen, &log_probs);
+    let rejected = dot(&pairs.rejected, &log_probs);
+    let margin = s.beta
+        * pairs
+            .chosen
+            .iter()
+            .zip(&pairs.rejected)
+            .zip(&f)
+            .map(|((c, r), f)| (c - r) * f)
+            .sum::<f64>();
     let no_pairs = pairs.pairs.is_empty();
     let undefined_without_pairs = |v: f64| if no_pairs { f64::NAN } else { v };
     let reward_grad_norm = norm(&reward_grad);

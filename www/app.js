@@ -13,6 +13,11 @@ const STATS_WINDOW = 120;
 // only (the same state always draws the same pixels); while playing, a time budget per frame
 // makes it coarser.
 const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 6 };
+// The short spoken readout: after a change, once the run rests this long; while playing, at
+// most this often.
+const ANNOUNCE = { restMs: 1000, playMs: 10000 };
+// Talk mode: plot text grows with the plot, from this design size (CSS px) on.
+const TALK_DESIGN = { w: 450, h: 320 };
 const API_METHODS = [
   'get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin',
   'metrics', 'history', 'csv', 'isPlaying', 'error', 'frameStats',
@@ -35,7 +40,7 @@ const el = (tag, props = {}, children = []) => {
 
 /** Splits `#a=b&c=d` into settings parts (kept raw: the core validates them) and page keys. */
 function parseFragment(hash) {
-  const out = { settings: [], preset: null, embed: false, origin: null };
+  const out = { settings: [], preset: null, embed: false, talk: false, origin: null };
   for (const part of hash.replace(/^#/, '').split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
@@ -43,6 +48,7 @@ function parseFragment(hash) {
     const value = eq < 0 ? '' : part.slice(eq + 1);
     if (key === 'preset') out.preset = value;
     else if (key === 'embed') out.embed = value === '1';
+    else if (key === 'talk') out.talk = value === '1';
     else if (key === 'origin') {
       try {
         out.origin = decodeURIComponent(value);
@@ -56,6 +62,9 @@ function parseFragment(hash) {
 
 const page = parseFragment(location.hash);
 if (page.embed) document.documentElement.classList.add('embed');
+// Embedding wins: talk mode is for the whole screen.
+if (page.talk && !page.embed) document.documentElement.classList.add('talk');
+const talk = page.talk && !page.embed;
 
 await init();
 const FIELDS = fields();
@@ -95,6 +104,7 @@ function writeFragment() {
   if (state.preset) parts.push(`preset=${state.preset}`);
   parts.push(state.query);
   if (page.embed) parts.push('embed=1');
+  if (talk) parts.push('talk=1');
   if (page.origin) parts.push(`origin=${encodeURIComponent(page.origin)}`);
   history.replaceState(null, '', `#${parts.join('&')}`);
 }
@@ -268,10 +278,22 @@ function syncControls() {
   }
   $('preset').value = state.preset;
   const preset = PRESETS.find((p) => p.key === state.preset);
-  $('preset-story').textContent = preset
-    ? `${preset.story} (The story plays out in about ${preset.steps} steps.)`
-    : 'Choose a scenario for a guided experiment, or change any setting below.';
+  const story = $('preset-story');
+  if (preset) {
+    story.replaceChildren(`${preset.story} (The story plays out in about ${preset.steps} steps.) `);
+    // The tour has a section (or subsection) per preset, with the preset's key as its id.
+    if (tourAvailable) story.append(el('a', { href: `tour.html#${preset.key}`, text: 'Read more in the tour' }));
+  } else {
+    story.textContent = 'Choose a scenario for a guided experiment, or change any setting below.';
+  }
+  if (talk) {
+    const index = PRESETS.indexOf(preset);
+    $('talk-title').textContent = preset ? `${index + 1}. ${preset.title}` : 'Custom settings';
+  }
 }
+
+/** The tour is a second page beside this one; the one-file build opened from disk has none. */
+const tourAvailable = location.protocol !== 'file:';
 
 function syncButtons() {
   $('play').textContent = state.playing ? 'Pause' : 'Play';
@@ -460,19 +482,63 @@ function prepareLandscape() {
   }
 }
 
+/**
+ * Device pixels per CSS pixel, as the charts should assume. In talk mode a plot larger than
+ * the charts' design size is drawn as if smaller, so its text and marks grow with it.
+ */
+function chartScale(scale) {
+  if (!talk) return scale;
+  const shown = CANVASES.find((c) => c.clientWidth > 0 && c.clientHeight > 0);
+  if (!shown) return scale;
+  const grow = Math.min(shown.clientWidth / TALK_DESIGN.w, shown.clientHeight / TALK_DESIGN.h);
+  return scale * Math.max(1, grow);
+}
+
 function render() {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(scale);
   try {
     prepareLandscape();
-    wasm(() => state.sim.draw(...CANVASES, scale));
+    wasm(() => state.sim.draw(...CANVASES, chartScale(scale)));
   } catch (e) {
     pause();
     if (!state.error) showError(`Drawing failed: ${e.message}`);
   }
   updateReadouts();
   syncButtons();
+  scheduleAnnouncement();
   state.dirty = false;
+}
+
+// ---------------------------------------------------------------- screen-reader readout
+
+const spoken = { timer: null, at: -Infinity };
+
+function announcement() {
+  const m = wasm(() => state.sim.metrics());
+  return `Step ${m.step}. Expected reward ${fmt(m.expected_reward)} (reference ${fmt(m.ref_reward)}). ` +
+    `Gradient signal ${fmt(m.signal)}.`;
+}
+
+function announce() {
+  spoken.timer = null;
+  spoken.at = performance.now();
+  const text = announcement();
+  // The same text again would be a change to nobody.
+  if ($('announce').textContent !== text) $('announce').textContent = text;
+}
+
+/**
+ * Called on every redraw. At rest the readout waits until changes stop for a moment; while
+ * playing it speaks at most every few seconds, never every frame.
+ */
+function scheduleAnnouncement() {
+  if (state.playing) {
+    if (spoken.timer === null) spoken.timer = setTimeout(announce, Math.max(ANNOUNCE.restMs, spoken.at + ANNOUNCE.playMs - performance.now()));
+    return;
+  }
+  clearTimeout(spoken.timer);
+  spoken.timer = setTimeout(announce, ANNOUNCE.restMs);
 }
 
 function frame() {
@@ -591,6 +657,12 @@ function onKey(event) {
     advance(1);
   } else if (event.key === 'r' || event.key === 'R') {
     reset();
+  } else if (talk && /^[1-9]$/.test(event.key)) {
+    const preset = PRESETS[Number(event.key) - 1];
+    if (!preset) return;
+    event.preventDefault();
+    pause();
+    api.preset(preset.key);
   }
 }
 
@@ -626,6 +698,45 @@ function wire() {
   new ResizeObserver(() => {
     state.dirty = true;
   }).observe($('map'));
+  if (page.embed && window.parent !== window) {
+    // Lets the embedding page size the iframe to the content: {type: 'dpo-sim-size', height}.
+    new ResizeObserver(() => {
+      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      window.parent.postMessage({ type: 'dpo-sim-size', height }, page.origin ?? '*');
+    }).observe(document.documentElement);
+  }
+  if (talk) {
+    $('talk-last-key').textContent = String(Math.min(9, PRESETS.length));
+    wireTalk();
+  }
+  if (!tourAvailable) for (const link of document.querySelectorAll('.tour-link')) link.hidden = true;
+}
+
+/** Talk mode: a click (or Enter) on a plot enlarges it to the whole plot area; again, or Escape, restores. */
+function wireTalk() {
+  const plots = document.querySelector('.plots');
+  const figures = [...plots.querySelectorAll('figure')];
+  const zoom = (figure) => {
+    const on = figure !== null && !figure.classList.contains('zoomed');
+    for (const f of figures) {
+      f.classList.toggle('zoomed', on && f === figure);
+      f.setAttribute('aria-expanded', String(on && f === figure));
+    }
+    plots.classList.toggle('has-zoom', on);
+    state.dirty = true;
+  };
+  for (const figure of figures) {
+    figure.tabIndex = 0;
+    figure.setAttribute('aria-expanded', 'false');
+    figure.title = 'Click to enlarge this plot; click again or press Escape for all four';
+    figure.addEventListener('click', () => zoom(figure));
+    figure.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') zoom(figure);
+    });
+  }
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && plots.classList.contains('has-zoom')) zoom(null);
+  });
 }
 
 /** Loads what a fragment asks for; a bad one loads the defaults and says which key was wrong. */
@@ -647,6 +758,7 @@ wire();
 loadFragment(page);
 const firstStart = performance.now();
 render();
+announce();
 state.firstFrameMs = performance.now();
 state.frames = 1;
 state.times.push(state.firstFrameMs - firstStart);

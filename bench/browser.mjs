@@ -1,0 +1,439 @@
+// The in-browser benchmarks of the simulator, run by `./build.sh bench` after `./build.sh dist`
+// and the native benchmarks (bench/native.json). It serves dist/, drives headless Chromium,
+// merges everything into bench/results.json and prints each target with its measured value.
+// Benchmarks, not tests: it reports numbers and exits 0 whether or not a target is met.
+//
+// What it measures:
+// - frames: the page playing for FRAMES animation frames per scenario; the page's own
+//   `dpoSim.frameStats()` (the JS work of a frame: steps, landscape, the four plots, the
+//   readouts; over its window of the last 120 frames) and the interval between animation
+//   frames (what the viewer gets, including the browser's own painting);
+// - where a frame goes: the same scenarios again with the wasm `Sim` methods wrapped in timers
+//   (the draw split per plot where each plot asks its canvas for a 2d context);
+// - first frame: navigation start to the end of the first drawn frame, on fresh loads;
+// - wasm steps: the native benchmark cases on a bare `Sim` of the page's own wasm instance
+//   (stepping only, no drawing), timed like benches/core.rs, and their ratio to native;
+// - soak: a million steps on a bare `Sim`: wasm memory, JS heap and the step rate per
+//   thousand steps, from the start to the end;
+// - sizes: the wasm binary in dist/pkg, raw and gzipped.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const NATIVE_JSON = join(ROOT, 'bench', 'native.json');
+const RESULTS_JSON = join(ROOT, 'bench', 'results.json');
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const VIEWPORT = { width: 1400, height: 900 };
+const FRAMES = 300;
+const FIRST_FRAME_LOADS = 5;
+const SOAK_STEPS = 1_000_000;
+const SOAK_CHUNK = 1000;
+/** The soak compares the median rate of this many chunks at its start and at its end. */
+const SOAK_EDGE = 10;
+const KB = 1000;
+
+/** Playing scenarios: URL fragment, steps per frame, device pixel ratio. */
+const SCENARIOS = [
+  { name: 'default, online', fragment: 'online=1', speed: 10, dpr: 1 },
+  { name: 'N=256, online', fragment: 'online=1&n=256', speed: 10, dpr: 1 },
+  { name: 'default, online, DPR 2', fragment: 'online=1', speed: 10, dpr: 2 },
+];
+
+/** The cases of benches/core.rs (same names, same settings), timed the same way in wasm. */
+const STEP_CASES = [
+  ['step N=48 (linear)', ''],
+  ['step N=48 (tabular)', 'model=tabular'],
+  ['step N=48 online', 'online=1&quality=0.5'],
+  ['step N=256', 'n=256'],
+  ['step N=48 exact', 'exact=1'],
+  ['step N=48 best-of-8', 'design=bvw&k=8'],
+];
+const LANDSCAPE_CASES = [
+  ['landscape 40x40 N=48', ''],
+  ['landscape 40x40 N=256', 'n=256'],
+];
+/** The native case the step targets refer to: default settings, exact metrics every step. */
+const HEADLINE_STEP = 'step N=48 (linear)';
+
+// ---------------------------------------------------------------- server and browser
+
+/** `node scripts/serve.mjs dist 0`; resolves with its URL (ending in '/') and a stop function. */
+function startServer() {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${output}`)));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /Serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) resolve({ url: match[1], stop: () => child.kill() });
+    });
+  });
+}
+
+async function openSim(browser, url, { fragment = '', dpr = 1 } = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: dpr });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error}`));
+  await page.goto(url + (fragment ? `#${fragment}` : ''));
+  await page.waitForFunction(() => window.dpoSimReady === true, null, { timeout: 60_000 });
+  return { context, page };
+}
+
+// ---------------------------------------------------------------- in-page helpers
+// Functions passed to page.evaluate: they run in the page, not in Node.
+
+/** Records the time of every animation frame in `window.__benchRaf`. */
+function recordAnimationFrames() {
+  window.__benchRaf = [];
+  const tick = (t) => {
+    window.__benchRaf.push(t);
+    if (window.__benchRaf.length < 100_000) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/**
+ * Wraps the wasm `Sim` methods the page calls each frame in timers. A frame starts with
+ * `step` (the page steps first, then draws); `draw` is split per plot at the moment each
+ * plot asks its canvas for a 2d context. Results accumulate in `window.__benchFrames`.
+ */
+async function instrumentFrames() {
+  const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
+  const frames = [];
+  window.__benchFrames = frames;
+  const add = (phase, ms) => {
+    const frame = frames.at(-1);
+    if (frame) frame.phases[phase] = (frame.phases[phase] ?? 0) + ms;
+  };
+  let contexts = null;
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (...args) {
+    if (contexts && !contexts.some((c) => c.id === this.id)) contexts.push({ id: this.id, t: performance.now() });
+    return getContext.apply(this, args);
+  };
+  const PHASES = {
+    step: 'training steps',
+    prepareLandscape: 'landscape grid',
+    pairCount: 'landscape grid',
+    metrics: 'readouts (wasm)',
+    finiteOptimum: 'readouts (wasm)',
+    sampler: 'readouts (wasm)',
+    pinned: 'readouts (wasm)',
+  };
+  for (const name of [...Object.keys(PHASES), 'draw']) {
+    const inner = Sim.prototype[name];
+    Sim.prototype[name] = function (...args) {
+      const start = performance.now();
+      if (name === 'step') frames.push({ start, end: start, phases: {} });
+      if (name === 'draw') contexts = [];
+      try {
+        return inner.apply(this, args);
+      } finally {
+        const end = performance.now();
+        if (name === 'draw') {
+          contexts.forEach((c, i) => add(`draw ${c.id}`, (contexts[i + 1]?.t ?? end) - (i ? c.t : start)));
+          contexts = null;
+        } else {
+          add(PHASES[name], end - start);
+        }
+        if (frames.length) frames.at(-1).end = end;
+      }
+    };
+  }
+}
+
+/** Mean milliseconds per frame of each phase, of the wrapped total, and the rest of the frame. */
+function summariseFrames() {
+  const frames = window.__benchFrames.slice(1, -1);
+  const totals = {};
+  let span = 0;
+  for (const f of frames) {
+    span += f.end - f.start;
+    for (const [phase, ms] of Object.entries(f.phases)) totals[phase] = (totals[phase] ?? 0) + ms;
+  }
+  const mean = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / frames.length]));
+  const wrapped = Object.values(mean).reduce((a, b) => a + b, 0);
+  mean['page JS (DOM readouts, canvas sizing, layout)'] = span / frames.length - wrapped;
+  return { frames: frames.length, mean_frame_ms: span / frames.length, phases_ms: mean };
+}
+
+/**
+ * Times the step and landscape cases on bare `Sim`s of the page's wasm instance, like
+ * benches/core.rs: a warm-up, then `rounds` rounds of `iters` calls. Returns the microseconds
+ * per call of each round. More steps per round than natively: the page's clock is coarse (0.1 ms).
+ */
+async function timeWasmCases({ steps, landscapes }) {
+  const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
+  const time = (rounds, iters, call) => {
+    for (let i = 0; i < iters; i++) call();
+    const perCall = [];
+    for (let r = 0; r < rounds; r++) {
+      const start = performance.now();
+      for (let i = 0; i < iters; i++) call();
+      perCall.push(((performance.now() - start) * 1000) / iters);
+    }
+    return perCall;
+  };
+  const rows = [];
+  for (const [name, settings] of steps) {
+    const sim = new Sim(`lr=0.01&${settings}`);
+    rows.push({ name, perCall: time(31, 1000, () => sim.step(1)) });
+    sim.free();
+  }
+  for (const [name, settings] of landscapes) {
+    const sim = new Sim(settings);
+    sim.step(20);
+    // step(0) marks the run changed, so the grid is computed again rather than cached.
+    rows.push({ name, perCall: time(21, 10, () => (sim.step(0), sim.prepareLandscape(40))) });
+    sim.free();
+  }
+  return rows;
+}
+
+/** A million steps on a bare `Sim` in chunks: each chunk's time, wasm memory, history length. */
+async function soak({ steps, chunk }) {
+  const mod = await import(new URL('pkg/dpo_sim.js', location.href).href);
+  const memory = (await mod.default()).memory;
+  const sim = new mod.Sim('');
+  const chunkMs = [];
+  const wasmBytes = { start: memory.buffer.byteLength };
+  for (let done = 0; done < steps; done += chunk) {
+    const start = performance.now();
+    sim.step(chunk);
+    chunkMs.push(performance.now() - start);
+    if (done + chunk === 10_000) wasmBytes.after_10k_steps = memory.buffer.byteLength;
+  }
+  wasmBytes.end = memory.buffer.byteLength;
+  const result = { chunkMs, wasmBytes, steps: sim.stepCount(), history: sim.history().length, diverged: sim.diverged() };
+  sim.free();
+  return result;
+}
+
+// ---------------------------------------------------------------- measurements
+
+/** Median and 95th percentile, in Node (same ranks as benches/core.rs). */
+function quantiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor((sorted.length * 95) / 100)] };
+}
+
+async function jsHeapUsed(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  return metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+}
+
+/** Plays one scenario for FRAMES frames; with `instrument`, also where the frame time goes. */
+async function playScenario(browser, url, scenario, { instrument = false } = {}) {
+  const { context, page } = await openSim(browser, url, scenario);
+  if (instrument) await page.evaluate(instrumentFrames);
+  await page.selectOption('#speed', String(scenario.speed));
+  const before = await page.evaluate(() => window.dpoSim.frameStats().frames);
+  await page.evaluate(recordAnimationFrames);
+  const wallStart = Date.now();
+  await page.evaluate(() => window.dpoSim.play());
+  await page.waitForFunction((n) => window.dpoSim.frameStats().frames >= n, before + FRAMES, { timeout: 600_000 });
+  const wallMs = Date.now() - wallStart;
+  const result = await page.evaluate(() => {
+    window.dpoSim.pause();
+    return { stats: window.dpoSim.frameStats(), step: window.dpoSim.metrics().step, raf: window.__benchRaf };
+  });
+  const error = await page.evaluate(() => window.dpoSim.error());
+  const breakdown = instrument ? await page.evaluate(summariseFrames) : null;
+  await context.close();
+  const raf = result.raf.slice(-FRAMES);
+  const intervals = quantiles(raf.slice(1).map((t, i) => t - raf[i]));
+  return {
+    ...scenario,
+    frames: FRAMES,
+    steps: result.step,
+    median_ms: result.stats.median_ms,
+    p95_ms: result.stats.p95_ms,
+    frame_interval_median_ms: intervals.median,
+    frame_interval_p95_ms: intervals.p95,
+    frames_per_s: (FRAMES * 1000) / wallMs,
+    error,
+    breakdown,
+  };
+}
+
+async function firstFrames(browser, url) {
+  const loads = [];
+  for (let i = 0; i < FIRST_FRAME_LOADS; i++) {
+    const { context, page } = await openSim(browser, url);
+    loads.push(await page.evaluate(() => window.dpoSim.frameStats().first_frame_ms));
+    await context.close();
+  }
+  return { loads_ms: loads, median_ms: quantiles(loads).median };
+}
+
+async function wasmSteps(browser, url, native) {
+  const { context, page } = await openSim(browser, url);
+  const rows = await page.evaluate(timeWasmCases, { steps: STEP_CASES, landscapes: LANDSCAPE_CASES });
+  await context.close();
+  return rows.map(({ name, perCall }) => {
+    const { median, p95 } = quantiles(perCall);
+    const nativeRow = native?.find((n) => n.name === name);
+    return {
+      name,
+      median_us: median,
+      p95_us: p95,
+      native_median_us: nativeRow?.median_us ?? null,
+      ratio: nativeRow ? median / nativeRow.median_us : null,
+    };
+  });
+}
+
+async function soakRun(browser, url) {
+  const { context, page } = await openSim(browser, url);
+  const heapStart = await jsHeapUsed(page);
+  const run = await page.evaluate(soak, { steps: SOAK_STEPS, chunk: SOAK_CHUNK });
+  const heapEnd = await jsHeapUsed(page);
+  await context.close();
+  const perStep = (ms) => (ms * 1000) / SOAK_CHUNK;
+  const first = quantiles(run.chunkMs.slice(0, SOAK_EDGE)).median;
+  const last = quantiles(run.chunkMs.slice(-SOAK_EDGE)).median;
+  return {
+    steps: run.steps,
+    diverged: run.diverged,
+    history_records: run.history,
+    wasm_memory_bytes: run.wasmBytes,
+    js_heap_bytes: { start: heapStart, end: heapEnd },
+    first_chunk_us_per_step: perStep(run.chunkMs[0]),
+    last_chunk_us_per_step: perStep(run.chunkMs.at(-1)),
+    [`first_${SOAK_EDGE}_chunks_median_us_per_step`]: perStep(first),
+    [`last_${SOAK_EDGE}_chunks_median_us_per_step`]: perStep(last),
+    rate_change: first / last - 1,
+    total_s: run.chunkMs.reduce((a, b) => a + b, 0) / 1000,
+  };
+}
+
+function sizes() {
+  const wasm = readFileSync(join(DIST, 'pkg', 'dpo_sim_bg.wasm'));
+  return {
+    wasm_bytes: wasm.length,
+    wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
+    glue_js_bytes: readFileSync(join(DIST, 'pkg', 'dpo_sim.js')).length,
+    standalone_html_bytes: readFileSync(join(DIST, 'dpo-sim-standalone.html')).length,
+  };
+}
+
+function machine(browserVersion) {
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  return {
+    nproc: availableParallelism(),
+    cpu,
+    chromium: browserVersion,
+    node: process.version,
+    load_average_at_start: loadavg().map((l) => Number(l.toFixed(2))),
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommitted_changes: git('status', '--porcelain', '--untracked-files=no') !== '',
+    date: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- targets and report
+
+function targets(r) {
+  const step = r.native?.find((n) => n.name === HEADLINE_STEP);
+  const wasmStep = r.wasm_steps.find((w) => w.name === HEADLINE_STEP);
+  const [normal, big] = r.frames;
+  const { soak: s } = r;
+  const wasmGrowth = s.wasm_memory_bytes.end - s.wasm_memory_bytes.after_10k_steps;
+  const heapGrowth = s.js_heap_bytes.end / s.js_heap_bytes.start - 1;
+  const row = (target, measured, limit, unit, met = measured <= limit) => ({ target, measured, limit, unit, met });
+  return [
+    row(`frame, ${normal.name}, ${normal.speed} steps: median`, normal.median_ms, 10, 'ms'),
+    row(`frame, ${normal.name}, ${normal.speed} steps: p95`, normal.p95_ms, 16.7, 'ms'),
+    row(`frame, ${big.name}, ${big.speed} steps: median`, big.median_ms, 25, 'ms'),
+    row(`native ${HEADLINE_STEP}`, step?.median_us ?? null, 20, 'µs', step ? step.median_us <= 20 : null),
+    row(`wasm / native, ${HEADLINE_STEP}`, wasmStep.ratio, 1.6, '×', wasmStep.ratio === null ? null : wasmStep.ratio <= 1.6),
+    row('navigation to first drawn frame (median)', r.first_frame.median_ms, 500, 'ms'),
+    row('wasm binary', r.sizes.wasm_bytes / KB, 400, 'KB'),
+    row('wasm binary gzipped', r.sizes.wasm_gzip_bytes / KB, 160, 'KB'),
+    row('1M steps: wasm memory growth after 10k steps', wasmGrowth / KB, 0, 'KB'),
+    row('1M steps: JS heap growth', heapGrowth * 100, 10, '%'),
+    row(`1M steps: step rate change, first vs last ${SOAK_EDGE}k`, Math.abs(s.rate_change) * 100, 10, '%'),
+  ];
+}
+
+const fixed = (v, digits = 2) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
+
+function printReport(r) {
+  const m = r.machine;
+  console.log(`\n${m.cpu}, ${m.nproc} cores, Chromium ${m.chromium}, load ${m.load_average_at_start.join(' ')}`);
+  console.log('\nframes (JS work per frame from dpoSim.frameStats; interval between animation frames)');
+  console.log(`${'scenario'.padEnd(26)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(8)} ${'interval'.padStart(9)} ${'fps'.padStart(6)}`);
+  for (const f of r.frames) {
+    console.log(`${f.name.padEnd(26)} ${fixed(f.median_ms).padStart(10)} ${fixed(f.p95_ms).padStart(8)} ` +
+      `${fixed(f.frame_interval_median_ms).padStart(9)} ${fixed(f.frames_per_s, 1).padStart(6)}`);
+  }
+  for (const b of r.frame_breakdown) {
+    console.log(`\nwhere a frame goes, ${b.name} (mean ms per frame over ${b.breakdown.frames} instrumented frames)`);
+    for (const [phase, ms] of Object.entries(b.breakdown.phases_ms)) console.log(`  ${phase.padEnd(46)} ${fixed(ms).padStart(7)}`);
+    console.log(`  ${'total'.padEnd(46)} ${fixed(b.breakdown.mean_frame_ms).padStart(7)}`);
+  }
+  console.log('\nwasm in the page against native (µs per call, medians)');
+  console.log(`${'case'.padEnd(26)} ${'wasm'.padStart(9)} ${'native'.padStart(9)} ${'ratio'.padStart(6)}`);
+  for (const w of r.wasm_steps) {
+    console.log(`${w.name.padEnd(26)} ${fixed(w.median_us).padStart(9)} ${fixed(w.native_median_us).padStart(9)} ${fixed(w.ratio).padStart(6)}`);
+  }
+  console.log('\ntargets');
+  console.log(`${'target'.padEnd(52)} ${'measured'.padStart(10)} ${'limit'.padStart(8)}  verdict`);
+  for (const t of r.targets) {
+    const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED';
+    console.log(`${t.target.padEnd(52)} ${`${fixed(t.measured)}`.padStart(10)} ${`${t.limit}`.padStart(6)} ${t.unit.padEnd(2)} ${verdict}`);
+  }
+  console.log(`\nwrote ${RESULTS_JSON}`);
+}
+
+async function main() {
+  const native = existsSync(NATIVE_JSON) ? JSON.parse(readFileSync(NATIVE_JSON, 'utf8')) : null;
+  if (!native) console.error(`bench: no ${NATIVE_JSON}; the native columns stay empty`);
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const r = { machine: machine(browser.version()), native, sizes: sizes() };
+    r.frames = [];
+    for (const scenario of SCENARIOS) r.frames.push(await playScenario(browser, server.url, scenario));
+    r.frame_breakdown = [];
+    for (const scenario of SCENARIOS.filter((s) => s.dpr === 1)) {
+      const { name, breakdown } = await playScenario(browser, server.url, scenario, { instrument: true });
+      r.frame_breakdown.push({ name, breakdown });
+    }
+    r.first_frame = await firstFrames(browser, server.url);
+    r.wasm_steps = await wasmSteps(browser, server.url, native);
+    r.soak = await soakRun(browser, server.url);
+    r.targets = targets(r);
+    writeFileSync(RESULTS_JSON, `${JSON.stringify(r, null, 2)}\n`);
+    printReport(r);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+await main();
