@@ -380,6 +380,10 @@ function targets(r) {
   ];
 }
 
+const t0 = Date.now();
+/** Progress on stderr: a run takes minutes. */
+const progress = (what) => console.error(`bench: ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s  ${what}`);
+
 const fixed = (v, digits = 2) => (v === null || v === undefined ? '—' : Number(v).toFixed(digits));
 
 function printReport(r) {
@@ -418,14 +422,21 @@ async function main() {
   try {
     const r = { machine: machine(browser.version()), native, sizes: sizes() };
     r.frames = [];
-    for (const scenario of SCENARIOS) r.frames.push(await playScenario(browser, server.url, scenario));
+    for (const scenario of SCENARIOS) {
+      progress(`playing ${scenario.name}`);
+      r.frames.push(await playScenario(browser, server.url, scenario));
+    }
     r.frame_breakdown = [];
     for (const scenario of SCENARIOS.filter((s) => s.dpr === 1)) {
+      progress(`playing ${scenario.name}, instrumented`);
       const { name, breakdown } = await playScenario(browser, server.url, scenario, { instrument: true });
       r.frame_breakdown.push({ name, breakdown });
     }
+    progress('first frames');
     r.first_frame = await firstFrames(browser, server.url);
+    progress('wasm steps and landscapes');
     r.wasm_steps = await wasmSteps(browser, server.url, native);
+    progress(`soak: ${SOAK_STEPS} steps`);
     r.soak = await soakRun(browser, server.url);
     r.targets = targets(r);
     writeFileSync(RESULTS_JSON, `${JSON.stringify(r, null, 2)}\n`);

@@ -25,6 +25,39 @@ fn time<F: FnMut()>(rounds: usize, iters: usize, mut f: F) -> (f64, f64) {
     (per_call[rounds / 2], per_call[rounds * 95 / 100])
 }
 
+/// Resident memory in KiB (Linux), to show a long run's memory stays flat.
+fn rss_kib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse::<f64>().ok())
+        .map_or(f64::NAN, |pages| pages * 4.0)
+}
+
+/// A million default steps: time per step over the first and the last thousand, and the
+/// resident memory before and after (reported in the "median" column).
+fn soak() -> Vec<(String, (f64, f64))> {
+    const STEPS: u64 = 1_000_000;
+    let mut sim = Simulation::new(Settings::parse("lr=0.01").unwrap());
+    let per_step = |sim: &mut Simulation| {
+        let start = Instant::now();
+        sim.run(1000).unwrap();
+        start.elapsed().as_secs_f64() * 1e3
+    };
+    let rss_start = rss_kib();
+    let first = per_step(&mut sim);
+    sim.run(STEPS - 2000).unwrap();
+    let last = per_step(&mut sim);
+    let rss_end = rss_kib();
+    vec![
+        ("soak: first 1000 steps".to_string(), (first, first)),
+        ("soak: last 1000 steps".to_string(), (last, last)),
+        ("soak: RSS KiB at step 0".to_string(), (rss_start, rss_start)),
+        ("soak: RSS KiB at step 1e6".to_string(), (rss_end, rss_end)),
+    ]
+}
+
 fn main() {
     let json = std::env::args().skip_while(|a| a != "--json").nth(1);
     let cases: [(&str, &str); 6] = [
@@ -46,6 +79,7 @@ fn main() {
         sim.run(20).unwrap();
         rows.push((name.to_string(), time(21, 10, || drop(black_box(landscape(&sim, 40))))));
     }
+    rows.extend(soak());
     println!("{:<28} {:>12} {:>12}", "benchmark", "median µs", "p95 µs");
     for (name, (median, p95)) in &rows {
         println!("{name:<28} {median:>12.2} {p95:>12.2}");

@@ -48,17 +48,22 @@ impl Sampler {
                 (true, false) => 1.0 / order.len() as f64,
             })
             .collect();
-        let log_tilted: Vec<f64> = (0..n)
-            .map(|i| {
-                if pi0[i] > 0.0 {
-                    pi0[i].ln() + TILT * s.quality * world.z[i]
-                } else {
-                    f64::NEG_INFINITY
-                }
-            })
-            .collect();
-        let lse = log_sum_exp(log_tilted.iter().copied());
-        let piq = log_tilted.iter().map(|l| (l - lse).exp()).collect();
+        // Quality 0 is no tilt at all: keep pi_q equal to pi_0 to the last bit.
+        let piq = if s.quality == 0.0 {
+            pi0.clone()
+        } else {
+            let log_tilted: Vec<f64> = (0..n)
+                .map(|i| {
+                    if pi0[i] > 0.0 {
+                        pi0[i].ln() + TILT * s.quality * world.z[i]
+                    } else {
+                        f64::NEG_INFINITY
+                    }
+                })
+                .collect();
+            let lse = log_sum_exp(log_tilted.iter().copied());
+            log_tilted.iter().map(|l| (l - lse).exp()).collect()
+        };
         Sampler {
             base,
             in_support,
@@ -110,9 +115,7 @@ mod tests {
         let (w, mut s) = world_and("n=30");
         let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
         let a = Sampler::new(&w, &s, &refp);
-        for (p0, pq) in a.pi0.iter().zip(&a.piq) {
-            assert!((p0 - pq).abs() < 1e-14);
-        }
+        assert_eq!(a.pi0, a.piq);
         s.quality = 1.0;
         let b = Sampler::new(&w, &s, &refp);
         assert!(w.expected_reward(&b.piq) > w.expected_reward(&b.pi0) + 0.5);

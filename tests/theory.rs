@@ -175,3 +175,14 @@ fn huge_learning_rate_diverges_with_a_message() {
     assert_eq!(sim.step_count(), 0);
     assert!(sim.diverged().is_none());
 }
+
+#[test]
+fn a_million_steps_keep_memory_bounded_and_numbers_finite() {
+    let mut sim = Simulation::new(Settings::parse("n=4&batch=1&labels=oracle&lr=0.5").unwrap());
+    sim.run(1_000_000).unwrap();
+    let h = sim.history();
+    assert!(h.len() <= dpo_sim::history::DEFAULT_CAPACITY);
+    let steps: Vec<f64> = h.series(0).map(|(s, _)| s).collect();
+    assert_eq!((steps[0], *steps.last().unwrap()), (0.0, 1_000_000.0));
+    assert!(sim.metrics().values().iter().all(|v| !v.is_infinite()) && sim.metrics().loss.is_finite());
+}

@@ -112,3 +112,297 @@ fn fields_describe_every_control() {
     );
     assert_eq!(Array::from(&get(design.unchecked_ref(), "options")).length(), 3);
 }
+
+// ------------------------------------------------------------------ robustness in wasm
+// The same limits as tests/settings_fuzz.rs, through the facade: no panic crosses into JS.
+
+use dpo_sim::rng::Rng;
+use dpo_sim::settings::{Field, Kind, FIELDS};
+
+/// Every metric is a finite number or null (not defined here); never an infinity or NaN.
+fn assert_finite_or_null(o: &Object, context: &str) {
+    for column in COLUMNS {
+        let v = get(o, column);
+        assert!(
+            v.is_null() || v.as_f64().is_some_and(f64::is_finite),
+            "{context}: {column} = {v:?}"
+        );
+    }
+}
+
+fn number_of(o: &Object, key: &str) -> f64 {
+    get(o, key).as_f64().unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+/// A field's value text at each end of its range and just outside it (also NaN and
+/// infinities for numbers): `(text, allowed)`.
+fn ends(field: &Field) -> Vec<(String, bool)> {
+    let mut v = match field.kind {
+        Kind::Real { min, max } => {
+            let below = if min == 0.0 { -1e-9 } else { min - min.abs() * 1e-6 };
+            vec![
+                (min.to_string(), true),
+                (max.to_string(), true),
+                (below.to_string(), false),
+                ((max * (1.0 + 1e-9)).to_string(), false),
+                ("NaN".into(), false),
+                ("1e400".into(), false),
+                ("-inf".into(), false),
+            ]
+        }
+        Kind::Int { min, max } => vec![
+            (min.to_string(), true),
+            (max.to_string(), true),
+            ((max + 1).to_string(), false),
+            (if min == 0 { "-1".into() } else { (min - 1).to_string() }, false),
+            (format!("{min}.5"), false),
+            ("99999999999999999999999".into(), false),
+        ],
+        Kind::Choice(options) => vec![
+            (options[0].to_string(), true),
+            (options[options.len() - 1].to_string(), true),
+            ("other".into(), false),
+            (options[0].to_uppercase(), false),
+        ],
+        Kind::Bool => vec![("0".into(), true), ("1".into(), true), ("2".into(), false)],
+    };
+    v.push((String::new(), false));
+    v
+}
+
+/// Runs a few steps: fine, or a divergence that says so (only huge learning rates diverge).
+fn runs_a_few_steps(sim: &mut Sim, context: &str) {
+    if let Err(e) = sim.step(20) {
+        let e = message(e);
+        assert!(e.starts_with("Training diverged at step "), "{context}: {e}");
+        assert_eq!(sim.diverged(), Some(e));
+    }
+    assert_finite_or_null(&sim.metrics().unwrap(), context);
+    let history = sim.history().unwrap();
+    assert!(history.length() >= 1, "{context}");
+    assert!(sim.sampler().is_ok(), "{context}");
+    sim.reset();
+    assert_eq!(sim.step_count(), 0.0, "{context}");
+}
+
+#[wasm_bindgen_test]
+fn the_facade_reports_the_settings_table_ranges() {
+    let table: Array = fields().unwrap();
+    assert_eq!(table.length() as usize, FIELDS.len());
+    for (o, field) in table.iter().zip(FIELDS) {
+        let o: &Object = o.unchecked_ref();
+        assert_eq!(get(o, "key").as_string().as_deref(), Some(field.key));
+        let (min, max) = match field.kind {
+            Kind::Real { min, max } => (min, max),
+            Kind::Int { min, max } => (min as f64, max as f64),
+            Kind::Choice(options) => (0.0, (options.len() - 1) as f64),
+            Kind::Bool => (0.0, 1.0),
+        };
+        assert_eq!((number_of(o, "min"), number_of(o, "max")), (min, max), "{}", field.key);
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_field_works_at_its_limits_and_is_refused_just_outside() {
+    for field in FIELDS {
+        for (value, allowed) in ends(field) {
+            let text = format!("{}={value}", field.key);
+            // The same outcome whether the run starts with it or it is set on a running one.
+            let mut running = Sim::new("").unwrap();
+            running.step(2).unwrap();
+            let before = running.query();
+            match (Sim::new(&text), running.set(&text)) {
+                (Ok(mut sim), Ok(_)) => {
+                    assert!(allowed, "{text} should be refused");
+                    runs_a_few_steps(&mut sim, &text);
+                    runs_a_few_steps(&mut running, &text);
+                }
+                (Err(a), Err(b)) => {
+                    assert!(!allowed, "{text} should be accepted: {}", message(a));
+                    let (a, b) = (message(a), message(b));
+                    assert_eq!(a, b, "{text}");
+                    assert!(
+                        a.contains(field.key) && a.contains(&field.range_text()),
+                        "{text}: the error names the field and its range: {a}"
+                    );
+                    assert_eq!(running.query(), before, "{text}: a refused set changes nothing");
+                    assert_eq!(running.step_count(), 2.0, "{text}: a refused set keeps the run");
+                    assert!(normalize(&text).is_err(), "{text}");
+                }
+                (a, b) => panic!("{text}: new and set disagree ({} vs {})", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_smallest_and_largest_worlds_and_a_two_response_support() {
+    for (text, support) in [
+        ("n=4", 4.0),
+        ("n=256&model=tabular", 256.0),
+        ("n=256&support=0.01&design=bvw&k=32", 3.0),
+        ("support=0.01", 2.0),
+        ("n=4&support=0.01&quality=1&design=independent", 2.0),
+        ("support=0.01&model=tabular&online=1&quality=1", 2.0),
+    ] {
+        let mut sim = Sim::new(text).unwrap();
+        assert_eq!(number_of(&sim.sampler().unwrap(), "support"), support, "{text}");
+        sim.step(50).unwrap();
+        assert_finite_or_null(&sim.metrics().unwrap(), text);
+        // The landscape's grid is clamped whatever the page asks for.
+        assert!(sim.prepare_landscape(0) > 0.0, "{text}");
+        assert!(sim.prepare_landscape(u32::MAX) > 0.0, "{text}");
+        assert_eq!(sim.prepare_landscape(u32::MAX), 0.0, "{text}: cached");
+    }
+}
+
+#[wasm_bindgen_test]
+fn extreme_quality_and_beta_run() {
+    for text in [
+        "quality=0&beta=0.01",
+        "quality=1&beta=0.01&design=independent",
+        "quality=1&beta=10&lr=0.0001",
+        "quality=1&beta=10&s=20&kappa=10&scale=5",
+        "beta=0.01&s=0.1&scale=0.1&exact=1",
+    ] {
+        let mut sim = Sim::new(text).unwrap();
+        sim.step(200).unwrap_or_else(|e| panic!("{text}: {}", message(e)));
+        assert_finite_or_null(&sim.metrics().unwrap(), text);
+    }
+}
+
+#[wasm_bindgen_test]
+fn learning_rates_that_diverge_stop_with_a_message_not_garbage() {
+    for text in [
+        "lr=1000&exact=1&beta=10",
+        "lr=1000&beta=10&scale=5&batch=1",
+        "lr=1000&exact=1&beta=10&model=tabular&scale=5",
+    ] {
+        let mut sim = Sim::new(text).unwrap();
+        let result = sim.step(2000);
+        if let Err(e) = result {
+            assert!(message(e).contains("lower it and reset"), "{text}");
+        }
+        assert_finite_or_null(&sim.metrics().unwrap(), text);
+        for row in sim.history().unwrap().iter() {
+            assert_finite_or_null(row.unchecked_ref(), text);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn no_finite_optimum_runs_long_without_overflow() {
+    for text in [
+        "labels=oracle&exact=1&lr=5",
+        "design=bvw&k=8&exact=1&lr=5",
+        "model=tabular&labels=oracle&exact=1&lr=50",
+        "design=bvw&labels=oracle&k=32&lr=20&batch=8",
+    ] {
+        let mut sim = Sim::new(text).unwrap();
+        assert!(!sim.finite_optimum(), "{text}");
+        sim.step(100).unwrap();
+        let early = number_of(&sim.metrics().unwrap(), "margin");
+        sim.step(5000).unwrap_or_else(|e| panic!("{text}: {}", message(e)));
+        let m = sim.metrics().unwrap();
+        assert_finite_or_null(&m, text);
+        assert!(get(&m, "target_distance").is_null(), "{text}: no finite target");
+        let (margin, loss) = (number_of(&m, "margin"), number_of(&m, "loss"));
+        assert!(margin > early, "{text}: the margin keeps growing ({early} -> {margin})");
+        assert!((0.0..0.1).contains(&loss), "{text}: loss {loss}");
+        assert!(number_of(&m, "grad_norm").is_finite(), "{text}");
+        let history = sim.history().unwrap();
+        assert!(history.length() <= 2048, "{text}: bounded history");
+        for row in history.iter() {
+            assert_finite_or_null(row.unchecked_ref(), text);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn margins_beyond_ten_thousand_give_finite_losses_and_gradients() {
+    // Deterministic labels, the largest beta and learning rate: a few steps reach margins
+    // where a naive log(1 + exp(-m)) or sigmoid overflows.
+    let mut sim = Sim::new("design=bvw&labels=oracle&k=32&lr=1000&beta=10").unwrap();
+    sim.step(3000).unwrap_or_else(|e| panic!("{}", message(e)));
+    let m = sim.metrics().unwrap();
+    assert_finite_or_null(&m, "huge margins");
+    let margin = number_of(&m, "margin");
+    assert!(margin >= 1e4, "the margin reached {margin}");
+    let (loss, grad) = (number_of(&m, "loss"), number_of(&m, "grad_norm"));
+    assert!(
+        (0.0..1e-3).contains(&loss) && (0.0..1e-3).contains(&grad),
+        "loss {loss}, |grad| {grad}"
+    );
+}
+
+/// Random text of keys and nasty pieces, as in tests/settings_fuzz.rs.
+fn random_text(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        "=",
+        "&",
+        "&&",
+        "0",
+        "1",
+        "-1",
+        "0.5",
+        "1e3",
+        "1e-9",
+        "NaN",
+        "inf",
+        " ",
+        "%20",
+        "<img>",
+        "é",
+        "\u{0}",
+        "99999999999999999999",
+        ".",
+        "true",
+        "bvw",
+        "oracle",
+        "tabular",
+        "\u{202e}",
+        "🙂",
+    ];
+    let mut s = String::new();
+    for _ in 0..(rng.uniform() * 12.0) as usize {
+        if rng.uniform() < 0.4 {
+            s.push_str(FIELDS[(rng.uniform() * FIELDS.len() as f64) as usize].key);
+        } else {
+            s.push_str(PIECES[(rng.uniform() * PIECES.len() as f64) as usize]);
+        }
+    }
+    s
+}
+
+#[wasm_bindgen_test]
+fn random_settings_text_never_panics_in_wasm() {
+    let mut rng = Rng::new(77, 3);
+    let mut sim = Sim::new("").unwrap();
+    let mut accepted = 0;
+    for case in 0..600 {
+        let text = random_text(&mut rng);
+        let before = sim.query();
+        match (Sim::new(&text), normalize(&text)) {
+            (Ok(fresh), Ok(q)) => {
+                accepted += 1;
+                assert_eq!(fresh.query(), q, "{text:?}");
+            }
+            (Err(e), Err(_)) => {
+                let e = message(e);
+                assert!(!e.is_empty() && e.len() < 400, "{text:?}: {e}");
+            }
+            _ => panic!("{text:?}: new and normalize disagree"),
+        }
+        match sim.set(&text) {
+            Ok(_) => {
+                if case % 10 == 0 {
+                    let _ = sim.step(3);
+                    assert_finite_or_null(&sim.metrics().unwrap(), &text);
+                    sim.reset();
+                }
+            }
+            Err(_) => assert_eq!(sim.query(), before, "{text:?}"),
+        }
+    }
+    assert!(accepted > 20, "the generator also makes valid settings ({accepted})");
+}

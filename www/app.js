@@ -443,6 +443,20 @@ const readoutCells = READOUT.map(([label]) => {
   return dd;
 });
 
+// Talk mode's numbers for the room (screen readers get #announce instead).
+const TALK_NUMBERS = [
+  ['Expected reward J', (m) => fmt(m.expected_reward)],
+  ['Reference · target', (m) => `${fmt(m.ref_reward)} · ${fmt(m.target_reward)}`],
+  ['Gradient signal', (m) => fmt(m.signal)],
+];
+const talkCells = talk
+  ? TALK_NUMBERS.map(([label]) => {
+    const dd = el('dd');
+    $('talk-numbers').append(el('dt', { text: label }), dd);
+    return dd;
+  })
+  : [];
+
 function updateReadouts() {
   const m = wasm(() => state.sim.metrics());
   const finite = wasm(() => state.sim.finiteOptimum());
@@ -450,6 +464,11 @@ function updateReadouts() {
     readoutCells[i].textContent = value(m, finite);
   });
   $('step-count').textContent = String(m.step);
+  if (talk) {
+    TALK_NUMBERS.forEach(([, value], i) => {
+      talkCells[i].textContent = value(m);
+    });
+  }
   const s = wasm(() => state.sim.sampler());
   $('sampler-readout').textContent =
     `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${fmt(s.online)}. ` +
@@ -545,8 +564,18 @@ function frame() {
   requestAnimationFrame(frame);
   if (!state.playing && !state.dirty) return;
   const start = performance.now();
-  if (state.playing) advance(state.speed);
-  render();
+  const sim = state.sim;
+  try {
+    if (state.playing) advance(state.speed);
+    render();
+  } catch (e) {
+    // A bug, not the run: show it once instead of failing again every frame. Redraw only if
+    // wasm() restarted a panicked simulator; otherwise wait for a change (reset, a setting).
+    console.error(e);
+    pause();
+    if (!state.error) showError(`Internal error: ${e?.message ?? e}`);
+    state.dirty = state.sim !== sim;
+  }
   const end = performance.now();
   state.frames += 1;
   state.times.push(end - start);
@@ -694,6 +723,9 @@ function wire() {
   });
   document.addEventListener('keydown', onKey);
   window.addEventListener('message', onMessage);
+  // Anything else that escapes (a bug) stays visible too; reset clears the banner.
+  window.addEventListener('error', (event) => state.error || showError(`Internal error: ${event.error?.message ?? event.message}`));
+  window.addEventListener('unhandledrejection', (event) => state.error || showError(`Internal error: ${event.reason?.message ?? event.reason}`));
   window.addEventListener('hashchange', () => loadFragment(parseFragment(location.hash)));
   new ResizeObserver(() => {
     state.dirty = true;

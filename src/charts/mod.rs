@@ -69,7 +69,7 @@ pub fn training_curves<DB: DrawingBackend>(
 }
 
 /// Draws with the style fitted to `area`: below the 450x320 CSS px design size text and
-/// marks shrink (down to 3/4); an area too small for axes and labels is left blank
+/// marks shrink (down to 9/10, so phone text stays readable); an area too small for axes and labels is left blank
 /// rather than garbled.
 fn fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -83,7 +83,7 @@ fn fitted<DB: DrawingBackend>(
     if w < 120.0 || h < 90.0 {
         return Ok(());
     }
-    let fit = (w / 450.0).min(h / 320.0).clamp(0.75, 1.0);
+    let fit = (w / 450.0).min(h / 320.0).clamp(0.9, 1.0);
     draw(&Style { scale: k * fit })
 }
 

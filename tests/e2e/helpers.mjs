@@ -276,3 +276,15 @@ export async function until(condition, message, timeout = WAIT_TIMEOUT) {
     await new Promise((done) => setTimeout(done, 50));
   }
 }
+
+/**
+ * The Playwright Frame of the iframe at `selector` in `page`, once the simulator inside has
+ * announced `window.dpoSimReady`. Call it after the iframe has its address (a frame that
+ * navigates while waited on loses the wait).
+ */
+export async function simFrame(page, selector) {
+  const frame = await (await page.waitForSelector(selector, { state: 'attached' })).contentFrame();
+  assert.ok(frame, `${selector} is an iframe`);
+  await frame.waitForFunction(() => window.dpoSimReady === true, null, { timeout: READY_TIMEOUT });
+  return frame;
+}

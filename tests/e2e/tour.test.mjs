@@ -1,0 +1,293 @@
+// The guided tour (tour.html): every section's live figure loads its scenario, plays it once in
+// view and draws; the numbers in the prose are computed and agree with the figures; every
+// 'try this' link changes what it says; reduced motion means no autoplay; the simulator's
+// preset stories link to the tour and the tour links back. Screenshots for a person to judge.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  suite, openPage, openSim, waitReady, assertNoProblems, assertPlotsDrawn, settle, simFrame, api, OUTPUT,
+  READY_TIMEOUT,
+} from './helpers.mjs';
+
+const env = suite();
+const DIR = join(OUTPUT, 'screenshots');
+const written = [];
+// An animated 400-step story takes a few seconds; loading a figure compiles the wasm again.
+const RUN_TIMEOUT = 90_000;
+
+after(() => {
+  if (written.length) console.log(`screenshots written to ${DIR}:\n  ${written.join('\n  ')}`);
+});
+
+async function shoot(page, name, options = {}) {
+  await mkdir(DIR, { recursive: true });
+  const path = join(DIR, `${name}.png`);
+  await page.screenshot({ path, ...options });
+  written.push(path);
+}
+
+/** Opens tour.html (optionally with reduced motion) and waits for its script. */
+async function openTour(options = {}, hash = '') {
+  const opened = await openPage(env, { viewport: options.viewport ?? { width: 1400, height: 900 } });
+  if (options.reducedMotion) await opened.page.emulateMedia({ reducedMotion: 'reduce' });
+  await opened.page.goto(`${env.server.url}tour.html${hash}`);
+  await opened.page.waitForFunction(() => document.documentElement.dataset.tour === 'ready', null, { timeout: READY_TIMEOUT });
+  return opened;
+}
+
+function sectionIds(page) {
+  return page.evaluate(() => [...document.querySelectorAll('section.chapter')].map((s) => s.id));
+}
+
+function dataset(page, id) {
+  return page.evaluate((sid) => ({ ...document.getElementById(sid).dataset }), id);
+}
+
+/** Waits until `#id`'s dataset key has one of `values`. */
+function waitData(page, id, key, values) {
+  return page.waitForFunction(
+    ([sid, k, list]) => list.includes(document.getElementById(sid).dataset[k]),
+    [id, key, values],
+    { timeout: RUN_TIMEOUT },
+  );
+}
+
+/** Scrolls a section's heading to the top, as a reader arriving at it. */
+function scrollTo(page, id) {
+  return page.evaluate((sid) => document.getElementById(sid).scrollIntoView({ block: 'start' }), id);
+}
+
+/** The section's figure, once it answers. */
+async function figureOf(page, id) {
+  await waitData(page, id, 'state', ['ready', 'running']);
+  return simFrame(page, `#${id} iframe`);
+}
+
+/** Numbers whose run is `script` (the section's own run when null) and that name a plain column. */
+function plainNumbers(page, id, script) {
+  return page.evaluate(([sid, wanted]) => [...document.getElementById(sid).querySelectorAll('[data-num]')]
+    .filter((span) => (span.dataset.run ?? null) === wanted && /^[a-z_]+$/.test(span.dataset.num))
+    .map((span) => ({ column: span.dataset.num, value: Number(span.dataset.value), text: span.textContent })), [id, script]);
+}
+
+function close(a, b) {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** Settings values compare as numbers when both are numbers ("1" and "1.0"), else as text. */
+function sameSetting(a, b) {
+  const [x, y] = [Number(a), Number(b)];
+  return Number.isFinite(x) && Number.isFinite(y) ? close(x, y) : String(a) === String(b);
+}
+
+test('every section: the figure loads its scenario, plays it once in view, draws, and the prose numbers match it', async () => {
+  const { page, problems } = await openTour();
+  const ids = await sectionIds(page);
+  assert.ok(ids.length >= 7, `one section per finding (${ids.join(', ')})`);
+  await shoot(page, 'tour-top');
+  for (const id of ids) {
+    await scrollTo(page, id);
+    const frame = await figureOf(page, id);
+    await waitData(page, id, 'autorun', ['done']);
+    await waitData(page, id, 'state', ['ready']);
+    await waitData(page, id, 'numbers', ['done']);
+    const data = await dataset(page, id);
+    const steps = Number(data.steps);
+    assert.ok(steps > 0, `${id}: the section runs its story`);
+
+    // The figure is the scenario, played to its end.
+    assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, steps, `${id}: played ${steps} steps`);
+    if (data.preset) assert.equal(await frame.inputValue('#preset'), data.preset, `${id}: the figure shows preset ${data.preset}`);
+    assert.ok(await frame.evaluate(() => document.documentElement.classList.contains('embed')), `${id}: embedded layout`);
+    await settle(frame);
+    await assertPlotsDrawn(frame);
+
+    // Every number is filled in, and the section's own numbers are what the figure shows.
+    const texts = await page.evaluate((sid) => [...document.getElementById(sid).querySelectorAll('[data-num], [data-table-best]')]
+      .map((span) => span.textContent.trim()), id);
+    for (const text of texts) assert.match(text, /^−?\d+(\.\d+)?(e[−+-]?\d+)?$/, `${id}: a computed number, not '${text}'`);
+    const metrics = await frame.evaluate(() => window.dpoSim.metrics());
+    for (const n of await plainNumbers(page, id, null)) {
+      assert.ok(close(n.value, metrics[n.column]), `${id}: prose ${n.column} ${n.value} vs figure ${metrics[n.column]}`);
+    }
+
+    // The status line reads the figure, and the way out keeps its settings.
+    assert.match(await page.textContent(`#${id} .fig-status`), new RegExp(`^Step ${steps} · expected reward J`));
+    const href = await page.getAttribute(`#${id} .open-full`, 'href');
+    assert.match(href, /^index\.html#/, `${id}: a relative link to the simulator`);
+    const settings = await frame.evaluate(() => window.dpoSim.get());
+    const linked = Object.fromEntries(href.split('#')[1].split('&').map((p) => p.split('=')));
+    for (const [key, value] of Object.entries(settings)) assert.ok(sameSetting(linked[key], value), `${id}: link keeps ${key}`);
+    if (data.preset) assert.equal(linked.preset, data.preset);
+
+    await shoot(page, `tour-${id}`);
+  }
+  assertNoProblems(problems);
+});
+
+/**
+ * What a 'try this' script should leave behind, from the figure's state before it runs:
+ * settings, step and whether a run is pinned. Restart-scope keys (data-scope in the figure)
+ * start the run again when their value changes.
+ */
+function expectAfter(script, before, home, scopes) {
+  const out = { settings: { ...before.settings }, step: before.step, pinned: before.pinned };
+  for (const command of script.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [op, arg] = command.split(/\s+/);
+    if (op === 'home') Object.assign(out, { settings: { ...home }, step: 0, pinned: false });
+    else if (op === 'reset') out.step = 0;
+    else if (op === 'pin') out.pinned = true;
+    else if (op === 'unpin') out.pinned = false;
+    else if (op === 'run') out.step += Number(arg);
+    else if (op === 'set') {
+      for (const part of arg.split('&')) {
+        const [key, value] = part.split('=');
+        if (scopes[key] === 'restart' && !sameSetting(out.settings[key], value)) out.step = 0;
+        out.settings[key] = value;
+      }
+    } else assert.fail(`unknown command '${command}'`);
+  }
+  return out;
+}
+
+async function figureState(frame) {
+  return frame.evaluate(() => ({
+    settings: window.dpoSim.get(),
+    step: window.dpoSim.metrics().step,
+    pinned: !document.getElementById('unpin').disabled,
+  }));
+}
+
+async function checkLinks(page, id, { animated }) {
+  await scrollTo(page, id);
+  const frame = await figureOf(page, id);
+  await waitData(page, id, 'autorun', animated ? ['done'] : ['skipped']);
+  await waitData(page, id, 'state', ['ready']);
+  await waitData(page, id, 'numbers', ['done']);
+  // Back to the section's start, to learn its settings.
+  await page.click(`#${id} .replay`);
+  await waitData(page, id, 'state', ['ready']);
+  const home = (await figureState(frame)).settings;
+  const scopes = await frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[id^="ctl-"]')]
+    .map((c) => [c.id.slice(4), c.dataset.scope])));
+  const links = page.locator(`#${id} a.try`);
+  const count = await links.count();
+  assert.ok(count > 0, `${id} has 'try this' links`);
+  for (let i = 0; i < count; i++) {
+    const link = links.nth(i);
+    const [script, label] = [await link.getAttribute('data-do'), (await link.textContent()).trim()];
+    const expected = expectAfter(script, await figureState(frame), home, scopes);
+    const actions = Number((await dataset(page, id)).actions);
+    await link.click();
+    await page.waitForFunction(([sid, n]) => {
+      const d = document.getElementById(sid).dataset;
+      return Number(d.actions) > n && d.state === 'ready';
+    }, [id, actions], { timeout: RUN_TIMEOUT });
+    const now = await figureState(frame);
+    for (const [key, value] of Object.entries(expected.settings)) {
+      assert.ok(sameSetting(now.settings[key], value), `${id} '${label}': ${key} = ${now.settings[key]}, expected ${value}`);
+    }
+    assert.equal(now.step, expected.step, `${id} '${label}': step`);
+    assert.equal(now.pinned, expected.pinned, `${id} '${label}': pinned ghost`);
+    // What the prose promises for this link is what the figure now shows.
+    const metrics = await frame.evaluate(() => window.dpoSim.metrics());
+    for (const n of await plainNumbers(page, id, script)) {
+      assert.ok(close(n.value, metrics[n.column]), `${id} '${label}': prose ${n.column} ${n.value} vs figure ${metrics[n.column]}`);
+    }
+    // Without JavaScript the link still leads to the simulator with those settings.
+    const href = await link.getAttribute('href');
+    assert.match(href, /^index\.html#/);
+    const linked = Object.fromEntries(href.split('#')[1].split('&').map((p) => p.split('=')));
+    for (const part of script.split(';').map((s) => s.trim()).filter((s) => s.startsWith('set '))) {
+      for (const [key, value] of part.slice(4).split('&').map((p) => p.split('='))) {
+        assert.ok(sameSetting(linked[key], value), `${id} '${label}': href sets ${key}`);
+      }
+    }
+    await settle(frame);
+    await assertPlotsDrawn(frame);
+  }
+}
+
+test('every "try this" link changes what it says (steps at once under reduced motion)', async () => {
+  const { page, problems } = await openTour({ reducedMotion: true });
+  for (const id of await sectionIds(page)) await checkLinks(page, id, { animated: false });
+  await scrollTo(page, 'online');
+  await shoot(page, 'tour-online-after-links');
+  assertNoProblems(problems);
+});
+
+test('a "try this" link animates its steps when motion is welcome', async () => {
+  const { page, problems } = await openTour();
+  await checkLinks(page, 'quality', { animated: true });
+  await shoot(page, 'tour-quality-after-links');
+  assertNoProblems(problems);
+});
+
+test('with prefers-reduced-motion the figures do not play by themselves; a button steps on demand', async () => {
+  const { page, problems } = await openTour({ reducedMotion: true });
+  await scrollTo(page, 'support');
+  const frame = await figureOf(page, 'support');
+  await waitData(page, 'support', 'autorun', ['skipped']);
+  await page.waitForTimeout(1000);
+  assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, 0, 'still at step 0');
+  assert.equal(await frame.evaluate(() => window.dpoSim.isPlaying()), false);
+  const steps = Number((await dataset(page, 'support')).steps);
+  assert.match(await page.textContent('#support .replay'), new RegExp(`${steps}`));
+  await page.click('#support .replay');
+  await page.waitForFunction(() => document.getElementById('support').dataset.actions === '1', null, { timeout: RUN_TIMEOUT });
+  assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, steps);
+  assertNoProblems(problems);
+});
+
+test('the simulator\'s preset stories link to their tour section, and the tour links back', async () => {
+  const { page, problems } = await openSim(env);
+  const tour = await openTour();
+  const tourIds = await tour.page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+  const keys = await page.evaluate(() => [...document.getElementById('preset').options].map((o) => o.value).filter(Boolean));
+  for (const key of keys) {
+    await page.selectOption('#preset', key);
+    const href = await page.getAttribute('#preset-story a', 'href');
+    assert.equal(href, `tour.html#${key}`, `${key}: the story links to the tour`);
+    assert.ok(tourIds.includes(key), `${key}: the tour has #${key}`);
+  }
+  assert.equal(await page.textContent('#preset-story a'), 'Read more in the tour');
+
+  // Follow one: the tour opens at the section, whose figure then plays the same preset.
+  await page.selectOption('#preset', 'online');
+  await page.click('#preset-story a');
+  await page.waitForURL(/tour\.html#online$/);
+  await page.waitForFunction(() => document.documentElement.dataset.tour === 'ready', null, { timeout: READY_TIMEOUT });
+  const frame = await figureOf(page, 'online');
+  await waitData(page, 'online', 'autorun', ['done']);
+  assert.equal(await frame.inputValue('#preset'), 'online');
+  const top = await page.evaluate(() => document.getElementById('online').getBoundingClientRect().top);
+  assert.ok(Math.abs(top) < 60, `the tour opened at the section (its top at ${top}px)`);
+
+  // And back: "Open in the full simulator" restores the figure's settings.
+  const settings = await frame.evaluate(() => window.dpoSim.get());
+  await page.click('#online .open-full');
+  await page.waitForURL(/index\.html#preset=online&/);
+  await waitReady(page);
+  assert.deepEqual(await api(page, 'get'), settings);
+  assert.equal(await page.inputValue('#preset'), 'online');
+  assertNoProblems(problems);
+  assertNoProblems(tour.problems);
+});
+
+test('the tour on a phone: figure under each heading, no sideways scrolling', async () => {
+  const { page, problems } = await openTour({ viewport: { width: 390, height: 844 } });
+  await scrollTo(page, 'quality');
+  const frame = await figureOf(page, 'quality');
+  // Figures above may have settled their heights meanwhile.
+  await page.locator('#quality figure').scrollIntoViewIfNeeded();
+  await waitData(page, 'quality', 'autorun', ['done']);
+  await settle(frame);
+  await assertPlotsDrawn(frame);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
+  await shoot(page, 'tour-phone-390x844');
+  assertNoProblems(problems);
+});

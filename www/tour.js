@@ -1,0 +1,444 @@
+// The guided tour. Each section's figure is the simulator in an iframe (index.html#embed=1),
+// driven only through its postMessage API, as any embedding page would. The numbers in the
+// prose come from the same wasm core, run here headless, so they are computed, not typed.
+import init, { Sim, presets, defaultQuery } from './pkg/dpo_sim.js';
+
+const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
+// An animated run shows about this many updates, whatever its length.
+const UPDATES_PER_RUN = 60;
+const REPLY_TIMEOUT_MS = 20000;
+const PING_MS = 250;
+const READY_TIMEOUT_MS = 60000;
+const POLL_MS = 700;
+// What the figure's status line can show, by metrics column.
+const LABELS = {
+  expected_reward: 'expected reward J',
+  signal: 'gradient signal',
+  off_support_mass: 'mass off support',
+  chosen_logp: 'log π(chosen)',
+  rejected_logp: 'log π(rejected)',
+  margin: 'mean margin',
+  loss: 'loss',
+  kl: 'KL to the reference',
+};
+
+await init();
+const PRESETS = new Map(presets().map((p) => [p.key, p]));
+const DEFAULTS = defaultQuery();
+const TARGET = location.origin === 'null' ? '*' : location.origin;
+
+const nextFrame = () => new Promise((done) => requestAnimationFrame(() => done()));
+const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** `k=v&k=v` as an object; later keys win. */
+function queryObject(query) {
+  const out = {};
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+const objectQuery = (object) => Object.entries(object).map(([k, v]) => `${k}=${v}`).join('&');
+
+// ---------------------------------------------------------------- scripts
+
+/** `home; set quality=0; reset; run 50` as commands; throws on anything else. */
+function parseScript(text) {
+  return text.split(';').map((s) => s.trim()).filter(Boolean).map((command) => {
+    const [op, ...rest] = command.split(/\s+/);
+    const arg = rest.join(' ');
+    if (['home', 'reset', 'pin', 'unpin'].includes(op) && !arg) return { op };
+    if (op === 'run' && /^\d+$/.test(arg)) return { op, n: Number(arg) };
+    if (op === 'set' && arg) return { op, query: arg };
+    if (op === 'preset' && PRESETS.has(arg)) return { op, key: arg };
+    throw new Error(`tour script: cannot read '${command}'`);
+  });
+}
+
+// ---------------------------------------------------------------- numbers, computed here
+
+/** Runs a script on a fresh simulator from `home`; keeps what the numbers need. */
+function runHeadless(home, script) {
+  let sim = new Sim(home);
+  try {
+    for (const c of parseScript(script)) {
+      if (c.op === 'home' || c.op === 'preset') {
+        sim.free();
+        sim = new Sim(c.op === 'home' ? home : PRESETS.get(c.key).settings);
+      } else if (c.op === 'set') sim.set(c.query);
+      else if (c.op === 'reset') sim.reset();
+      else if (c.op === 'run') sim.step(c.n);
+    }
+    return { history: sim.history(), metrics: sim.metrics(), sampler: sim.sampler(), query: sim.query() };
+  } finally {
+    sim.free();
+  }
+}
+
+const atStep = (result, step) => result.history.find((row) => row.step === step);
+
+/**
+ * One number from a run: `column` (at the end), `column@step`, `sampler.field`,
+ * `peak:column` / `peak-step:column` / `peak-<other>:column` (at the column's maximum),
+ * `cross:column` (first step where this run is at least the `vs` run).
+ */
+function measure(result, spec, vs) {
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? '' : spec.slice(0, colon);
+  const what = colon < 0 ? spec : spec.slice(colon + 1);
+  if (!kind) {
+    if (what.startsWith('sampler.')) return result.sampler[what.slice('sampler.'.length)];
+    const [column, step] = what.split('@');
+    if (step === undefined) return result.metrics[column];
+    return atStep(result, Number(step))?.[column];
+  }
+  if (kind.startsWith('peak')) {
+    let best = null;
+    for (const row of result.history) if (best === null || row[what] > best[what]) best = row;
+    const other = kind === 'peak' ? what : kind === 'peak-step' ? 'step' : kind.slice('peak-'.length);
+    return best?.[other];
+  }
+  if (kind === 'cross' && vs) {
+    for (const row of result.history) {
+      const other = atStep(vs, row.step);
+      if (row.step > 0 && other && row[what] >= other[what]) return row.step;
+    }
+    return null;
+  }
+  throw new Error(`tour: unknown number '${spec}'`);
+}
+
+/** `2`: two decimals; `sig2`: two significant digits; `int`. A true minus sign. */
+function format(value, how = '2') {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  let text;
+  if (how === 'int') text = String(Math.round(value));
+  else if (how.startsWith('sig')) {
+    const digits = Number(how.slice(3));
+    // toPrecision keeps significant zeros (0.20); tiny values read better as 1.2e-5.
+    text = Math.abs(value) < 1e-4 && value !== 0 ? value.toExponential(digits - 1) : value.toPrecision(digits);
+  } else text = value.toFixed(Number(how));
+  if (/^-0(\.0*)?$/.test(text)) text = text.slice(1);
+  return text.replace('-', '−');
+}
+
+// ---------------------------------------------------------------- the embedded simulator
+
+/** The simulator in one iframe, as a promise-returning API over postMessage. */
+class Embedded {
+  constructor(iframe) {
+    this.iframe = iframe;
+    this.next = 1;
+    this.waiting = new Map();
+  }
+
+  call(method, args = [], timeout = REPLY_TIMEOUT_MS) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no reply to ${method}`));
+      }, timeout);
+      this.waiting.set(id, { resolve, reject, timer });
+      this.iframe.contentWindow.postMessage({ type: 'dpo-sim', id, method, args }, TARGET);
+    });
+  }
+
+  receive(data) {
+    if (data.type === 'dpo-sim-size' && Number.isFinite(data.height)) {
+      this.iframe.height = String(Math.ceil(data.height));
+      return;
+    }
+    if (data.type !== 'dpo-sim-reply') return;
+    const entry = this.waiting.get(data.id);
+    if (!entry) return;
+    this.waiting.delete(data.id);
+    clearTimeout(entry.timer);
+    if ('error' in data) entry.reject(new Error(data.error));
+    else entry.resolve(data.result);
+  }
+
+  /** Resolves once the page inside answers (messages sent before it listens are lost). */
+  async ready() {
+    const deadline = performance.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.call('isPlaying', [], PING_MS);
+        return;
+      } catch {
+        if (performance.now() > deadline) throw new Error('the simulator did not start');
+      }
+    }
+  }
+}
+
+const embedded = new Map();
+window.addEventListener('message', (event) => {
+  const d = event.data;
+  if (!d || typeof d !== 'object') return;
+  for (const [win, sim] of embedded) if (win === event.source) sim.receive(d);
+});
+
+// ---------------------------------------------------------------- one section
+
+class Chapter {
+  constructor(section) {
+    this.section = section;
+    const preset = section.dataset.preset ? PRESETS.get(section.dataset.preset) : null;
+    if (section.dataset.preset && !preset) throw new Error(`tour: unknown preset '${section.dataset.preset}'`);
+    this.preset = preset;
+    this.home = preset ? preset.settings : section.dataset.settings ?? '';
+    this.steps = preset ? preset.steps : Number(section.dataset.steps);
+    this.figure = section.querySelector('figure.live');
+    this.iframe = this.figure.querySelector('iframe');
+    this.status = this.figure.querySelector('.fig-status');
+    this.open = this.figure.querySelector('.open-full');
+    this.replay = this.figure.querySelector('.replay');
+    this.watch = ['expected_reward', 'signal', ...(section.dataset.watch ?? '').split(/\s+/).filter(Boolean)];
+    this.sim = null;
+    this.token = 0;
+    this.queue = Promise.resolve();
+    this.visible = false;
+    this.running = false;
+    section.dataset.steps = String(this.steps);
+    section.dataset.state = 'waiting';
+    section.dataset.autorun = 'pending';
+    section.dataset.actions = '0';
+    this.replay.textContent = reduced.matches ? `Show step ${this.steps}` : `Replay the ${this.steps} steps`;
+    this.replay.addEventListener('click', () => this.act(`home; unpin; run ${this.steps}`));
+    for (const link of section.querySelectorAll('a.try')) {
+      link.href = this.fullLink(runHeadless(this.home, setsOnly(link.dataset.do)).query);
+      link.addEventListener('click', (event) => {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        this.revealFigure();
+        this.act(link.dataset.do);
+      });
+    }
+    this.open.href = this.fullLink(runHeadless(this.home, '').query);
+  }
+
+  /** The full simulator with these settings (and the preset's story). */
+  fullLink(query) {
+    return `index.html#${this.preset ? `preset=${this.preset.key}&` : ''}${query}`;
+  }
+
+  /** Fills the section's numbers, one run per task so the page stays responsive. */
+  async fillNumbers() {
+    const results = new Map();
+    const result = (script) => {
+      if (!results.has(script)) results.set(script, runHeadless(this.home, script));
+      return results.get(script);
+    };
+    const ownRun = `home; run ${this.steps}`;
+    for (const span of this.section.querySelectorAll('[data-num]')) {
+      await pause(0);
+      const run = result(span.dataset.run ?? ownRun);
+      const vs = span.dataset.vs ? result(span.dataset.vs) : null;
+      const value = measure(run, span.dataset.num, vs);
+      span.dataset.value = String(value);
+      span.textContent = format(value, span.dataset.fmt);
+    }
+    for (const table of this.section.querySelectorAll('table[data-best]')) {
+      let best = null;
+      for (const row of table.tBodies[0].rows) {
+        const cell = row.querySelector(`[data-num="${table.dataset.best}"]`);
+        const value = Number(cell?.dataset.value);
+        if (Number.isFinite(value) && (best === null || value > best.value)) best = { row, value };
+      }
+      if (!best) continue;
+      best.row.classList.add('best');
+      for (const out of this.section.querySelectorAll('[data-table-best]')) {
+        out.textContent = best.row.cells[0].textContent;
+      }
+    }
+    this.section.dataset.numbers = 'done';
+  }
+
+  /** Loads the figure (once) and waits until it answers. */
+  start() {
+    if (this.started) return this.started;
+    this.section.dataset.state = 'loading';
+    const fragment = [
+      'embed=1',
+      this.preset ? `preset=${this.preset.key}` : this.home,
+      `origin=${encodeURIComponent(location.origin)}`,
+    ].join('&');
+    this.sim = new Embedded(this.iframe);
+    embedded.set(this.iframe.contentWindow, this.sim);
+    this.iframe.src = `index.html#${fragment}`;
+    this.started = this.sim.ready().then(async () => {
+      this.section.dataset.state = 'ready';
+      await this.refresh();
+      if (this.visible) this.autorun();
+    });
+    this.started.catch((e) => {
+      this.section.dataset.state = 'failed';
+      this.status.textContent = `The figure could not start: ${e.message}`;
+    });
+    return this.started;
+  }
+
+  /** Plays the section's story once, the first time the figure is seen (never with reduced motion). */
+  autorun() {
+    if (this.section.dataset.autorun !== 'pending' || this.section.dataset.state !== 'ready') return;
+    if (reduced.matches) {
+      this.section.dataset.autorun = 'skipped';
+      this.status.textContent = `Step 0. Press “${this.replay.textContent}”, or follow a link in the text, to run it.`;
+      return;
+    }
+    this.section.dataset.autorun = 'running';
+    this.act(`run ${this.steps}`, true);
+  }
+
+  /**
+   * Runs a script on the figure after whatever runs now, which it cancels: the reader's
+   * latest request wins.
+   */
+  act(script, auto = false) {
+    const commands = parseScript(script);
+    const token = ++this.token;
+    if (!auto && this.section.dataset.autorun !== 'done') this.section.dataset.autorun = 'done';
+    const job = this.queue.then(async () => {
+      await this.start();
+      if (token !== this.token) return;
+      this.running = true;
+      this.section.dataset.state = 'running';
+      try {
+        for (const c of commands) {
+          if (token !== this.token) return;
+          await this.command(c, token);
+        }
+        if (auto) this.section.dataset.autorun = 'done';
+      } catch (e) {
+        this.status.textContent = `The figure refused: ${e.message}`;
+      } finally {
+        this.running = false;
+        if (token === this.token) {
+          this.section.dataset.state = 'ready';
+          await this.refresh();
+          this.section.dataset.actions = String(Number(this.section.dataset.actions) + 1);
+        }
+      }
+    });
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  async command(c, token) {
+    const call = (method, ...args) => this.sim.call(method, args);
+    if (c.op === 'home') {
+      await call('unpin');
+      if (this.preset) await call('preset', this.preset.key);
+      else {
+        await call('set', queryObject(`${DEFAULTS}&${this.home}`));
+        await call('reset');
+      }
+    } else if (c.op === 'preset') await call('preset', c.key);
+    else if (c.op === 'set') await call('set', queryObject(c.query));
+    else if (c.op === 'reset' || c.op === 'pin' || c.op === 'unpin') await call(c.op);
+    else if (c.op === 'run') await this.run(c.n, token);
+    if (c.op !== 'run') this.show(await call('metrics'));
+  }
+
+  /** `n` steps: at once with reduced motion, else a few steps per frame so the figure animates. */
+  async run(n, token) {
+    if (reduced.matches) {
+      this.show(await this.sim.call('step', [n]));
+      return;
+    }
+    const chunk = Math.max(1, Math.ceil(this.steps / UPDATES_PER_RUN));
+    for (let done = 0; done < n;) {
+      if (token !== this.token) return;
+      const k = Math.min(chunk, n - done);
+      this.show(await this.sim.call('step', [k]));
+      done += k;
+      await nextFrame();
+    }
+  }
+
+  show(m) {
+    if (!m) return;
+    const parts = [`Step ${m.step}`];
+    for (const key of this.watch) {
+      let text = `${LABELS[key]} ${format(m[key], key === 'signal' || key === 'loss' ? 'sig2' : '2')}`;
+      if (key === 'expected_reward') {
+        text += ` (reference ${format(m.ref_reward)}, target ${format(m.target_reward)})`;
+      }
+      parts.push(text);
+    }
+    this.status.textContent = parts.join(' · ');
+  }
+
+  /** The status line and the link to the full simulator, from the figure as it is now. */
+  async refresh() {
+    try {
+      const [m, settings] = await Promise.all([this.sim.call('metrics'), this.sim.call('get')]);
+      if (this.running) return;
+      this.show(m);
+      this.open.href = this.fullLink(objectQuery(settings));
+    } catch {
+      // A slow reply is not worth a message; the next poll tries again.
+    }
+  }
+
+  /** On a narrow screen the figure is not beside the text: bring it into view first. */
+  revealFigure() {
+    const box = this.figure.getBoundingClientRect();
+    const shown = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+    if (shown < Math.min(box.height, window.innerHeight) * 0.5) {
+      this.figure.scrollIntoView({ block: 'nearest', behavior: reduced.matches ? 'auto' : 'smooth' });
+    }
+  }
+}
+
+/** Only the settings a script leaves behind (for the link's address). */
+function setsOnly(script) {
+  return parseScript(script).filter((c) => c.op === 'set').map((c) => `set ${c.query}`).join('; ');
+}
+
+// ---------------------------------------------------------------- start
+
+const chapters = [...document.querySelectorAll('section.chapter')].map((s) => new Chapter(s));
+const bySection = new Map(chapters.map((c) => [c.section, c]));
+const byFigure = new Map(chapters.map((c) => [c.figure, c]));
+
+// Numbers and figures load a screen ahead of the reader...
+const near = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const chapter = bySection.get(entry.target);
+    near.unobserve(entry.target);
+    chapter.fillNumbers();
+    chapter.start();
+  }
+}, { rootMargin: '100% 0px 100% 0px' });
+
+// ...and a figure plays its story once it is well in view: 40% of it, or half the window
+// for a figure taller than that (a phone stacks its plots).
+const seen = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const chapter = byFigure.get(entry.target);
+    const shown = entry.intersectionRect.height;
+    chapter.visible = entry.isIntersecting
+      && shown >= Math.min(0.4 * entry.boundingClientRect.height, 0.5 * window.innerHeight);
+    if (chapter.visible) chapter.autorun();
+  }
+}, { threshold: Array.from({ length: 21 }, (_, i) => i / 20) });
+
+for (const chapter of chapters) {
+  near.observe(chapter.section);
+  seen.observe(chapter.figure);
+}
+
+// The reader may use a figure's own controls: keep its status line current while in view.
+setInterval(() => {
+  if (document.hidden) return;
+  for (const chapter of chapters) {
+    if (chapter.visible && !chapter.running && chapter.section.dataset.state === 'ready') chapter.refresh();
+  }
+}, POLL_MS);
+
+document.documentElement.dataset.tour = 'ready';
