@@ -91,7 +91,14 @@ case "${1:-}" in
   serve) serve ;;
   dist) dist ;;
   test) test_all ;;
-  bench) cargo bench --bench core -- "${@:2}" ;;
+  bench)
+    # The static site, the native benchmarks (bench/native.json), then the page in Chromium,
+    # which merges both into bench/results.json and prints the targets.
+    dist
+    cargo bench --bench core -- --json bench/native.json "${@:2}"
+    [ -d node_modules/playwright-core ] || npm ci
+    node bench/browser.mjs
+    ;;
   *)
     sed -n '2,8p' "$0" >&2
     exit 2

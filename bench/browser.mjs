@@ -9,7 +9,8 @@
 //   readouts; over its window of the last 120 frames) and the interval between animation
 //   frames (what the viewer gets, including the browser's own painting);
 // - where a frame goes: the same scenarios again with the wasm `Sim` methods wrapped in timers
-//   (the draw split per plot where each plot asks its canvas for a 2d context);
+//   (the draw split per plot where each plot asks its canvas for a 2d context), and the
+//   renderer's main thread traced (JS, canvas flush, layout, paint; wall and CPU time);
 // - first frame: navigation start to the end of the first drawn frame, on fresh loads;
 // - wasm steps: the native benchmark cases on a bare `Sim` of the page's own wasm instance
 //   (stepping only, no drawing), timed like benches/core.rs, and their ratio to native;
@@ -18,7 +19,7 @@
 // - sizes: the wasm binary in dist/pkg, raw and gzipped.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const NATIVE_JSON = join(ROOT, 'bench', 'native.json');
 const RESULTS_JSON = join(ROOT, 'bench', 'results.json');
+/** Scratch output (gitignored): the Chromium traces of the instrumented runs. */
+const OUT = join(ROOT, 'bench', 'out');
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -106,7 +109,7 @@ function recordAnimationFrames() {
   window.__benchRaf = [];
   const tick = (t) => {
     window.__benchRaf.push(t);
-    if (window.__benchRaf.length < 100_000) requestAnimationFrame(tick);
+    requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 }
@@ -170,7 +173,9 @@ function summariseFrames() {
     span += f.end - f.start;
     for (const [phase, ms] of Object.entries(f.phases)) totals[phase] = (totals[phase] ?? 0) + ms;
   }
-  const mean = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / frames.length]));
+  const order = ['training steps', 'landscape grid', 'draw map', 'draw landscape', 'draw signal', 'draw curves'];
+  const phases = [...order, ...Object.keys(totals).filter((k) => !order.includes(k))];
+  const mean = Object.fromEntries(phases.map((k) => [k, (totals[k] ?? 0) / frames.length]));
   const wrapped = Object.values(mean).reduce((a, b) => a + b, 0);
   mean['page JS (DOM readouts, canvas sizing, layout)'] = span / frames.length - wrapped;
   return { frames: frames.length, mean_frame_ms: span / frames.length, phases_ms: mean };
@@ -178,13 +183,23 @@ function summariseFrames() {
 
 /**
  * Times the step and landscape cases on bare `Sim`s of the page's wasm instance, like
- * benches/core.rs: a warm-up, then `rounds` rounds of `iters` calls. Returns the microseconds
- * per call of each round. More steps per round than natively: the page's clock is coarse (0.1 ms).
+ * benches/core.rs: a warm-up, then up to `maxRounds` rounds of calls. Returns the microseconds per
+ * call of each round. The page's clock is coarse (0.1 ms), so a round lasts about 20 ms:
+ * the warm-up counts how many calls that takes.
  */
 async function timeWasmCases({ steps, landscapes }) {
   const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
-  const time = (rounds, iters, call) => {
-    for (let i = 0; i < iters; i++) call();
+  const time = (maxRounds, call) => {
+    let calls = 0;
+    const warm = performance.now();
+    while (performance.now() - warm < 100) {
+      call();
+      calls += 1;
+    }
+    const callMs = (performance.now() - warm) / calls;
+    const iters = Math.max(1, Math.round(20 / callMs));
+    // Slow cases (a second per call) get fewer rounds: at least 5, about 10 s in all.
+    const rounds = Math.max(5, Math.min(maxRounds, Math.floor(10_000 / (iters * callMs))));
     const perCall = [];
     for (let r = 0; r < rounds; r++) {
       const start = performance.now();
@@ -196,14 +211,14 @@ async function timeWasmCases({ steps, landscapes }) {
   const rows = [];
   for (const [name, settings] of steps) {
     const sim = new Sim(`lr=0.01&${settings}`);
-    rows.push({ name, perCall: time(31, 1000, () => sim.step(1)) });
+    rows.push({ name, perCall: time(31, () => sim.step(1)) });
     sim.free();
   }
   for (const [name, settings] of landscapes) {
     const sim = new Sim(settings);
     sim.step(20);
     // step(0) marks the run changed, so the grid is computed again rather than cached.
-    rows.push({ name, perCall: time(21, 10, () => (sim.step(0), sim.prepareLandscape(40))) });
+    rows.push({ name, perCall: time(21, () => (sim.step(0), sim.prepareLandscape(40))) });
     sim.free();
   }
   return rows;
@@ -245,23 +260,64 @@ async function jsHeapUsed(page) {
   return metrics.find((m) => m.name === 'JSHeapUsedSize').value;
 }
 
-/** Plays one scenario for FRAMES frames; with `instrument`, also where the frame time goes. */
+/**
+ * The renderer's main thread per played frame, from a Chromium trace: wall and CPU (thread
+ * time) milliseconds of the whole frame and of its parts. The CPU time is what the frame costs on
+ * an idle machine; the wall time also holds waiting for a core.
+ */
+function summariseTrace(path, frames) {
+  const { traceEvents } = JSON.parse(readFileSync(path, 'utf8'));
+  const main = new Set(
+    traceEvents
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const events = traceEvents.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  const parts = {
+    'whole frame (the rows below and more)': ['ProxyMain::BeginMainFrame'],
+    'animation-frame JS (frameStats measures this)': ['FireAnimationFrame'],
+    'canvas flush at commit (software raster)': ['LayerTreeHost::DoUpdateLayers'],
+    'style and layout': ['UpdateLayoutTree', 'Layout'],
+    'pre-paint and paint': ['PrePaint', 'Paint'],
+  };
+  const perFrame = Object.fromEntries(
+    Object.entries(parts).map(([label, names]) => {
+      const matching = events.filter((e) => names.includes(e.name));
+      const total = (key) => matching.reduce((sum, e) => sum + (e[key] ?? 0), 0) / 1000 / frames;
+      return [label, { wall: total('dur'), cpu: total('tdur') }];
+    }),
+  );
+  return { frames, per_frame_ms: perFrame };
+}
+
+/**
+ * Plays one scenario for FRAMES frames. With `instrument`, also where the frame time goes:
+ * the wasm calls timed in the page, and the main thread traced (bench/out/trace-*.json).
+ */
 async function playScenario(browser, url, scenario, { instrument = false } = {}) {
   const { context, page } = await openSim(browser, url, scenario);
+  const tracePath = join(OUT, `trace-${scenario.name.replace(/\W+/g, '-')}.json`);
   if (instrument) await page.evaluate(instrumentFrames);
   await page.selectOption('#speed', String(scenario.speed));
   const before = await page.evaluate(() => window.dpoSim.frameStats().frames);
   await page.evaluate(recordAnimationFrames);
+  if (instrument) await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'benchmark'] });
   const wallStart = Date.now();
   await page.evaluate(() => window.dpoSim.play());
   await page.waitForFunction((n) => window.dpoSim.frameStats().frames >= n, before + FRAMES, { timeout: 600_000 });
   const wallMs = Date.now() - wallStart;
   const result = await page.evaluate(() => {
     window.dpoSim.pause();
-    return { stats: window.dpoSim.frameStats(), step: window.dpoSim.metrics().step, raf: window.__benchRaf };
+    const { error, frameStats, metrics } = window.dpoSim;
+    return { stats: frameStats(), step: metrics().step, error: error(), raf: window.__benchRaf };
   });
-  const error = await page.evaluate(() => window.dpoSim.error());
-  const breakdown = instrument ? await page.evaluate(summariseFrames) : null;
+  let breakdown = null;
+  if (instrument) {
+    // Paused: the frames left until the trace stops are idle ones, of no weight.
+    await browser.stopTracing();
+    const played = result.stats.frames - before;
+    breakdown = { ...(await page.evaluate(summariseFrames)), main_thread: summariseTrace(tracePath, played) };
+  }
   await context.close();
   const raf = result.raf.slice(-FRAMES);
   const intervals = quantiles(raf.slice(1).map((t, i) => t - raf[i]));
@@ -274,7 +330,7 @@ async function playScenario(browser, url, scenario, { instrument = false } = {})
     frame_interval_median_ms: intervals.median,
     frame_interval_p95_ms: intervals.p95,
     frames_per_s: (FRAMES * 1000) / wallMs,
-    error,
+    error: result.error,
     breakdown,
   };
 }
@@ -399,6 +455,11 @@ function printReport(r) {
     console.log(`\nwhere a frame goes, ${b.name} (mean ms per frame over ${b.breakdown.frames} instrumented frames)`);
     for (const [phase, ms] of Object.entries(b.breakdown.phases_ms)) console.log(`  ${phase.padEnd(46)} ${fixed(ms).padStart(7)}`);
     console.log(`  ${'total'.padEnd(46)} ${fixed(b.breakdown.mean_frame_ms).padStart(7)}`);
+    const { main_thread: mt } = b.breakdown;
+    console.log(`  renderer main thread, traced over ${mt.frames} frames: ${'wall'.padStart(6)} ${'CPU'.padStart(6)}`);
+    for (const [part, { wall, cpu }] of Object.entries(mt.per_frame_ms)) {
+      console.log(`    ${part.padEnd(46)} ${fixed(wall).padStart(7)} ${fixed(cpu).padStart(6)}`);
+    }
   }
   console.log('\nwasm in the page against native (µs per call, medians)');
   console.log(`${'case'.padEnd(26)} ${'wasm'.padStart(9)} ${'native'.padStart(9)} ${'ratio'.padStart(6)}`);
@@ -417,6 +478,7 @@ function printReport(r) {
 async function main() {
   const native = existsSync(NATIVE_JSON) ? JSON.parse(readFileSync(NATIVE_JSON, 'utf8')) : null;
   if (!native) console.error(`bench: no ${NATIVE_JSON}; the native columns stay empty`);
+  mkdirSync(OUT, { recursive: true });
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {

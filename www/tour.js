@@ -4,8 +4,10 @@
 import init, { Sim, presets, defaultQuery } from './pkg/dpo_sim.js';
 
 const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
-// An animated run shows about this many updates, whatever its length.
+// An animated story shows at most this many updates and takes about this long: a slower
+// machine takes bigger steps between updates rather than more time.
 const UPDATES_PER_RUN = 60;
+const STORY_MS = 2500;
 const REPLY_TIMEOUT_MS = 20000;
 const PING_MS = 250;
 const READY_TIMEOUT_MS = 60000;
@@ -286,7 +288,7 @@ class Chapter {
     if (this.section.dataset.autorun !== 'pending' || this.section.dataset.state !== 'ready') return;
     if (reduced.matches) {
       this.section.dataset.autorun = 'skipped';
-      this.status.textContent = `Step 0. Press “${this.replay.textContent}”, or follow a link in the text, to run it.`;
+      this.refresh();
       return;
     }
     this.section.dataset.autorun = 'running';
@@ -349,13 +351,20 @@ class Chapter {
       this.show(await this.sim.call('step', [n]));
       return;
     }
-    const chunk = Math.max(1, Math.ceil(this.steps / UPDATES_PER_RUN));
-    for (let done = 0; done < n;) {
+    const smallest = Math.max(1, Math.ceil(this.steps / UPDATES_PER_RUN));
+    const budget = STORY_MS * Math.min(2, n / this.steps);
+    const start = performance.now();
+    let chunk = smallest;
+    for (let done = 0, updates = 0; done < n; updates++) {
       if (token !== this.token) return;
       const k = Math.min(chunk, n - done);
       this.show(await this.sim.call('step', [k]));
       done += k;
       await nextFrame();
+      // Spread what is left over what is left of the time.
+      const elapsed = performance.now() - start;
+      const left = Math.max(1, Math.floor((budget - elapsed) / (elapsed / (updates + 1))));
+      chunk = Math.max(smallest, Math.ceil((n - done) / left));
     }
   }
 
@@ -368,6 +377,9 @@ class Chapter {
         text += ` (reference ${format(m.ref_reward)}, target ${format(m.target_reward)})`;
       }
       parts.push(text);
+    }
+    if (m.step === 0 && this.section.dataset.autorun === 'skipped') {
+      parts.push(`“${this.replay.textContent}” or a link in the text runs it`);
     }
     this.status.textContent = parts.join(' · ');
   }

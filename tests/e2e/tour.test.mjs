@@ -161,7 +161,7 @@ async function figureState(frame) {
   }));
 }
 
-async function checkLinks(page, id, { animated }) {
+async function checkLinks(page, id, { animated, only = Infinity }) {
   await scrollTo(page, id);
   const frame = await figureOf(page, id);
   await waitData(page, id, 'autorun', animated ? ['done'] : ['skipped']);
@@ -176,11 +176,18 @@ async function checkLinks(page, id, { animated }) {
   const links = page.locator(`#${id} a.try`);
   const count = await links.count();
   assert.ok(count > 0, `${id} has 'try this' links`);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < Math.min(count, only); i++) {
     const link = links.nth(i);
     const [script, label] = [await link.getAttribute('data-do'), (await link.textContent()).trim()];
     const expected = expectAfter(script, await figureState(frame), home, scopes);
     const actions = Number((await dataset(page, id)).actions);
+    // Every step count the figure shows on the way.
+    await frame.evaluate(() => {
+      window.__e2eSteps = [];
+      const counter = document.getElementById('step-count');
+      new MutationObserver(() => window.__e2eSteps.push(Number(counter.textContent)))
+        .observe(counter, { childList: true, characterData: true, subtree: true });
+    });
     await link.click();
     await page.waitForFunction(([sid, n]) => {
       const d = document.getElementById(sid).dataset;
@@ -192,6 +199,10 @@ async function checkLinks(page, id, { animated }) {
     }
     assert.equal(now.step, expected.step, `${id} '${label}': step`);
     assert.equal(now.pinned, expected.pinned, `${id} '${label}': pinned ghost`);
+    if (animated) {
+      const shown = new Set(await frame.evaluate(() => window.__e2eSteps));
+      assert.ok(shown.size >= 5, `${id} '${label}': the figure animated (${shown.size} distinct steps shown)`);
+    }
     // What the prose promises for this link is what the figure now shows.
     const metrics = await frame.evaluate(() => window.dpoSim.metrics());
     for (const n of await plainNumbers(page, id, script)) {
@@ -221,8 +232,55 @@ test('every "try this" link changes what it says (steps at once under reduced mo
 
 test('a "try this" link animates its steps when motion is welcome', async () => {
   const { page, problems } = await openTour();
-  await checkLinks(page, 'quality', { animated: true });
+  // The others ran above at once; animated runs take seconds each.
+  await checkLinks(page, 'quality', { animated: true, only: 1 });
   await shoot(page, 'tour-quality-after-links');
+  assertNoProblems(problems);
+});
+
+/** The computed number of section `id` named `num` after the script `run` (null: the section's own run). */
+async function numberOf(page, id, num, run = null) {
+  const values = await page.evaluate(([sid, n, r]) => [...document.getElementById(sid).querySelectorAll('[data-num]')]
+    .filter((span) => span.dataset.num === n && (span.dataset.run ?? null) === r)
+    .map((span) => Number(span.dataset.value)), [id, num, run]);
+  assert.ok(values.length > 0, `#${id} shows ${num} after '${run}'`);
+  return values[0];
+}
+
+test('the words around the numbers hold: each qualitative claim of the prose, checked on its numbers', async () => {
+  const { page, problems } = await openTour();
+  for (const id of await sectionIds(page)) {
+    await scrollTo(page, id);
+    await waitData(page, id, 'numbers', ['done']);
+  }
+  const n = (id, num, run) => numberOf(page, id, num, run);
+  const claims = [
+    ['support: expected reward stalls far below J*', async () => (await n('support', 'expected_reward')) < (await n('support', 'target_reward')) - 0.5],
+    ['support: full support reaches near J*', async () => (await n('support', 'expected_reward', 'home; set support=1; reset; run 400')) > (await n('support', 'target_reward')) - 0.1],
+    ['quality: more quality, a larger first signal', async () => (await n('quality', 'signal@0', 'home; set quality=1; reset; run 50')) > (await n('quality', 'signal@0', 'home; set quality=0; reset; run 50'))],
+    ['quality: and a higher J after 50 steps', async () => (await n('quality', 'expected_reward@50', 'home; set quality=1; reset; run 50')) > (await n('quality', 'expected_reward@50', 'home; set quality=0; reset; run 50')) + 0.5],
+    ['quality: the linear bowl steepens', async () => (await n('quality', 'hessian_max@0', 'home; set model=linear&lr=1')) > (await n('quality', 'hessian_max@0', 'home; set model=linear&lr=1&quality=0'))],
+    ['online: the sampled responses get better', async () => (await n('online', 'sampler.j_piq')) > (await n('online', 'sampler.j_piq', 'home')) + 0.5],
+    ['online: offline stalls below online', async () => (await n('online', 'expected_reward', 'home; set online=0; reset; run 300')) < (await n('online', 'expected_reward')) - 0.5],
+    ['online: switching offline mid-run stops progress', async () => (await n('online', 'expected_reward', 'home; run 100; set online=0; run 200')) < (await n('online', 'expected_reward')) - 0.5],
+    ['best-of-k: the first signal grows with K', async () => (await n('best-of-k', 'signal@0', 'home; set k=2; reset; run 300')) < (await n('best-of-k', 'signal@0', 'home; set k=8; reset; run 300'))],
+    ['best-of-k: K = 8 starts faster', async () => (await n('best-of-k', 'expected_reward@5', 'home; set k=8; reset; run 300')) > (await n('best-of-k', 'expected_reward@5', 'home; set k=2; reset; run 300'))],
+    ['best-of-k: K = 2 is ahead after 300 steps', async () => (await n('best-of-k', 'expected_reward', 'home; set k=2; reset; run 300')) > (await n('best-of-k', 'expected_reward', 'home; set k=8; reset; run 300'))],
+    ['best-of-k: the loss tends to 0', async () => (await n('best-of-k', 'loss')) < 0.05],
+    ['displacement: chosen falls while the margin grows', async () => (await n('displacement', 'chosen_logp')) < (await n('displacement', 'chosen_logp@0')) && (await n('displacement', 'margin')) > 0.5],
+    ['displacement: rejected fall faster', async () => (await n('displacement', 'rejected_logp@0')) - (await n('displacement', 'rejected_logp')) > (await n('displacement', 'chosen_logp@0')) - (await n('displacement', 'chosen_logp'))],
+    ['displacement: tabular mass stays in the support', async () => (await n('displacement', 'off_support_mass')) < 0.05],
+    ['proxy: mass leaves the support and J nears J*', async () => (await n('displacement', 'off_support_mass', 'home; set model=linear&lr=1; run 300')) > 0.5
+      && Math.abs((await n('displacement', 'expected_reward', 'home; set model=linear&lr=1; run 300')) - (await n('displacement', 'target_reward', 'home; set model=linear&lr=1; run 300'))) < 0.15],
+    ['sweet-spot: the best quality is in between', async () => {
+      const best = Number(await page.textContent('#sweet-spot [data-table-best]'));
+      return best > 0 && best < 1;
+    }],
+    ['sweet-spot: q = 1 is below q = 0', async () => (await n('sweet-spot', 'expected_reward@50', 'home; set quality=1; reset; run 50')) < (await n('sweet-spot', 'expected_reward@50', 'home; set quality=0; reset; run 50'))],
+    ['over-optimisation: J peaks, then falls while the loss improves', async () => (await n('over-optimisation', 'peak:expected_reward')) > (await n('over-optimisation', 'expected_reward')) + 0.3
+      && (await n('over-optimisation', 'loss')) < (await n('over-optimisation', 'peak-loss:expected_reward'))],
+  ];
+  for (const [claim, holds] of claims) assert.ok(await holds(), claim);
   assertNoProblems(problems);
 });
 
