@@ -91,14 +91,7 @@ impl Simulation {
         if !self.prefs.fits(&self.settings) {
             self.prefs = Preferences::new(&self.world, &self.settings);
         }
-        self.state = measure(
-            &self.world,
-            &self.settings,
-            &self.prefs,
-            &self.theta,
-            self.step,
-            &mut self.rng,
-        );
+        self.state = self.measure_now();
         self.history.replace_last(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
@@ -127,14 +120,7 @@ impl Simulation {
         }
         self.step += 1;
         self.theta = next;
-        let state = measure(
-            &self.world,
-            &self.settings,
-            &self.prefs,
-            &self.theta,
-            self.step,
-            &mut self.rng,
-        );
+        let state = self.measure_now();
         self.prev_probs = std::mem::replace(&mut self.state, state).probs;
         self.history.push(Record {
             values: self.state.metrics.values(),
@@ -149,6 +135,18 @@ impl Simulation {
             return Err(self.diverge(self.step, &why));
         }
         Ok(())
+    }
+
+    /// Measures the current parameters under the current settings (draws this step's batch).
+    fn measure_now(&mut self) -> State {
+        measure(
+            &self.world,
+            &self.settings,
+            &self.prefs,
+            &self.theta,
+            self.step,
+            &mut self.rng,
+        )
     }
 
     /// Up to `n` steps; stops at the first error.

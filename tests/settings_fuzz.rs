@@ -6,47 +6,9 @@ use dpo_sim::rng::Rng;
 use dpo_sim::settings::{Kind, FIELDS};
 use dpo_sim::{Settings, Simulation};
 
-const PIECES: &[&str] = &[
-    "=",
-    "&",
-    "&&",
-    "==",
-    "0",
-    "1",
-    "-1",
-    "0.5",
-    "1e3",
-    "1e-9",
-    "NaN",
-    "inf",
-    "-0",
-    " ",
-    "%20",
-    "<img>",
-    "é",
-    "\u{0}",
-    "99999999999999999999",
-    ".",
-    "e",
-    "true",
-    "linear",
-    "bvw",
-    "oracle",
-    "concave",
-];
-
-fn random_text(rng: &mut Rng) -> String {
-    let mut s = String::new();
-    for _ in 0..(rng.uniform() * 12.0) as usize {
-        let piece = if rng.uniform() < 0.4 {
-            FIELDS[(rng.uniform() * FIELDS.len() as f64) as usize].key
-        } else {
-            PIECES[(rng.uniform() * PIECES.len() as f64) as usize]
-        };
-        s.push_str(piece);
-    }
-    s
-}
+#[path = "common/settings_text.rs"]
+mod settings_text;
+use settings_text::random_text;
 
 /// A valid query with one character replaced, dropped or duplicated.
 fn mutated_query(rng: &mut Rng) -> String {

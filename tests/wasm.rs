@@ -335,44 +335,9 @@ fn margins_beyond_ten_thousand_give_finite_losses_and_gradients() {
     );
 }
 
-/// Random text of keys and nasty pieces, as in tests/settings_fuzz.rs.
-fn random_text(rng: &mut Rng) -> String {
-    const PIECES: &[&str] = &[
-        "=",
-        "&",
-        "&&",
-        "0",
-        "1",
-        "-1",
-        "0.5",
-        "1e3",
-        "1e-9",
-        "NaN",
-        "inf",
-        " ",
-        "%20",
-        "<img>",
-        "é",
-        "\u{0}",
-        "99999999999999999999",
-        ".",
-        "true",
-        "bvw",
-        "oracle",
-        "tabular",
-        "\u{202e}",
-        "🙂",
-    ];
-    let mut s = String::new();
-    for _ in 0..(rng.uniform() * 12.0) as usize {
-        if rng.uniform() < 0.4 {
-            s.push_str(FIELDS[(rng.uniform() * FIELDS.len() as f64) as usize].key);
-        } else {
-            s.push_str(PIECES[(rng.uniform() * PIECES.len() as f64) as usize]);
-        }
-    }
-    s
-}
+#[path = "common/settings_text.rs"]
+mod settings_text;
+use settings_text::random_text;
 
 #[wasm_bindgen_test]
 fn random_settings_text_never_panics_in_wasm() {
