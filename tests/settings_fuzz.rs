@@ -28,7 +28,10 @@ fn mutated_query(rng: &mut Rng) -> String {
 fn random_and_mutated_settings_never_panic_and_accepted_ones_round_trip() {
     let mut rng = Rng::new(2024, 7);
     let mut accepted = 0;
-    for case in 0..4000 {
+    // A short fixed budget in the test command; `DPO_FUZZ_CASES=1000000 cargo test --test
+    // settings_fuzz` runs longer on demand.
+    let cases = std::env::var("DPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
+    for case in 0..cases {
         let text = if case % 2 == 0 {
             random_text(&mut rng)
         } else {
