@@ -30,7 +30,10 @@ fn random_and_mutated_settings_never_panic_and_accepted_ones_round_trip() {
     let mut accepted = 0;
     // A short fixed budget in the test command; `DPO_FUZZ_CASES=1000000 cargo test --test
     // settings_fuzz` runs longer on demand.
-    let cases = std::env::var("DPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
+    let cases = std::env::var("DPO_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
     for case in 0..cases {
         let text = if case % 2 == 0 {
             random_text(&mut rng)
