@@ -187,6 +187,10 @@ test('with prefers-reduced-motion nothing plays by itself; Step steps on demand'
   assert.equal(await api(page, 'isPlaying'), false);
   assert.equal(await textOf(page, '#step-count'), '0');
   await page.click('#step');
-  assert.equal(await textOf(page, '#step-count'), '1', 'Step steps on demand');
+  // The click's step lands on the next frame: wait for it rather than read at once.
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '1', null, {
+    timeout: WAIT_TIMEOUT,
+  });
+  assert.equal(await api(page, 'isPlaying'), false, 'Step steps on demand without playing');
   assertNoProblems(problems);
 });
