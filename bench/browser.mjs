@@ -47,7 +47,7 @@ const FIRST_FRAME_LOADS = 5;
 const SOAK_STEPS = 1_000_000;
 const SOAK_CHUNK = 1000;
 /** The soak compares the first and the last chunk of a run this many times, alternately. */
-const SOAK_PAIRS = 10;
+const SOAK_PAIRS = 30;
 const KB = 1000;
 
 /** Playing scenarios: URL fragment, steps per frame, device pixel ratio. */
@@ -198,42 +198,45 @@ function summariseFrames() {
 
 /**
  * Times the step and landscape cases on bare `Sim`s of the page's wasm instance, like
- * benches/core.rs: a warm-up, then up to `maxRounds` rounds of calls. Returns the microseconds per
- * call of each round. The page's clock is coarse (0.1 ms), so a round lasts about 20 ms:
- * the warm-up counts how many calls that takes.
+ * benches/core.rs: a warm-up, then rounds of calls; returns the microseconds per call of each
+ * round. The page's clock is coarse (0.1 ms), so a round lasts about 20 ms: the warm-up counts
+ * how many calls that takes. The step cases take their rounds in turn, so that a slow spell
+ * of the machine (other work) spreads over all of them rather than landing on one.
  */
-async function timeWasmCases({ steps, landscapes }) {
+async function timeWasmCases({ steps, landscapes, rounds }) {
   const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
-  const time = (maxRounds, call) => {
+  const warmUp = (call) => {
     let calls = 0;
-    const warm = performance.now();
-    while (performance.now() - warm < 100) {
+    const start = performance.now();
+    while (performance.now() - start < 100) {
       call();
       calls += 1;
     }
-    const callMs = (performance.now() - warm) / calls;
-    const iters = Math.max(1, Math.round(20 / callMs));
-    // Slow cases (a second per call) get fewer rounds: at least 5, about 10 s in all.
-    const rounds = Math.max(5, Math.min(maxRounds, Math.floor(10_000 / (iters * callMs))));
-    const perCall = [];
-    for (let r = 0; r < rounds; r++) {
-      const start = performance.now();
-      for (let i = 0; i < iters; i++) call();
-      perCall.push(((performance.now() - start) * 1000) / iters);
-    }
-    return perCall;
+    const callMs = (performance.now() - start) / calls;
+    return { callMs, iters: Math.max(1, Math.round(20 / callMs)) };
   };
-  const rows = [];
-  for (const [name, settings] of steps) {
+  const round = ({ call, iters }) => {
+    const start = performance.now();
+    for (let i = 0; i < iters; i++) call();
+    return ((performance.now() - start) * 1000) / iters;
+  };
+  const cases = steps.map(([name, settings]) => {
     const sim = new Sim(`lr=0.01&${settings}`);
-    rows.push({ name, perCall: time(31, () => sim.step(1)) });
-    sim.free();
-  }
+    const call = () => sim.step(1);
+    return { name, sim, call, iters: warmUp(call).iters, perCall: [] };
+  });
+  for (let r = 0; r < rounds; r++) for (const c of cases) c.perCall.push(round(c));
+  for (const c of cases) c.sim.free();
+  const rows = cases.map(({ name, perCall }) => ({ name, perCall }));
   for (const [name, settings] of landscapes) {
     const sim = new Sim(settings);
     sim.step(20);
     // step(0) marks the run changed, so the grid is computed again rather than cached.
-    rows.push({ name, perCall: time(21, () => (sim.step(0), sim.prepareLandscape(40))) });
+    const call = () => (sim.step(0), sim.prepareLandscape(40));
+    const { callMs, iters } = warmUp(call);
+    // A second per call at N=256: at least 5 rounds, about 10 s in all.
+    const count = Math.max(5, Math.min(rounds, Math.floor(10_000 / (iters * callMs))));
+    rows.push({ name, perCall: Array.from({ length: count }, () => round({ call, iters })) });
     sim.free();
   }
   return rows;
@@ -381,7 +384,7 @@ async function firstFrames(browser, url) {
 
 async function wasmSteps(browser, url, native) {
   const { context, page } = await openSim(browser, url);
-  const rows = await page.evaluate(timeWasmCases, { steps: STEP_CASES, landscapes: LANDSCAPE_CASES });
+  const rows = await page.evaluate(timeWasmCases, { steps: STEP_CASES, landscapes: LANDSCAPE_CASES, rounds: 31 });
   await context.close();
   return rows.map(({ name, perCall }) => {
     const { median, p95 } = quantiles(perCall);
