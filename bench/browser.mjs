@@ -24,7 +24,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/e2e/helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -33,14 +33,6 @@ const RESULTS_JSON = join(ROOT, 'bench', 'results.json');
 /** Scratch output (gitignored): the Chromium traces of the instrumented runs. */
 const OUT = join(ROOT, 'bench', 'out');
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const VIEWPORT = { width: 1400, height: 900 };
 const FRAMES = 300;
 const FIRST_FRAME_LOADS = 5;
@@ -540,7 +532,7 @@ async function main() {
   if (!native) console.error(`bench: no ${NATIVE_JSON}; the native columns stay empty`);
   mkdirSync(OUT, { recursive: true });
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   try {
     const r = { machine: machine(browser.version()), native, sizes: sizes() };
     r.frames = [];
