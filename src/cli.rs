@@ -6,14 +6,80 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::metrics::{csv_line, COLUMNS};
+use crate::charts::View;
+use crate::format::csv_line;
+use crate::metrics::header;
 use crate::presets::{find, PRESETS};
+use crate::sweep::Sweep;
 use crate::{Settings, Simulation};
 
 const USAGE: &str = "usage:
   dpo-sim presets
-  dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--png]
+  dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--png] [--log-steps]
+  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR
+  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR
   dpo-sim keys";
+
+/// The arguments `run` and `sweep` share, and the ones only one of them takes.
+#[derive(Default)]
+struct Args {
+    preset: Option<String>,
+    sets: Vec<String>,
+    steps: Option<u64>,
+    out: Option<PathBuf>,
+    png: bool,
+    log_steps: bool,
+    over: Option<String>,
+    values: Option<String>,
+    grid: Option<String>,
+}
+
+fn whole(name: &str, v: &str) -> Result<u64, String> {
+    v.parse::<u64>()
+        .map_err(|_| format!("{name} must be a whole number, not '{}'", v.chars().take(40).collect::<String>()))
+}
+
+fn parse(args: &[String], allowed: &[&str]) -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if !allowed.contains(&arg.as_str()) {
+            return Err(format!("unknown argument '{arg}'\n{USAGE}"));
+        }
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--preset" => a.preset = Some(value("--preset")?),
+            "--set" => a.sets.push(value("--set")?),
+            "--steps" => a.steps = Some(whole("--steps", &value("--steps")?)?),
+            "--out" => a.out = Some(PathBuf::from(value("--out")?)),
+            "--png" => a.png = true,
+            "--log-steps" => a.log_steps = true,
+            "--over" => a.over = Some(value("--over")?),
+            "--values" => a.values = Some(value("--values")?),
+            "--grid" => a.grid = Some(value("--grid")?),
+            _ => unreachable!("checked against the allowed arguments"),
+        }
+    }
+    Ok(a)
+}
+
+impl Args {
+    /// The preset (if any), then every `--set`, on top of the defaults.
+    fn settings(&self) -> Result<Settings, String> {
+        let mut settings = match &self.preset {
+            Some(key) => Settings::parse(find(key)?.settings).map_err(|e| e.to_string())?,
+            None => Settings::default(),
+        };
+        for s in &self.sets {
+            settings.apply(s).map_err(|e| e.to_string())?;
+        }
+        Ok(settings)
+    }
+
+    fn need<T: Clone>(value: &Option<T>, what: &str) -> Result<T, String> {
+        value.clone().ok_or_else(|| what.to_string())
+    }
+}
 
 /// What `run` was asked to do.
 struct RunArgs {
@@ -21,43 +87,54 @@ struct RunArgs {
     steps: u64,
     out: PathBuf,
     png: bool,
+    view: View,
 }
 
 fn parse_run(args: &[String]) -> Result<RunArgs, String> {
-    let mut preset = None;
-    let mut sets = Vec::new();
-    let (mut steps, mut out, mut png) = (None, None, false);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--preset" => preset = Some(value("--preset")?),
-            "--set" => sets.push(value("--set")?),
-            "--steps" => {
-                let v = value("--steps")?;
-                steps = Some(
-                    v.parse::<u64>()
-                        .map_err(|_| format!("--steps must be a whole number, not '{v}'"))?,
-                );
-            }
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--png" => png = true,
-            other => return Err(format!("unknown argument '{other}'\n{USAGE}")),
-        }
-    }
-    let mut settings = match preset {
-        Some(key) => Settings::parse(find(&key)?.settings).map_err(|e| e.to_string())?,
-        None => Settings::default(),
-    };
-    for s in sets {
-        settings.apply(&s).map_err(|e| e.to_string())?;
-    }
+    let a = parse(args, &["--preset", "--set", "--steps", "--out", "--png", "--log-steps"])?;
     Ok(RunArgs {
-        settings,
-        steps: steps.ok_or("run needs --steps N")?,
-        out: out.ok_or("run needs --out DIR")?,
-        png,
+        settings: a.settings()?,
+        steps: Args::need(&a.steps, "run needs --steps N")?,
+        out: Args::need(&a.out, "run needs --out DIR")?,
+        png: a.png,
+        view: View {
+            log_steps: a.log_steps,
+            pairs: false,
+        },
     })
+}
+
+/// Reads the sweep's arguments, runs it and writes DIR/sweep.csv.
+fn sweep(args: &[String]) -> Result<(), String> {
+    let a = parse(args, &["--preset", "--set", "--steps", "--out", "--over", "--values", "--grid"])?;
+    let base = a.settings()?;
+    let over = Args::need(&a.over, "sweep needs --over KEY (or KEY1,KEY2 with --grid)")?;
+    let keys: Vec<&str> = over.split(',').map(str::trim).collect();
+    let steps = Args::need(&a.steps, "sweep needs --steps N")?;
+    let out = Args::need(&a.out, "sweep needs --out DIR")?;
+    let sweep = match (&a.values, &a.grid) {
+        (Some(values), None) if keys.len() == 1 => {
+            Sweep::values(keys[0], &values.split(',').map(str::trim).collect::<Vec<_>>(), steps)?
+        }
+        (Some(_), None) => return Err("--values sweeps one setting; use --grid N for two".into()),
+        (None, Some(n)) => Sweep::grid(&keys, whole("--grid", n)? as usize, steps)?,
+        _ => return Err("sweep needs either --values V1,V2,... or --grid N".into()),
+    };
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let rows = sweep.run(&base, |done, total| {
+        eprint!("\rdpo-sim sweep: {done}/{total} runs");
+        if done == total {
+            eprintln!();
+        }
+    })?;
+    let mut text = sweep.header();
+    text.push('\n');
+    for row in &rows {
+        text.push_str(&row.csv_line());
+        text.push('\n');
+    }
+    let path = out.join("sweep.csv");
+    fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn json_number(v: f64) -> String {
@@ -121,7 +198,7 @@ fn run(args: RunArgs) -> Result<(), String> {
     let mut metrics = create(&args.out, "metrics.csv")?;
     let mut thetas = create(&args.out, "theta.csv")?;
     let mut sim = Simulation::new(args.settings);
-    writeln!(metrics, "{}", COLUMNS.join(",")).map_err(io)?;
+    writeln!(metrics, "{}", header()).map_err(io)?;
     let theta_header: Vec<String> = (0..sim.theta().len()).map(|k| format!("theta_{k}")).collect();
     writeln!(thetas, "step,{}", theta_header.join(",")).map_err(io)?;
     let mut write_row = |sim: &Simulation| -> Result<(), String> {
@@ -145,7 +222,7 @@ fn run(args: RunArgs) -> Result<(), String> {
     thetas.flush().map_err(io)?;
     fs::write(args.out.join("world.json"), world_json(&sim)).map_err(io)?;
     if args.png {
-        crate::charts::write_pngs(&sim, None, &args.out)?;
+        crate::charts::write_pngs(&sim, None, args.view, &args.out)?;
     }
     outcome
 }
@@ -175,6 +252,7 @@ pub fn main(args: &[String]) -> ExitCode {
             Ok(())
         }
         Some("run") => parse_run(&args[1..]).and_then(run),
+        Some("sweep") => sweep(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

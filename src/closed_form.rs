@@ -1,8 +1,9 @@
-//! What theory says DPO converges to: the RLHF optimum on the support, the tabular
-//! limit of plain gradient descent, and theta* of the linear model.
+//! Closed forms: the RLHF optimum, the tabular limit of plain gradient descent, and
+//! theta* of the well-specified linear model. (The minimiser for any setting is in
+//! [`crate::theory`].)
 
 use crate::numerics::log_softmax;
-use crate::settings::{Design, Labels, Model, Settings};
+use crate::settings::{Design, Labels, Settings};
 use crate::world::World;
 
 /// Labels without a finite minimiser (oracle, best-vs-worst): margins grow without bound.
@@ -24,13 +25,13 @@ pub fn rlhf_optimum(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> {
     log_softmax(&logits).iter().map(|l| l.exp()).collect()
 }
 
-/// J* to compare against: the RLHF optimum over all responses, or the best response when
-/// labels are deterministic (the sharpness-to-infinity limit).
-pub fn target_reward(world: &World, s: &Settings) -> f64 {
+/// J*: the expected reward of the RLHF optimum over all responses, pi_ref exp(s r / beta).
+/// A KL-regularised optimum, not a ceiling. Not defined (NaN) when labels are deterministic.
+pub fn rlhf_reward(world: &World, s: &Settings) -> f64 {
     if has_finite_optimum(s) {
         world.expected_reward(&rlhf_optimum(world, s, &vec![true; world.n()]))
     } else {
-        world.reward.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        f64::NAN
     }
 }
 
@@ -58,12 +59,4 @@ pub fn tabular_limit(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> 
 /// differences span the plane: theta* = s u / beta.
 pub fn linear_target(world: &World, s: &Settings) -> Vec<f64> {
     world.u.iter().map(|u| s.sharpness * u / s.beta).collect()
-}
-
-/// The parameters a run heads for, when a finite one exists.
-pub fn target_theta(world: &World, s: &Settings, support: &[bool]) -> Option<Vec<f64>> {
-    has_finite_optimum(s).then(|| match s.model {
-        Model::Linear => linear_target(world, s),
-        Model::Tabular => tabular_limit(world, s, support),
-    })
 }

@@ -22,7 +22,10 @@ pub struct Landscape {
     /// Where the run has been (the recorded history), oldest first.
     pub trajectory: Vec<(f64, f64)>,
     pub current: (f64, f64),
+    /// The current sampler's minimiser theta_S.
     pub target: Option<(f64, f64)>,
+    /// When the loss is flat across a line of minimisers: its direction.
+    pub valley: Option<(f64, f64)>,
     /// -grad L at the current point, in plane coordinates.
     pub descent: (f64, f64),
 }
@@ -148,7 +151,8 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         .map(|r| plane.project(&r.theta))
         .collect();
     let current = plane.project(sim.theta());
-    let target = st.target.as_ref().map(|t| plane.project(t));
+    let target = st.optimum.as_ref().map(|o| plane.project(&o.theta));
+    let valley = st.optimum.as_ref().and_then(|o| o.valley).map(|v| (v[0], v[1]));
     let descent = {
         let g: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
         (dot(&g, &plane.e1), dot(&g, &plane.e2))
@@ -218,6 +222,7 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         trajectory,
         current,
         target,
+        valley,
         descent,
     }
 }

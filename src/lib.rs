@@ -4,12 +4,14 @@
 //! The core (everything but `charts` and `wasm`) is plain Rust: a world of responses
 //! ([`world`]), the sampler that generates preference data ([`sampler`]), pair designs
 //! ([`pairs`]), policies ([`policy`]), the DPO loss ([`loss`]), what theory predicts
-//! ([`closed_form`]), the update loop ([`sim`]) and what it measures ([`metrics`]).
+//! ([`closed_form`], [`theory`]), the update loop ([`sim`]), what it measures ([`metrics`])
+//! and sweeps over settings ([`sweep`]).
 
 pub mod charts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod closed_form;
+pub mod format;
 pub mod history;
 pub mod landscape;
 pub mod loss;
@@ -22,6 +24,8 @@ pub mod rng;
 pub mod sampler;
 pub mod settings;
 pub mod sim;
+pub mod sweep;
+pub mod theory;
 pub mod world;
 
 #[cfg(target_arch = "wasm32")]

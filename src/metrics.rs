@@ -1,113 +1,172 @@
-//! The numbers measured at every step, named like the columns of `metrics.csv`.
+//! The numbers measured at every step, declared once: each column's key (as in
+//! `metrics.csv`), its label, a short label for tight places, what it means, and how to
+//! print it. The CSV header, the page's readouts, the charts' legends, the wasm rows and
+//! the README's column list all come from [`METRICS`].
 
-/// Column names, in the order of [`Metrics::values`].
-pub const COLUMNS: [&str; 17] = [
-    "step",
-    "loss",
-    "batch_loss",
-    "grad_norm",
-    "batch_grad_norm",
-    "signal",
-    "expected_reward",
-    "ref_reward",
-    "target_reward",
-    "kl",
-    "off_support_mass",
-    "chosen_logp",
-    "rejected_logp",
-    "margin",
-    "target_distance",
-    "hessian_min",
-    "hessian_max",
-];
+use crate::format::{number, Format};
 
 /// Metrics of the parameters after `step` updates. NaN marks "not defined here":
-/// no finite target (distance), tabular model (Hessian), no pairs (batch values).
+/// no finite minimiser (distance, J_S), tabular model (Hessians), no pairs (batch values).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
     pub step: u64,
-    /// Population DPO loss under the exact pair distribution.
     pub loss: f64,
-    /// Loss of the minibatch drawn at this step.
     pub batch_loss: f64,
-    /// |grad L|, exact.
     pub grad_norm: f64,
-    /// |minibatch gradient|.
     pub batch_grad_norm: f64,
-    /// Component of -grad L along grad J: how much a small step improves the policy.
     pub signal: f64,
-    /// J(theta) = E_{pi_theta}[r].
     pub expected_reward: f64,
-    /// J of the reference.
     pub ref_reward: f64,
-    /// J* of the target (the RLHF optimum with full support).
-    pub target_reward: f64,
-    /// KL(pi_theta || pi_ref).
+    pub rlhf_reward: f64,
+    pub best_reward: f64,
+    pub attainable_reward: f64,
     pub kl: f64,
-    /// Policy mass on responses the sampler cannot emit.
     pub off_support_mass: f64,
-    /// Population mean log pi_theta(chosen).
     pub chosen_logp: f64,
-    /// Population mean log pi_theta(rejected).
     pub rejected_logp: f64,
-    /// Population mean DPO margin beta (h(chosen) - h(rejected)).
+    pub fixed_chosen_logp: f64,
+    pub fixed_rejected_logp: f64,
     pub margin: f64,
-    /// |theta - target|.
     pub target_distance: f64,
-    /// Hessian eigenvalues (linear model).
     pub hessian_min: f64,
     pub hessian_max: f64,
+    pub condition: f64,
+    pub hessian_min_opt: f64,
+    pub hessian_max_opt: f64,
+    pub predicted_rate: f64,
+    pub measured_rate: f64,
 }
+
+/// One column of the table.
+pub struct Metric {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub short: &'static str,
+    pub help: &'static str,
+    pub format: Format,
+    get: fn(&Metrics) -> f64,
+}
+
+impl Metric {
+    /// The value for a reader, in this column's format.
+    pub fn show(&self, v: f64) -> String {
+        number(v, self.format)
+    }
+}
+
+/// Number of columns.
+pub const COUNT: usize = 26;
+
+const SIG: Format = Format::Sig(3);
+
+macro_rules! metric {
+    ($key:ident, $label:expr, $short:expr, $format:expr, $help:expr) => {
+        Metric {
+            key: stringify!($key),
+            label: $label,
+            short: $short,
+            help: $help,
+            format: $format,
+            get: |m| m.$key as f64,
+        }
+    };
+}
+
+/// The metrics table, in `metrics.csv` column order.
+pub static METRICS: [Metric; COUNT] = [
+    metric!(step, "Step", "step", Format::Int, "parameters after this many updates"),
+    metric!(loss, "Loss L", "loss", SIG, "population DPO loss under the current sampler's exact pair law"),
+    metric!(batch_loss, "Minibatch loss", "loss (batch)", SIG, "DPO loss of the minibatch drawn at this step"),
+    metric!(grad_norm, "|∇L|", "|∇L| exact", SIG, "norm of the exact population gradient"),
+    metric!(batch_grad_norm, "|∇L| minibatch", "|∇L| minibatch", SIG, "norm of the minibatch gradient"),
+    metric!(signal, "Gradient signal", "signal: −∇L along ∇J", SIG,
+        "component of −∇L along ∇J: how much a small step raises expected reward"),
+    metric!(expected_reward, "Expected reward J", "J = E_π[r]", SIG, "expected true reward of the policy"),
+    metric!(ref_reward, "Reference reward J_ref", "J_ref", SIG, "expected true reward of the reference policy"),
+    metric!(rlhf_reward, "RLHF optimum J*", "J* RLHF optimum (KL-regularised)", SIG,
+        "expected reward of pi_ref exp(s r / beta) over all responses: a KL-regularised optimum, not a ceiling; \
+         empty without a finite optimum"),
+    metric!(best_reward, "Best response's reward", "best response", SIG,
+        "the largest true reward of any response: the ceiling"),
+    metric!(attainable_reward, "Attainable reward J_S", "J_S attainable (this sampler)", SIG,
+        "expected reward at the current sampler's minimiser: where DPO can end with this support"),
+    metric!(kl, "KL(π‖π_ref)", "KL(π‖π_ref)", SIG, "KL divergence of the policy from the reference"),
+    metric!(off_support_mass, "Mass off support", "mass off support", SIG,
+        "policy probability on responses the sampler cannot emit"),
+    metric!(chosen_logp, "log π(chosen), current pairs", "chosen, current pairs", SIG,
+        "mean log-probability of the chosen responses of the current sampler's pairs"),
+    metric!(rejected_logp, "log π(rejected), current pairs", "rejected, current pairs", SIG,
+        "mean log-probability of the rejected responses of the current sampler's pairs"),
+    metric!(fixed_chosen_logp, "log π(chosen), step-0 pairs", "chosen, step-0 pairs", SIG,
+        "mean log-probability of the chosen responses of the step-0 pair law (the offline dataset)"),
+    metric!(fixed_rejected_logp, "log π(rejected), step-0 pairs", "rejected, step-0 pairs", SIG,
+        "mean log-probability of the rejected responses of the step-0 pair law (the offline dataset)"),
+    metric!(margin, "Mean margin", "margin", SIG, "population mean DPO margin beta (h(chosen) - h(rejected))"),
+    metric!(target_distance, "Distance to target", "‖θ − θ_S‖", SIG,
+        "distance to the current sampler's minimiser theta_S; empty without a finite optimum"),
+    metric!(hessian_min, "Hessian λ_min", "λ_min(H)", SIG, "smallest Hessian eigenvalue at theta_t (linear model)"),
+    metric!(hessian_max, "Hessian λ_max", "λ_max(H)", SIG, "largest Hessian eigenvalue at theta_t (linear model)"),
+    metric!(condition, "Condition number", "λ_max/λ_min", SIG,
+        "lambda_max / lambda_min of the Hessian at theta_t (linear model; empty where flat)"),
+    metric!(hessian_min_opt, "Hessian λ_min at θ_S", "λ_min(H*)", SIG,
+        "smallest Hessian eigenvalue at the minimiser (linear model)"),
+    metric!(hessian_max_opt, "Hessian λ_max at θ_S", "λ_max(H*)", SIG,
+        "largest Hessian eigenvalue at the minimiser (linear model)"),
+    metric!(predicted_rate, "Predicted rate", "predicted ρ", Format::Sig(4),
+        "max |1 - eta lambda| over the Hessian's eigenvalues at the minimiser (within the span when flat): \
+         exact gradient descent's distance shrinks by this factor per step near theta_S"),
+    metric!(measured_rate, "Measured rate", "measured ρ", Format::Sig(4),
+        "the distance's shrink factor per step, geometric mean over the last 10 steps"),
+];
 
 impl Metrics {
-    pub fn values(&self) -> [f64; COLUMNS.len()] {
-        [
-            self.step as f64,
-            self.loss,
-            self.batch_loss,
-            self.grad_norm,
-            self.batch_grad_norm,
-            self.signal,
-            self.expected_reward,
-            self.ref_reward,
-            self.target_reward,
-            self.kl,
-            self.off_support_mass,
-            self.chosen_logp,
-            self.rejected_logp,
-            self.margin,
-            self.target_distance,
-            self.hessian_min,
-            self.hessian_max,
-        ]
+    pub fn values(&self) -> [f64; COUNT] {
+        std::array::from_fn(|k| (METRICS[k].get)(self))
     }
 
-    /// The value of one column by name.
-    pub fn get(&self, column: &str) -> Option<f64> {
-        COLUMNS.iter().position(|c| *c == column).map(|k| self.values()[k])
+    /// The value of one column by key.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        METRICS.iter().find(|m| m.key == key).map(|m| (m.get)(self))
     }
 }
 
-/// Index of a column in [`COLUMNS`]; panics on a name that is not a column (a typo in code).
-pub fn column(name: &str) -> usize {
-    COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .unwrap_or_else(|| panic!("no metrics column '{name}'"))
+/// The column keys, in order.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    METRICS.iter().map(|m| m.key)
 }
 
-/// One CSV line of values; undefined (NaN) values are empty cells.
-pub fn csv_line(values: &[f64]) -> String {
-    values
+/// Index of a column; panics on a key that is not a column (a typo in code).
+pub fn column(key: &str) -> usize {
+    METRICS
         .iter()
-        // + 0.0 turns -0 into 0: an empty sum is -0 in Rust.
-        .map(|v| {
-            if v.is_finite() {
-                format!("{}", v + 0.0)
-            } else {
-                String::new()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+        .position(|m| m.key == key)
+        .unwrap_or_else(|| panic!("no metrics column '{key}'"))
+}
+
+/// The CSV header line.
+pub fn header() -> String {
+    keys().collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_values_follow_the_table() {
+        let mut seen: Vec<&str> = keys().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), COUNT);
+        let m = Metrics {
+            step: 7,
+            kl: 0.25,
+            measured_rate: 0.5,
+            ..Default::default()
+        };
+        let v = m.values();
+        assert_eq!((v[0], v[column("kl")], v[COUNT - 1]), (7.0, 0.25, 0.5));
+        assert_eq!(m.get("kl"), Some(0.25));
+        assert_eq!(METRICS[column("kl")].show(-1e-17), "0");
+    }
 }

@@ -1,7 +1,10 @@
 //! The DPO update loop: one struct owns a run and measures every step.
 
-use crate::closed_form::{target_reward, target_theta};
-use crate::history::{History, Record, DEFAULT_CAPACITY};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use crate::closed_form::rlhf_reward;
+use crate::history::{History, Record, DEFAULT_CAPACITY, DEFAULT_HEAD};
 use crate::loss::{minibatch, population, LossEval};
 use crate::metrics::Metrics;
 use crate::numerics::{dot, norm, sym2_eigenvalues};
@@ -10,6 +13,7 @@ use crate::policy::{dim, expected_reward_gradient, log_probs, scores};
 use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::Settings;
+use crate::theory::{minimiser, Optimum};
 use crate::world::World;
 
 /// A population loss above this counts as divergence: training starts at ln 2 and
@@ -21,17 +25,41 @@ pub const DIVERGED_LOSS: f64 = 1000.0;
 pub struct State {
     pub log_probs: Vec<f64>,
     pub probs: Vec<f64>,
-    pub sampler: Sampler,
-    pub pairs: PairWeights,
+    /// Shared with the next step's state while the sampler cannot move (offline).
+    pub sampler: Rc<Sampler>,
+    pub pairs: Rc<PairWeights>,
     /// The minibatch drawn at this step (empty in exact mode or without pairs).
     pub batch: Vec<(usize, usize)>,
     pub exact: LossEval,
     pub batch_eval: LossEval,
     /// grad J(theta).
     pub reward_grad: Vec<f64>,
-    pub target: Option<Vec<f64>>,
+    /// The current sampler's minimiser theta_S (the target), when one exists.
+    pub optimum: Option<Optimum>,
     pub metrics: Metrics,
 }
+
+/// The pair law of step 0: the dataset an offline run trains on, as its marginals
+/// (P(response i is chosen), P(it is rejected)).
+#[derive(Clone, Debug)]
+struct Dataset {
+    chosen: Vec<f64>,
+    rejected: Vec<f64>,
+}
+
+impl Dataset {
+    fn new(world: &World, s: &Settings, prefs: &Preferences) -> Dataset {
+        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
+        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &ref_probs), prefs);
+        Dataset {
+            chosen: pairs.chosen,
+            rejected: pairs.rejected,
+        }
+    }
+}
+
+/// How many recent distances the measured rate averages over.
+const RATE_WINDOW: usize = 10;
 
 /// One run of DPO from theta = 0.
 pub struct Simulation {
@@ -45,6 +73,9 @@ pub struct Simulation {
     prev_probs: Vec<f64>,
     history: History,
     diverged: Option<String>,
+    dataset: Dataset,
+    /// The latest distances to the target, for the measured rate.
+    distances: VecDeque<f64>,
 }
 
 impl Simulation {
@@ -54,14 +85,26 @@ impl Simulation {
         let theta = vec![0.0; dim(settings.model, world.n())];
         let mut rng = Rng::new(settings.seed, 1);
         let prefs = Preferences::new(&world, &settings);
-        let state = measure(&world, &settings, &prefs, &theta, 0, &mut rng);
-        let mut history = History::new(DEFAULT_CAPACITY);
+        let dataset = Dataset::new(&world, &settings, &prefs);
+        let state = measure(
+            &Context {
+                world: &world,
+                settings: &settings,
+                prefs: &prefs,
+                dataset: &dataset,
+            },
+            &theta,
+            0,
+            &mut rng,
+            Carry::None,
+        );
+        let mut history = History::new(DEFAULT_CAPACITY, DEFAULT_HEAD);
         history.push(Record {
             values: state.metrics.values(),
             theta: theta.clone(),
         });
         let prev_probs = state.probs.clone();
-        Simulation {
+        let mut sim = Simulation {
             settings,
             world,
             theta,
@@ -72,7 +115,11 @@ impl Simulation {
             prev_probs,
             history,
             diverged: None,
-        }
+            dataset,
+            distances: VecDeque::new(),
+        };
+        sim.track_distance();
+        sim
     }
 
     /// Back to step 0 with the same settings.
@@ -91,7 +138,12 @@ impl Simulation {
         if !self.prefs.fits(&self.settings) {
             self.prefs = Preferences::new(&self.world, &self.settings);
         }
-        self.state = self.measure_now();
+        self.dataset = Dataset::new(&self.world, &self.settings, &self.prefs);
+        let warm = self.state.optimum.as_ref().map(|o| o.theta.clone());
+        self.state = self.measure_now(Carry::Warm(warm));
+        // The target may have moved: the rate starts over.
+        self.distances.clear();
+        self.track_distance();
         self.history.replace_last(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
@@ -120,8 +172,15 @@ impl Simulation {
         }
         self.step += 1;
         self.theta = next;
-        let state = self.measure_now();
+        // Offline the sampler never moves: its pair law and minimiser carry over.
+        let carry = if self.settings.on_policy == 0.0 {
+            Carry::Same(self.state.sampler.clone(), self.state.pairs.clone(), self.state.optimum.clone())
+        } else {
+            Carry::Warm(self.state.optimum.as_ref().map(|o| o.theta.clone()))
+        };
+        let state = self.measure_now(carry);
         self.prev_probs = std::mem::replace(&mut self.state, state).probs;
+        self.track_distance();
         self.history.push(Record {
             values: self.state.metrics.values(),
             theta: self.theta.clone(),
@@ -138,15 +197,38 @@ impl Simulation {
     }
 
     /// Measures the current parameters under the current settings (draws this step's batch).
-    fn measure_now(&mut self) -> State {
-        measure(
-            &self.world,
-            &self.settings,
-            &self.prefs,
-            &self.theta,
-            self.step,
-            &mut self.rng,
-        )
+    fn measure_now(&mut self, carry: Carry) -> State {
+        let ctx = Context {
+            world: &self.world,
+            settings: &self.settings,
+            prefs: &self.prefs,
+            dataset: &self.dataset,
+        };
+        measure(&ctx, &self.theta, self.step, &mut self.rng, carry)
+    }
+
+    /// Records the latest distance to the target and sets the measured rate: the geometric
+    /// mean shrink factor per step over the recent steps. Distances near rounding level
+    /// (relative 1e-9: the minimiser itself is accurate to about 1e-13) say nothing about
+    /// the rate.
+    fn track_distance(&mut self) {
+        let m = &mut self.state.metrics;
+        let scale = self.state.optimum.as_ref().map_or(1.0, |o| norm(&o.theta).max(1.0));
+        let d = m.target_distance;
+        if d.is_finite() && d > 1e-9 * scale {
+            self.distances.push_back(d);
+        } else {
+            self.distances.clear();
+        }
+        while self.distances.len() > RATE_WINDOW + 1 {
+            self.distances.pop_front();
+        }
+        m.measured_rate = match (self.distances.front(), self.distances.back()) {
+            (Some(first), Some(last)) if self.distances.len() > 1 => {
+                (last / first).powf(1.0 / (self.distances.len() - 1) as f64)
+            }
+            _ => f64::NAN,
+        };
     }
 
     /// Up to `n` steps; stops at the first error.
@@ -194,25 +276,54 @@ impl Simulation {
     }
 }
 
+/// What a run measures with: fixed for a world and settings.
+struct Context<'a> {
+    world: &'a World,
+    settings: &'a Settings,
+    prefs: &'a Preferences,
+    dataset: &'a Dataset,
+}
+
+/// What a measurement can take over from the last one.
+enum Carry {
+    /// Nothing: a fresh run.
+    None,
+    /// The sampler may have moved: Newton starts from the last minimiser.
+    Warm(Option<Vec<f64>>),
+    /// The sampler cannot have moved (offline, same settings): its pair law and minimiser.
+    Same(Rc<Sampler>, Rc<PairWeights>, Option<Optimum>),
+}
+
 /// Measures everything at `theta`, drawing this step's minibatch from `rng`.
-pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], step: u64, rng: &mut Rng) -> State {
+fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry) -> State {
+    let (world, s) = (ctx.world, ctx.settings);
     let f = scores(world, s.model, theta);
     let log_probs = log_probs(world, &f);
     let probs: Vec<f64> = log_probs.iter().map(|l| l.exp()).collect();
-    let sampler = Sampler::new(world, s, &probs);
-    let pairs = PairWeights::new(world, s, &sampler, prefs);
+    let (sampler, pairs, optimum) = match carry {
+        Carry::Same(sampler, pairs, optimum) => (sampler, pairs, optimum),
+        Carry::None | Carry::Warm(_) => {
+            let sampler = Sampler::new(world, s, &probs);
+            let pairs = PairWeights::new(world, s, &sampler, ctx.prefs);
+            let warm = match &carry {
+                Carry::Warm(w) => w.as_deref(),
+                _ => None,
+            };
+            let optimum = minimiser(world, s, &sampler, &pairs, warm);
+            (Rc::new(sampler), Rc::new(pairs), optimum)
+        }
+    };
     let batch = if s.exact {
         Vec::new()
     } else {
-        PairSampler::new(world, s, prefs, &sampler, &pairs).draw_batch(s.batch, rng)
+        PairSampler::new(world, s, ctx.prefs, &sampler, &pairs).draw_batch(s.batch, rng)
     };
     let exact = population(world, s.model, s.beta, &pairs, &f);
     let batch_eval = minibatch(world, s.model, s.beta, &batch, &f);
     let reward_grad = expected_reward_gradient(world, s.model, &probs);
-    let target = target_theta(world, s, &sampler.in_support);
 
-    let chosen = dot(&pairs.chosen, &log_probs);
-    let rejected = dot(&pairs.rejected, &log_probs);
+    let no_pairs = pairs.pairs.is_empty();
+    let undefined_without_pairs = |v: f64| if no_pairs { f64::NAN } else { v };
     let margin = s.beta
         * pairs
             .chosen
@@ -221,12 +332,18 @@ pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], 
             .zip(&f)
             .map(|((c, r), f)| (c - r) * f)
             .sum::<f64>();
-    let no_pairs = pairs.pairs.is_empty();
-    let undefined_without_pairs = |v: f64| if no_pairs { f64::NAN } else { v };
     let reward_grad_norm = norm(&reward_grad);
     let (hessian_min, hessian_max) = exact
         .hessian
         .map_or((f64::NAN, f64::NAN), |h| sym2_eigenvalues(h[0], h[1], h[2]));
+    let (hessian_min_opt, hessian_max_opt) = optimum
+        .as_ref()
+        .and_then(|o| o.eigenvalues)
+        .unwrap_or((f64::NAN, f64::NAN));
+    let attainable_reward = optimum.as_ref().map_or(f64::NAN, |o| {
+        let p: Vec<f64> = log_probs_at(world, s, &o.theta).iter().map(|l| l.exp()).collect();
+        world.expected_reward(&p)
+    });
     let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
     let metrics = Metrics {
         step,
@@ -245,7 +362,9 @@ pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], 
         },
         expected_reward: world.expected_reward(&probs),
         ref_reward: world.expected_reward(&ref_probs),
-        target_reward: target_reward(world, s),
+        rlhf_reward: rlhf_reward(world, s),
+        best_reward: world.best_reward(),
+        attainable_reward,
         kl: probs
             .iter()
             .zip(&log_probs)
@@ -253,14 +372,26 @@ pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], 
             .map(|((p, l), r)| if *p > 0.0 { p * (l - r) } else { 0.0 })
             .sum(),
         off_support_mass: sampler.off_support_mass(&probs),
-        chosen_logp: undefined_without_pairs(chosen),
-        rejected_logp: undefined_without_pairs(rejected),
+        chosen_logp: undefined_without_pairs(dot(&pairs.chosen, &log_probs)),
+        rejected_logp: undefined_without_pairs(dot(&pairs.rejected, &log_probs)),
+        fixed_chosen_logp: dot(&ctx.dataset.chosen, &log_probs),
+        fixed_rejected_logp: dot(&ctx.dataset.rejected, &log_probs),
         margin: undefined_without_pairs(margin),
-        target_distance: target.as_ref().map_or(f64::NAN, |t| {
-            norm(&t.iter().zip(theta).map(|(a, b)| a - b).collect::<Vec<_>>())
+        target_distance: optimum.as_ref().map_or(f64::NAN, |o| {
+            norm(&o.theta.iter().zip(theta).map(|(a, b)| a - b).collect::<Vec<_>>())
         }),
         hessian_min,
         hessian_max,
+        condition: if hessian_min > 0.0 {
+            hessian_max / hessian_min
+        } else {
+            f64::NAN
+        },
+        hessian_min_opt,
+        hessian_max_opt,
+        predicted_rate: optimum.as_ref().map_or(f64::NAN, |o| o.predicted_rate(s.lr)),
+        // Set by the run, which knows the recent distances.
+        measured_rate: f64::NAN,
     };
     State {
         log_probs,
@@ -271,7 +402,12 @@ pub fn measure(world: &World, s: &Settings, prefs: &Preferences, theta: &[f64], 
         exact,
         batch_eval,
         reward_grad,
-        target,
+        optimum,
         metrics,
     }
+}
+
+/// log pi_theta for any parameters.
+pub fn log_probs_at(world: &World, s: &Settings, theta: &[f64]) -> Vec<f64> {
+    log_probs(world, &scores(world, s.model, theta))
 }

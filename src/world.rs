@@ -69,6 +69,11 @@ impl World {
         self.reward.len()
     }
 
+    /// The largest reward of any response: the most expected reward a policy can have.
+    pub fn best_reward(&self) -> f64 {
+        self.reward.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    }
+
     /// E_pi[r] for a probability vector pi.
     pub fn expected_reward(&self, probs: &[f64]) -> f64 {
         probs.iter().zip(&self.reward).map(|(p, r)| p * r).sum()

@@ -74,7 +74,7 @@ fn run_writes_world_metrics_and_theta() {
     s.apply("n=10&seed=3").unwrap();
     let mut sim = dpo_sim::Simulation::new(s);
     sim.run(25).unwrap();
-    assert_eq!(rows[26], format!("25,{}", dpo_sim::metrics::csv_line(sim.theta())));
+    assert_eq!(rows[26], format!("25,{}", dpo_sim::format::csv_line(sim.theta())));
 
     let world = fs::read_to_string(dir.join("world.json")).unwrap();
     for key in [
@@ -150,4 +150,64 @@ fn png_flag_draws_the_page_plots() {
         );
     }
     fs::remove_dir_all(dir).unwrap();
+}
+
+fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().split(',').map(String::from).collect();
+    let rows = lines.map(|l| l.split(',').map(String::from).collect()).collect();
+    (header, rows)
+}
+
+#[test]
+fn every_sweep_row_equals_a_fresh_run_at_step_t() {
+    for (over, how) in [("quality", ["--values", "0,0.25,1"]), ("quality,support", ["--grid", "2"])] {
+        let dir = out_dir("sweep");
+        let mut args = vec!["sweep", "--over", over, how[0], how[1], "--steps", "15"];
+        args.extend(["--preset", "sweet-spot", "--set", "n=12", "--out", dir.to_str().unwrap()]);
+        let out = dpo_sim(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let (header, rows) = read_csv(&dir.join("sweep.csv"));
+        let keys: Vec<&str> = over.split(',').collect();
+        assert_eq!(header[..keys.len()], keys[..]);
+        assert_eq!(rows.len(), if keys.len() == 1 { 3 } else { 4 });
+        for row in &rows {
+            let sets: Vec<String> = keys.iter().zip(row).map(|(k, v)| format!("{k}={v}")).collect();
+            let run_dir = out_dir("sweep-run");
+            let mut run = vec!["run", "--preset", "sweet-spot", "--set", "n=12", "--steps", "15"];
+            for s in &sets {
+                run.extend(["--set", s]);
+            }
+            run.extend(["--out", run_dir.to_str().unwrap()]);
+            assert!(dpo_sim(&run).status.success());
+            let (run_header, run_rows) = read_csv(&run_dir.join("metrics.csv"));
+            let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+            for (k, name) in run_header.iter().enumerate() {
+                assert_eq!(row[at(name)], run_rows[15][k], "{sets:?}: {name} at step 15");
+            }
+            // The extra columns come from step 0 of the same run.
+            assert_eq!(row[at("signal_0")], run_rows[0][run_header.iter().position(|h| h == "signal").unwrap()]);
+            assert_eq!(row[at("diverged")], "0");
+        }
+    }
+}
+
+#[test]
+fn sweep_errors_name_what_is_wrong() {
+    let dir = out_dir("sweep-errors");
+    let d = dir.to_str().unwrap();
+    for (args, expect) in [
+        (vec!["sweep", "--over", "quality", "--values", "0,2", "--steps", "5", "--out", d], "quality = '2' is not allowed"),
+        (vec!["sweep", "--over", "quality", "--steps", "5", "--out", d], "either --values"),
+        (vec!["sweep", "--over", "quality,support", "--values", "0", "--steps", "5", "--out", d], "--grid N for two"),
+        (vec!["sweep", "--over", "nope", "--grid", "3", "--steps", "5", "--out", d], "unknown setting 'nope'"),
+        (vec!["sweep", "--over", "quality", "--grid", "3", "--out", d], "needs --steps"),
+        (vec!["sweep", "--over", "quality", "--grid", "3", "--steps", "5", "--png", "--out", d], "unknown argument '--png'"),
+    ] {
+        let out = dpo_sim(&args);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
 }

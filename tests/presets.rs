@@ -34,22 +34,22 @@ fn support_limits_what_dpo_can_learn() {
     let full = trace("support", "support=1", 400);
     let (n, f) = (narrow.last().unwrap(), full.last().unwrap());
     assert!(
-        n.expected_reward < n.target_reward - 1.0,
+        n.expected_reward < n.rlhf_reward - 1.0,
         "narrow support stalls: J {} vs J* {}",
         n.expected_reward,
-        n.target_reward
+        n.rlhf_reward
     );
     assert!(
-        f.expected_reward > f.target_reward - 0.1,
+        f.expected_reward > f.rlhf_reward - 0.1,
         "full support reaches J*: {} vs {}",
         f.expected_reward,
-        f.target_reward
+        f.rlhf_reward
     );
     // The stall is not slowness: the last 100 steps of the narrow run barely move.
     assert!((narrow[300].expected_reward - n.expected_reward).abs() < 0.1);
     // The linear proxy on the same narrow support generalises.
     let proxy = trace("support", "model=linear&lr=1", 400);
-    assert!(proxy.last().unwrap().expected_reward > n.target_reward - 0.1);
+    assert!(proxy.last().unwrap().expected_reward > n.rlhf_reward - 0.1);
 }
 
 #[test]
@@ -86,7 +86,7 @@ fn online_dpo_raises_its_own_sampling_quality() {
         online[300].expected_reward,
         offline[300].expected_reward
     );
-    assert!(online[300].expected_reward > online[300].target_reward - 0.2);
+    assert!(online[300].expected_reward > online[300].rlhf_reward - 0.2);
     // Offline stalls: no progress over the last 150 steps.
     assert!((offline[300].expected_reward - offline[150].expected_reward).abs() < 0.15);
 }
@@ -131,7 +131,7 @@ fn likelihood_displacement_tabular_versus_linear_proxy() {
         "linear: the mass moves outside the support"
     );
     assert!(
-        lin[300].expected_reward > lin[300].target_reward - 0.1,
+        lin[300].expected_reward > lin[300].rlhf_reward - 0.1,
         "... to better responses"
     );
     assert!(tab[300].expected_reward < lin[300].expected_reward - 1.0);

@@ -26,7 +26,7 @@ fn readme_lists_every_setting_key_and_preset() {
             p.key
         );
     }
-    for column in dpo_sim::metrics::COLUMNS {
+    for column in dpo_sim::metrics::keys() {
         assert!(readme.contains(column), "README lacks metrics column {column}");
     }
 }

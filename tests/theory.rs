@@ -1,6 +1,7 @@
 //! What theory says DPO converges to, checked against long exact runs.
 
 use dpo_sim::closed_form::{linear_target, rlhf_optimum, tabular_limit};
+use dpo_sim::numerics::norm;
 use dpo_sim::loss::population;
 use dpo_sim::numerics::sym2_eigenvalues;
 use dpo_sim::pairs::{PairWeights, Preferences};
@@ -185,4 +186,176 @@ fn a_million_steps_keep_memory_bounded_and_numbers_finite() {
     let steps: Vec<f64> = h.series(0).map(|(s, _)| s).collect();
     assert_eq!((steps[0], *steps.last().unwrap()), (0.0, 1_000_000.0));
     assert!(sim.metrics().values().iter().all(|v| !v.is_infinite()) && sim.metrics().loss.is_finite());
+}
+
+/// A learning rate gradient descent is stable with anywhere: 1 / (a bound on the largest
+/// Hessian eigenvalue, beta^2/4 E_W|d|^2, since sigma(m) sigma(-m) <= 1/4).
+fn safe_lr(sim: &Simulation) -> f64 {
+    let (w, beta) = (sim.world(), sim.settings().beta);
+    let bound: f64 = sim
+        .state()
+        .pairs
+        .ordered()
+        .map(|(i, j, p)| {
+            let d = [w.features[i][0] - w.features[j][0], w.features[i][1] - w.features[j][1]];
+            p * (d[0] * d[0] + d[1] * d[1])
+        })
+        .sum::<f64>()
+        * beta
+        * beta
+        / 4.0;
+    1.0 / bound
+}
+
+/// Exact gradient descent until within `tol` of the minimiser (or out of steps).
+fn converge(settings: &str, tol: f64) -> Simulation {
+    let mut sim = Simulation::new(Settings::parse(&format!("{settings}&exact=1")).unwrap());
+    let mut s = sim.settings().clone();
+    s.lr = safe_lr(&sim);
+    sim.set_settings(s);
+    for _ in 0..200 {
+        sim.run(500).unwrap();
+        if sim.metrics().target_distance < tol {
+            break;
+        }
+    }
+    sim
+}
+
+#[test]
+fn newton_minimiser_is_where_long_exact_runs_end_under_misspecification() {
+    for shape in ["noise", "concave"] {
+        for gamma in ["0.5", "1"] {
+            for extra in ["", "&support=0.4&design=independent", "&support=0.6&quality=0.7&kappa=2"] {
+                let settings = format!("n=24&gamma={gamma}&shape={shape}{extra}");
+                let sim = converge(&settings, 1e-7);
+                let st = sim.state();
+                let target = st.optimum.as_ref().expect("a finite minimiser");
+                let d = norm(&[sim.theta()[0] - target.theta[0], sim.theta()[1] - target.theta[1]]);
+                assert!(d < 1e-6, "{settings}: the run ends {d} from Newton's minimiser");
+                // There the exact gradient vanishes, and the run's reward is J_S.
+                assert!(sim.metrics().grad_norm < 1e-8, "{settings}");
+                assert!((sim.metrics().expected_reward - sim.metrics().attainable_reward).abs() < 1e-6);
+                // With a concave reward the old closed form s u / beta is far from the minimiser.
+                let naive = linear_target(sim.world(), sim.settings());
+                let off = norm(&[naive[0] - target.theta[0], naive[1] - target.theta[1]]);
+                assert!(shape == "noise" || off > 1.0, "{settings}: {off}");
+            }
+        }
+    }
+}
+
+#[test]
+fn hessian_at_the_minimiser_matches_finite_differences() {
+    let sim = Simulation::new(Settings::parse("gamma=1&shape=concave&support=0.5&quality=0.4").unwrap());
+    let st = sim.state();
+    let o = st.optimum.as_ref().unwrap();
+    let grad = |theta: [f64; 2]| {
+        population(
+            sim.world(),
+            Model::Linear,
+            sim.settings().beta,
+            &st.pairs,
+            &scores(sim.world(), Model::Linear, &theta),
+        )
+        .grad
+    };
+    let at = grad([o.theta[0], o.theta[1]]);
+    assert!(norm(&at) < 1e-12, "the gradient vanishes at theta_S: {at:?}");
+    let h = 1e-5;
+    let mut fd = [[0.0; 2]; 2];
+    for (b, column) in [[h, 0.0], [0.0, h]].iter().enumerate() {
+        let plus = grad([o.theta[0] + column[0], o.theta[1] + column[1]]);
+        let minus = grad([o.theta[0] - column[0], o.theta[1] - column[1]]);
+        for a in 0..2 {
+            fd[a][b] = (plus[a] - minus[a]) / (2.0 * h);
+        }
+    }
+    let (lo, hi) = sym2_eigenvalues(fd[0][0], 0.5 * (fd[0][1] + fd[1][0]), fd[1][1]);
+    let m = sim.metrics();
+    assert!((lo - m.hessian_min_opt).abs() < 1e-8 && (hi - m.hessian_max_opt).abs() < 1e-8);
+}
+
+#[test]
+fn attainable_reward_is_j_star_when_well_specified_and_the_stall_of_a_narrow_support() {
+    // Well specified, spanning support: theta_S = s u / beta, whose policy is the RLHF optimum.
+    for settings in ["", "support=0.3&refq=-0.5", "design=independent&quality=1"] {
+        let m = Simulation::new(Settings::parse(settings).unwrap()).metrics().clone();
+        assert!(
+            (m.attainable_reward - m.rlhf_reward).abs() < 1e-9,
+            "{settings}: {} vs {}",
+            m.attainable_reward,
+            m.rlhf_reward
+        );
+    }
+    // The support scenario (tabular, 30% support) stalls exactly there.
+    let preset = dpo_sim::presets::find("support").unwrap();
+    let sim = run(&format!("{}&exact=1&lr=20", preset.settings), 20_000);
+    let m = sim.metrics();
+    assert!((m.expected_reward - m.attainable_reward).abs() < 1e-6, "{} vs {}", m.expected_reward, m.attainable_reward);
+    assert!(m.attainable_reward < m.rlhf_reward - 1.0);
+}
+
+#[test]
+fn measured_rate_approaches_the_predicted_rate() {
+    for settings in ["lr=2", "gamma=0.5&shape=concave&lr=5", "support=0.5&quality=1&lr=8"] {
+        let mut sim = Simulation::new(Settings::parse(&format!("exact=1&{settings}")).unwrap());
+        // Into the local regime, where the distance is still well above rounding.
+        while sim.metrics().target_distance > 1e-4 {
+            sim.step().unwrap();
+        }
+        sim.run(10).unwrap();
+        let m = sim.metrics();
+        assert!(
+            (m.measured_rate - m.predicted_rate).abs() < 2e-3,
+            "{settings}: measured {} vs predicted {}",
+            m.measured_rate,
+            m.predicted_rate
+        );
+    }
+    // Beyond eta lambda_max = 2 the prediction is no convergence, and the run never
+    // settles (bounded DPO gradients keep it from blowing up: it cycles).
+    let mut sim = Simulation::new(Settings::parse("exact=1&beta=2&lr=20").unwrap());
+    assert!(sim.metrics().predicted_rate > 1.0);
+    sim.run(3000).unwrap();
+    assert!(sim.metrics().target_distance > 1.0);
+}
+
+#[test]
+fn quality_steepens_the_start_and_flattens_the_end() {
+    // The measurements: at theta_0 the curvature and the signal grow with quality;
+    // at the minimiser the smallest eigenvalue falls, so the local rate gets slower.
+    let at = |q: &str| Simulation::new(Settings::parse(&format!("quality={q}&exact=1")).unwrap()).metrics().clone();
+    let (low, high) = (at("0"), at("1"));
+    assert!(high.hessian_max > 1.5 * low.hessian_max && high.signal > 1.5 * low.signal);
+    assert!(high.hessian_min_opt < low.hessian_min_opt && high.predicted_rate > low.predicted_rate);
+}
+
+#[test]
+fn fixed_dataset_logps_equal_current_ones_offline_and_show_displacement_online() {
+    let mut offline = Simulation::new(Settings::parse("quality=0.5&support=0.5").unwrap());
+    for _ in 0..50 {
+        offline.step().unwrap();
+        let m = offline.metrics();
+        assert_eq!((m.chosen_logp, m.rejected_logp), (m.fixed_chosen_logp, m.fixed_rejected_logp));
+    }
+    let mut online = Simulation::new(Settings::parse("online=1&exact=1&lr=2").unwrap());
+    let start = online.metrics().clone();
+    online.run(300).unwrap();
+    let m = online.metrics();
+    // The current pairs' chosen responses gain probability while the step-0 dataset's lose it.
+    assert!(m.chosen_logp > start.chosen_logp && m.fixed_chosen_logp < start.fixed_chosen_logp - 1.0);
+}
+
+#[test]
+fn collinear_support_reaches_the_minimiser_on_its_line() {
+    // Two responses in the support: their one difference spans a line.
+    let sim = converge("support=0.01&gamma=0.5", 1e-9);
+    let st = sim.state();
+    let o = st.optimum.as_ref().unwrap();
+    let v = o.valley.expect("flat across the line");
+    assert!(sim.metrics().target_distance < 1e-8);
+    // theta_S lies on the spanned line (orthogonal to the valley) and the loss is flat along the valley.
+    assert!((o.theta[0] * v[0] + o.theta[1] * v[1]).abs() < 1e-9);
+    assert!(sim.metrics().hessian_min_opt.abs() < 1e-12);
 }

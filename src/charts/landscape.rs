@@ -1,11 +1,12 @@
-//! The loss landscape: heatmap and contours of L, the path taken, the target, -grad L.
+//! The loss landscape: heatmap and contours of L, the path taken, the minimiser theta_S
+//! (and the valley of minimisers where the loss is flat), -grad L.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::colors::{blues, color_bar, INK, ORANGE, VERMILLION};
 use super::marks::{arrow, draw_star, legend, Px, Swatch};
-use super::{axes, err, finite_range, pixels, ChartResult, Style};
+use super::{axes, err, finite_range, pixels, Axis, ChartResult, Style};
 use crate::landscape::Landscape;
 
 /// Contour levels, evenly spaced on the colour scale.
@@ -81,8 +82,13 @@ fn contour(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<[(f64, f64);
 
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape, style: &Style) -> ChartResult {
     let mut entries = vec![("path", Swatch::Line(ORANGE.to_rgba()))];
-    if land.target.is_some() {
-        entries.push(("target", Swatch::Star));
+    match (land.target, land.valley) {
+        (Some(_), None) => entries.push(("minimiser θ_S", Swatch::Star)),
+        (Some(_), Some(_)) => {
+            entries.push(("θ_S nearest θ₀", Swatch::Star));
+            entries.push(("flat valley of minimisers", Swatch::Dashed(INK.mix(0.8))));
+        }
+        _ => {}
     }
     entries.push((
         "now",
@@ -173,7 +179,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
             }
         }
     }
-    axes(&mut chart, (land.x_label, land.y_label), (6, 6), (false, false), style)?;
+    axes(&mut chart, (land.x_label, land.y_label), (6, 6), (Axis::Plain, Axis::Plain), false, style)?;
 
     // The path so far (a white halo under it), where it started, the target, now, -grad L.
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
@@ -195,6 +201,23 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
     if let Some(&start) = path.first() {
         plot.draw(&Circle::new(start, style.px(3.5), INK.stroke_width(style.width(1.5))))
             .map_err(err)?;
+    }
+    if let (Some(t), Some(v)) = (land.target.filter(|t| finite(&t)), land.valley) {
+        // The whole line of minimisers across the window.
+        let reach = 2.0 * (x1 - x0).max(y1 - y0);
+        let ends = [
+            to_px(t.0 - reach * v.0, t.1 - reach * v.1),
+            to_px(t.0 + reach * v.0, t.1 + reach * v.1),
+        ];
+        plot.draw(&PathElement::new(ends.to_vec(), WHITE.mix(0.7).stroke_width(style.width(3.0))))
+            .map_err(err)?;
+        plot.draw(&plotters::element::DashedPathElement::new(
+            ends,
+            style.px(6.0),
+            style.px(4.0),
+            INK.mix(0.8).stroke_width(style.width(1.5)),
+        ))
+        .map_err(err)?;
     }
     if let Some(t) = land.target.as_ref().filter(finite) {
         draw_star(&plot, to_px(t.0, t.1), style.px(8.0), style)?;
@@ -234,7 +257,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
 
 #[cfg(test)]
 mod tests {
-    use super::super::loss_landscape;
+    use super::super::fitted;
     use super::super::tests::{colours, render};
     use super::*;
     use crate::landscape::landscape;
@@ -264,7 +287,7 @@ mod tests {
             let mut sim = Simulation::new(Settings::parse(settings).unwrap());
             sim.run(30).unwrap();
             let land = landscape(&sim, 40);
-            let img = render(450, 320, |a| loss_landscape(a, &land, &Style { scale: 1.0 }));
+            let img = render(450, 320, |a| fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land, s)));
             assert!(colours(&img) > 60, "{settings}");
         }
     }
@@ -276,10 +299,10 @@ mod tests {
         land.values.iter_mut().step_by(3).for_each(|v| *v = f64::NAN);
         land.trajectory.push((f64::INFINITY, 0.0));
         land.descent = (f64::NAN, 1.0);
-        render(300, 200, |a| loss_landscape(a, &land, &Style { scale: 1.0 }));
+        render(300, 200, |a| fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land, s)));
         land.values.iter_mut().for_each(|v| *v = f64::NAN);
         land.x_range = (1.0, 1.0);
         land.nx = 3;
-        render(300, 200, |a| loss_landscape(a, &land, &Style { scale: f64::NAN }));
+        render(300, 200, |a| fitted(a, &Style { scale: f64::NAN }, |s| draw(a, &land, s)));
     }
 }

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::colors::{BLUE, GREY, INK, VERMILLION, YELLOW};
+use super::colors::{BLUE, INK, VERMILLION, YELLOW};
 use super::{err, ChartResult, Style};
 
 /// A pixel relative to the drawing area's corner.
@@ -15,8 +15,9 @@ pub type Px = (i32, i32);
 pub enum Swatch {
     Line(RGBAColor),
     Dashed(RGBAColor),
+    Dotted(RGBAColor),
     Dot { fill: RGBAColor, outline: bool },
-    Ring,
+    Ring(RGBColor),
     Up,
     Down,
     Star,
@@ -84,6 +85,33 @@ pub fn arrow<DB: DrawingBackend>(
     area.draw(&Polygon::new(tip, color.filled())).map_err(err)
 }
 
+/// A light arrow for many marks at once: a hairline and a small head, no halo.
+pub fn thin_arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: Px,
+    to: Px,
+    color: RGBAColor,
+    style: &Style,
+) -> ChartResult {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = dx.hypot(dy);
+    if len < 2.0 {
+        return Ok(());
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let head = (style.px(6.0) as f64).min(0.5 * len);
+    let at = |along: f64, across: f64| {
+        (
+            (to.0 as f64 - along * ux - across * uy).round() as i32,
+            (to.1 as f64 - along * uy + across * ux).round() as i32,
+        )
+    };
+    area.draw(&PathElement::new(vec![from, at(0.5 * head, 0.0)], color.stroke_width(style.width(1.0))))
+        .map_err(err)?;
+    area.draw(&Polygon::new(vec![to, at(head, 0.4 * head), at(head, -0.4 * head)], color.filled()))
+        .map_err(err)
+}
+
 fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, style: &Style) -> ChartResult {
     let half = style.px(9.0);
     let r = style.px(5.0);
@@ -100,6 +128,13 @@ fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, s
             segment(-half, -half / 3, color, 1.8)?;
             segment(half / 3, half, color, 1.8)
         }
+        Swatch::Dotted(color) => {
+            let dot = half / 4;
+            for k in [-3, -1, 1, 3] {
+                segment(k * dot - dot / 2, k * dot + dot / 2, color, 2.0)?;
+            }
+            Ok(())
+        }
         Swatch::Dot { fill, outline } => {
             area.draw(&Circle::new(c, r, fill.filled())).map_err(err)?;
             if outline {
@@ -108,8 +143,8 @@ fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, s
             }
             Ok(())
         }
-        Swatch::Ring => area
-            .draw(&Circle::new(c, r, GREY.stroke_width(style.width(1.0))))
+        Swatch::Ring(color) => area
+            .draw(&Circle::new(c, r, color.stroke_width(style.width(2.0))))
             .map_err(err),
         Swatch::Up | Swatch::Down => {
             let (up, color) = if matches!(s, Swatch::Up) {

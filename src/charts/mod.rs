@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::history::History;
-use crate::landscape::Landscape;
+use crate::landscape::{landscape, Landscape};
+use crate::settings::Settings;
 use crate::sim::Simulation;
 
 mod colors;
@@ -29,43 +30,113 @@ pub struct Style {
     pub scale: f64,
 }
 
-/// Responses at their features: colour = true reward, size = policy probability,
-/// support outlined, reference faint, this step's change visible.
-pub fn response_map<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation, style: &Style) -> ChartResult {
-    fitted(area, style, |style| response_map::draw(area, sim, style))
+/// How the reader asked to see the run (not part of the run itself).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    /// Steps on a logarithmic axis, so the opening steps get room.
+    pub log_steps: bool,
+    /// The response map draws this step's minibatch pairs, rejected to chosen.
+    pub pairs: bool,
 }
 
-/// Heatmap and contours of the loss, the trajectory, the target, the current gradient.
-pub fn loss_landscape<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    land: &Landscape,
-    style: &Style,
-) -> ChartResult {
-    fitted(area, style, |style| landscape::draw(area, land, style))
+/// A pinned run drawn faintly for comparison, with the settings it ran under.
+#[derive(Clone, Copy)]
+pub struct Ghost<'a> {
+    pub history: &'a History,
+    pub settings: &'a Settings,
 }
 
-/// Exact gradient norm, the signal along grad J, the minibatch gradient norm, over steps.
-pub fn gradient_signal<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    history: &History,
-    ghost: Option<&History>,
-    style: &Style,
-) -> ChartResult {
-    fitted(area, style, |style| {
-        series::draw(area, series::SIGNAL, history, ghost, style)
-    })
+/// Everything a chart may draw.
+pub struct Scene<'a> {
+    pub sim: &'a Simulation,
+    /// The loss landscape, when it was computed ahead (it is the costly part).
+    pub landscape: Option<&'a Landscape>,
+    pub ghost: Option<Ghost<'a>>,
+    pub view: View,
 }
 
-/// Expected reward against J_ref and J*, KL, off-support mass, chosen/rejected log-probs.
-pub fn training_curves<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    history: &History,
-    ghost: Option<&History>,
-    style: &Style,
-) -> ChartResult {
-    fitted(area, style, |style| {
-        series::draw(area, series::CURVES, history, ghost, style)
-    })
+/// The charts of a run: the page, the PNG export and the runner's `--png` loop over them.
+/// Adding one is a module and an entry here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chart {
+    Map,
+    Landscape,
+    Signal,
+    Convergence,
+    Curves,
+}
+
+/// A chart's name and what it shows.
+pub struct Info {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub caption: &'static str,
+}
+
+/// Landscape grid when none was computed ahead.
+const DEFAULT_LANDSCAPE_RESOLUTION: usize = 40;
+
+impl Chart {
+    pub const ALL: [Chart; 5] = [Chart::Map, Chart::Landscape, Chart::Signal, Chart::Convergence, Chart::Curves];
+
+    pub fn info(self) -> Info {
+        let (key, title, caption) = match self {
+            Chart::Map => (
+                "map",
+                "Responses and the sampler",
+                "each response at its features; colour = true reward, disc = policy probability, \
+                 ring = how often the sampler draws it (after support and quality)",
+            ),
+            Chart::Landscape => (
+                "landscape",
+                "Loss landscape",
+                "population DPO loss of the current sampler, the path so far, its minimiser θ_S and the descent \
+                 direction",
+            ),
+            Chart::Signal => (
+                "signal",
+                "Gradient signal",
+                "how much one small step raises expected reward, against the gradient norms",
+            ),
+            Chart::Convergence => (
+                "convergence",
+                "Loss and convergence",
+                "the loss, and the distance to θ_S on a log scale against the rate the curvature predicts",
+            ),
+            Chart::Curves => (
+                "curves",
+                "Training curves",
+                "expected reward against J_ref, J* and what this sampler allows; log-probabilities of chosen and \
+                 rejected responses; KL and mass off the support",
+            ),
+        };
+        Info { key, title, caption }
+    }
+
+    /// The chart with this key.
+    pub fn find(key: &str) -> Result<Chart, String> {
+        Chart::ALL.into_iter().find(|c| c.info().key == key).ok_or_else(|| {
+            let keys: Vec<&str> = Chart::ALL.iter().map(|c| c.info().key).collect();
+            format!(
+                "unknown plot '{}' (known: {})",
+                key.chars().take(40).collect::<String>(),
+                keys.join(", ")
+            )
+        })
+    }
+
+    pub fn draw<DB: DrawingBackend>(self, area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
+        fitted(area, style, |style| match self {
+            Chart::Map => response_map::draw(area, scene, style),
+            Chart::Landscape => match scene.landscape {
+                Some(land) => landscape::draw(area, land, style),
+                None => landscape::draw(area, &landscape(scene.sim, DEFAULT_LANDSCAPE_RESOLUTION), style),
+            },
+            Chart::Signal => series::draw(area, series::SIGNAL, scene, style),
+            Chart::Convergence => series::draw(area, series::CONVERGENCE, scene, style),
+            Chart::Curves => series::draw(area, series::CURVES, scene, style),
+        })
+    }
 }
 
 /// Draws with the style fitted to `area`: below the 450x320 CSS px design size text and
@@ -140,29 +211,59 @@ impl Style {
     }
 }
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Axes in the shared look: compact tick labels (whole steps on a step axis), a faint
-/// grid or none, thin axis lines.
+/// How an axis maps values and labels them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Axis {
+    Plain,
+    /// Training steps: whole numbers only.
+    Steps,
+    /// Training steps on log10(1 + step).
+    LogSteps,
+    /// Plotted as log10 of the value, labelled with the value.
+    Log,
+}
+
+impl Axis {
+    /// Where a value goes on this axis (NaN where it cannot go).
+    fn place(self, v: f64) -> f64 {
+        match self {
+            Axis::Plain | Axis::Steps => v,
+            Axis::LogSteps if v >= 0.0 => (1.0 + v).log10(),
+            Axis::Log if v > 0.0 => v.log10(),
+            Axis::LogSteps | Axis::Log => f64::NAN,
+        }
+    }
+
+    fn label(self, v: f64, span: f64) -> String {
+        match self {
+            Axis::Plain => tick(v, span),
+            Axis::Steps if (v - v.round()).abs() < 1e-6 => format!("{}", v.round()),
+            Axis::Steps | Axis::LogSteps | Axis::Log => String::new(),
+        }
+    }
+}
+
+/// Axes in the shared look: compact tick labels, a faint grid or none, thin axis lines.
 fn axes<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
+    chart: &mut Plot<DB>,
     (x_desc, y_desc): (&str, &str),
     (nx, ny): (usize, usize),
-    (grid, steps): (bool, bool),
+    (x, y): (Axis, Axis),
+    grid: bool,
     style: &Style,
 ) -> ChartResult {
     let (xs, ys) = (chart.x_range(), chart.y_range());
-    let fx = |v: &f64| match steps {
-        true if (v - v.round()).abs() < 1e-6 => format!("{}", v.round()),
-        true => String::new(),
-        false => tick(*v, xs.end - xs.start),
-    };
-    let fy = |v: &f64| tick(*v, ys.end - ys.start);
+    let fx = |v: &f64| x.label(*v, xs.end - xs.start);
+    let fy = |v: &f64| y.label(*v, ys.end - ys.start);
     let mut mesh = chart.configure_mesh();
+    // Axes with their own ticks get them from `own_ticks`.
+    let count = |axis: Axis, n: usize| if axis.own_ticks((0.0, 1.0)).is_some() { 0 } else { n };
     mesh.x_desc(x_desc)
         .y_desc(y_desc)
-        .x_labels(nx)
-        .y_labels(ny)
+        .x_labels(count(x, nx))
+        .y_labels(count(y, ny))
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .label_style(style.font(10.5))
@@ -177,9 +278,87 @@ fn axes<DB: DrawingBackend>(
     mesh.draw().map_err(err)
 }
 
+impl Axis {
+    /// The values to tick at, for axes whose ticks plotters would place at odd values (it
+    /// spaces them evenly in the plotted coordinate): steps 0, 1, 3, 10, 30, ...; log values
+    /// at 1, 2, 5 times powers of ten (or powers of ten alone over a wide range).
+    fn own_ticks(self, (lo, hi): (f64, f64)) -> Option<Vec<f64>> {
+        let within = |v: &f64| {
+            let x = self.place(*v);
+            x >= lo - 1e-9 && x <= hi + 1e-9
+        };
+        match self {
+            Axis::LogSteps => {
+                let mut ticks = vec![0.0];
+                let mut k = 0;
+                while self.place(ticks[ticks.len() - 1]) <= hi {
+                    ticks.push(10f64.powi(k / 2) * if k % 2 == 0 { 1.0 } else { 3.0 });
+                    k += 1;
+                }
+                Some(ticks.into_iter().filter(within).collect())
+            }
+            Axis::Log => {
+                let decades = (lo.floor() as i32 - 1)..=(hi.ceil() as i32);
+                let with = |mantissas: &[f64]| -> Vec<f64> {
+                    decades
+                        .clone()
+                        .flat_map(|e| mantissas.iter().map(move |m| m * 10f64.powi(e)))
+                        .filter(within)
+                        .collect()
+                };
+                let fine = with(&[1.0, 2.0, 5.0]);
+                Some(if fine.len() > 6 { with(&[1.0]) } else { fine })
+            }
+            Axis::Plain | Axis::Steps => None,
+        }
+    }
+}
+
+/// Grid lines and labels at [`Axis::own_ticks`] for the axes that have them, drawn into
+/// `area` (the area the chart was built on); x labels only where `x_labels`.
+fn own_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plot<DB>,
+    (x, y): (Axis, Axis),
+    x_labels: bool,
+    style: &Style,
+) -> ChartResult {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let (xs, ys) = (chart.x_range(), chart.y_range());
+    let base = area.get_base_pixel();
+    let at = |px: f64, py: f64| {
+        let p = chart.backend_coord(&(px, py));
+        (p.0 - base.0, p.1 - base.1)
+    };
+    let grid = colors::INK.mix(0.07).stroke_width(style.width(1.0));
+    let mark = colors::INK.mix(0.6).stroke_width(style.width(1.0));
+    let (gap, tick_len) = (style.px(5.0), style.px(3.0));
+    for v in x.own_ticks((xs.start, xs.end)).unwrap_or_default() {
+        let (top, bottom) = (at(x.place(v), ys.end), at(x.place(v), ys.start));
+        area.draw(&PathElement::new(vec![top, bottom], grid)).map_err(err)?;
+        if x_labels {
+            let text = style.font(10.5).pos(Pos::new(HPos::Center, VPos::Top));
+            area.draw(&PathElement::new(vec![bottom, (bottom.0, bottom.1 + tick_len)], mark))
+                .map_err(err)?;
+            area.draw_text(&format!("{v}"), &text, (bottom.0, bottom.1 + gap))
+                .map_err(err)?;
+        }
+    }
+    for v in y.own_ticks((ys.start, ys.end)).unwrap_or_default() {
+        let (left, right) = (at(xs.start, y.place(v)), at(xs.end, y.place(v)));
+        area.draw(&PathElement::new(vec![left, right], grid)).map_err(err)?;
+        let text = style.font(10.5).pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&PathElement::new(vec![left, (left.0 - tick_len, left.1)], mark))
+            .map_err(err)?;
+        area.draw_text(&tick(v, 0.0), &text, (left.0 - gap, left.1))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// The plotting area in its own pixels, and the map from data onto them (marks such as
 /// arrows and stars are shaped in pixels).
-fn pixels<DB: DrawingBackend>(chart: &Chart<DB>) -> (DrawingArea<DB, Shift>, impl Fn(f64, f64) -> marks::Px) {
+fn pixels<DB: DrawingBackend>(chart: &Plot<DB>) -> (DrawingArea<DB, Shift>, impl Fn(f64, f64) -> marks::Px) {
     let plot = chart.plotting_area().strip_coord_spec();
     let (base, coord) = (plot.get_base_pixel(), chart.as_coord_spec().clone());
     let to_px = move |x: f64, y: f64| {
@@ -208,25 +387,7 @@ fn finite_range(values: impl IntoIterator<Item = f64>, pad: f64) -> (f64, f64) {
     (lo - pad * span, hi + pad * span)
 }
 
-/// A compact tick label; values within `span * 1e-9` of zero print as 0.
-fn tick(v: f64, span: f64) -> String {
-    let a = v.abs();
-    if a <= span.abs() * 1e-9 || a == 0.0 {
-        return "0".into();
-    }
-    let text = if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else {
-        let digits = (2 - a.log10().floor() as i32).clamp(0, 4) as usize;
-        let t = format!("{v:.digits$}");
-        if t.contains('.') {
-            t.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            t
-        }
-    };
-    text.replace('-', "−")
-}
+use crate::format::tick;
 
 #[cfg(test)]
 mod tests {
@@ -252,15 +413,25 @@ mod tests {
         seen.len()
     }
 
-    /// All four charts of a run at one size and scale.
-    fn all_four(sim: &Simulation, w: u32, h: u32, scale: f64) -> Vec<Vec<u8>> {
-        let (style, land) = (Style { scale }, crate::landscape::landscape(sim, 16));
-        vec![
-            render(w, h, |a| response_map(a, sim, &style)),
-            render(w, h, |a| loss_landscape(a, &land, &style)),
-            render(w, h, |a| gradient_signal(a, sim.history(), Some(sim.history()), &style)),
-            render(w, h, |a| training_curves(a, sim.history(), None, &style)),
-        ]
+    /// Every chart of a run at one size and scale.
+    fn all_charts(sim: &Simulation, w: u32, h: u32, scale: f64) -> Vec<Vec<u8>> {
+        let land = crate::landscape::landscape(sim, 16);
+        let scene = Scene {
+            sim,
+            landscape: Some(&land),
+            ghost: Some(Ghost {
+                history: sim.history(),
+                settings: sim.settings(),
+            }),
+            view: View {
+                log_steps: scale > 1.5,
+                pairs: true,
+            },
+        };
+        Chart::ALL
+            .iter()
+            .map(|c| render(w, h, |a| c.draw(a, &scene, &Style { scale })))
+            .collect()
     }
 
     #[test]
@@ -276,10 +447,18 @@ mod tests {
             (300, 200, f64::NAN),
         ] {
             let blank = w < 120;
-            for img in all_four(&sim, w, h, scale) {
+            for img in all_charts(&sim, w, h, scale) {
                 assert_eq!(colours(&img) == 1, blank, "{w}x{h} at {scale}");
             }
         }
+    }
+
+    #[test]
+    fn registry_keys_are_unique_and_found() {
+        for c in Chart::ALL {
+            assert_eq!(Chart::find(c.info().key), Ok(c));
+        }
+        assert!(Chart::find("pie").unwrap_err().contains("unknown plot 'pie'"));
     }
 
     #[test]
@@ -290,10 +469,5 @@ mod tests {
         assert!(lo < 2.0 && hi > 2.0);
         let (lo, hi) = finite_range([-f64::MAX, f64::MAX], 0.1);
         assert!((hi - lo).is_finite());
-        assert_eq!(tick(0.30000000000000004, 1.0), "0.3");
-        assert_eq!(tick(1e-17, 1.0), "0");
-        assert_eq!(tick(-1.25, 1.0), "−1.25");
-        assert_eq!(tick(12345.0, 1.0), "1.2e4");
-        assert_eq!(tick(150.0, 1.0), "150");
     }
 }

@@ -1,12 +1,11 @@
-//! Native PNG files of the four charts (the CLI runner and tests; the page draws on canvases).
+//! Native PNG files of the charts (the CLI runner and tests; the page draws on canvases).
 
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{err, gradient_signal, loss_landscape, response_map, training_curves, ChartResult, Style};
-use crate::history::History;
+use super::{err, Chart, ChartResult, Ghost, Scene, Style, View};
 use crate::landscape::landscape;
 use crate::sim::Simulation;
 
@@ -24,24 +23,25 @@ fn render(path: &Path, draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> 
         .map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
-/// Writes map.png, landscape.png, signal.png and curves.png into `dir` (created if
+/// Writes one PNG per chart (`map.png`, `landscape.png`, ...) into `dir` (created if
 /// missing) and returns their paths. `ghost` is a pinned run drawn faintly for comparison.
-pub fn write_pngs(sim: &Simulation, ghost: Option<&History>, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn write_pngs(sim: &Simulation, ghost: Option<Ghost>, view: View, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
-    let style = PNG_STYLE;
     let land = landscape(sim, PNG_LANDSCAPE_RESOLUTION);
-    let path = |name: &str| dir.join(name);
-    let files = [
-        path("map.png"),
-        path("landscape.png"),
-        path("signal.png"),
-        path("curves.png"),
-    ];
-    render(&files[0], |a| response_map(a, sim, &style))?;
-    render(&files[1], |a| loss_landscape(a, &land, &style))?;
-    render(&files[2], |a| gradient_signal(a, sim.history(), ghost, &style))?;
-    render(&files[3], |a| training_curves(a, sim.history(), ghost, &style))?;
-    Ok(files.to_vec())
+    let scene = Scene {
+        sim,
+        landscape: Some(&land),
+        ghost,
+        view,
+    };
+    Chart::ALL
+        .iter()
+        .map(|chart| {
+            let path = dir.join(format!("{}.png", chart.info().key));
+            render(&path, |a| chart.draw(a, &scene, &PNG_STYLE))?;
+            Ok(path)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -60,15 +60,19 @@ mod tests {
     }
 
     #[test]
-    fn writes_four_pngs() {
+    fn writes_one_png_per_chart() {
         let dir = std::env::temp_dir().join(format!("dpo-sim-charts-{}", std::process::id()));
         let mut sim = Simulation::new(Settings::parse("model=tabular&support=0.3&quality=0.5").unwrap());
         sim.run(30).unwrap();
-        let ghost = sim.history().clone();
+        let (ghost, pinned) = (sim.history().clone(), sim.settings().clone());
         sim.set_settings(Settings::parse("model=tabular&support=0.3&quality=1").unwrap());
         sim.run(10).unwrap();
-        let files = write_pngs(&sim, Some(&ghost), &dir).unwrap();
-        assert_eq!(files.len(), 4);
+        let ghost = Ghost {
+            history: &ghost,
+            settings: &pinned,
+        };
+        let files = write_pngs(&sim, Some(ghost), View::default(), &dir).unwrap();
+        assert_eq!(files.len(), Chart::ALL.len());
         for f in &files {
             check_png(&std::fs::read(f).unwrap());
         }

@@ -1,43 +1,47 @@
-//! The response map: every response at its features, what the policy and sampler do with it.
+//! The response map: every response at its features, the policy's probability of it, and
+//! how often the sampler draws it (the distribution the quality and support sliders shape).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::colors::{color_bar, viridis, BLUE, GREY, INK, PURPLE, VERMILLION};
-use super::marks::{arrow, legend, triangle, Swatch};
-use super::{axes, err, finite_range, pixels, ChartResult, Style};
-use crate::sim::Simulation;
+use super::colors::{color_bar, viridis, BLUE, INK, ORANGE, PURPLE, VERMILLION};
+use super::marks::{arrow, legend, thin_arrow, triangle, Swatch};
+use super::{axes, err, finite_range, pixels, Axis, ChartResult, Scene, Style};
 
 /// A relative probability change below this is numerical noise, not a move.
 const VISIBLE_CHANGE: f64 = 1e-3;
+/// At most this many minibatch pairs are drawn: enough to see where pairs fall.
+const PAIRS_SHOWN: usize = 24;
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation, style: &Style) -> ChartResult {
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
+    let sim = scene.sim;
     let (world, st) = (sim.world(), sim.state());
     let sample = viridis(0.6).to_rgba();
-    let rest = legend(
-        area,
-        &[
-            (
-                "π_θ, in support",
-                Swatch::Dot {
-                    fill: sample,
-                    outline: true,
-                },
-            ),
-            (
-                "off support",
-                Swatch::Dot {
-                    fill: sample.mix(0.45),
-                    outline: false,
-                },
-            ),
-            ("π_ref", Swatch::Ring),
-            ("rose", Swatch::Up),
-            ("fell this step", Swatch::Down),
-        ],
-        style,
-    )?;
+    let mut entries = vec![
+        (
+            "policy π_θ",
+            Swatch::Dot {
+                fill: sample,
+                outline: true,
+            },
+        ),
+        ("sampler π_q", Swatch::Ring(ORANGE)),
+        (
+            "off support",
+            Swatch::Dot {
+                fill: sample.mix(0.45),
+                outline: false,
+            },
+        ),
+        ("rose", Swatch::Up),
+        ("fell this step", Swatch::Down),
+    ];
+    let pairs: &[(usize, usize)] = if scene.view.pairs { &st.batch } else { &[] };
+    if !pairs.is_empty() {
+        entries.push(("pair: rejected → chosen", Swatch::Arrow(INK)));
+    }
+    let rest = legend(area, &entries, style)?;
 
     // Plot beside a colour bar; the feature window is centred on the origin (where the
     // direction arrows start) and widened to the plot's shape so distances look true.
@@ -71,7 +75,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation,
         .y_label_area_size(left)
         .build_cartesian_2d(-hx..hx, -hy..hy)
         .map_err(err)?;
-    axes(&mut chart, ("feature φ₁", "feature φ₂"), (7, 6), (true, false), style)?;
+    axes(&mut chart, ("feature φ₁", "feature φ₂"), (7, 6), (Axis::Plain, Axis::Plain), true, style)?;
     let (plot, to_px) = pixels(&chart);
 
     // Marker area grows with probability on a fixed scale, so runs and steps compare.
@@ -109,11 +113,21 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation,
         .map(|&i| (st.probs[i] - prev(i)).abs())
         .filter(|d| d.is_finite())
         .fold(0.0, f64::max);
+    // The sampler: a ring sized like the discs, by the probability of being drawn.
+    for &i in &visible {
+        let p = st.sampler.piq[i];
+        if p > 0.0 {
+            let c = to_px(world.features[i][0], world.features[i][1]);
+            let ring = ORANGE.stroke_width(style.width(2.0));
+            plot.draw(&Circle::new(c, radius(p), ring)).map_err(err)?;
+        }
+    }
+    for &(chosen, rejected) in pairs.iter().take(PAIRS_SHOWN) {
+        let at = |i: usize| to_px(world.features[i][0], world.features[i][1]);
+        thin_arrow(&plot, at(rejected), at(chosen), INK.mix(0.55), style)?;
+    }
     for &i in &visible {
         let c = to_px(world.features[i][0], world.features[i][1]);
-        let ring = GREY.mix(0.8).stroke_width(style.width(1.0));
-        plot.draw(&Circle::new(c, radius(world.ref_logp[i].exp()), ring))
-            .map_err(err)?;
         let (now, before) = (st.probs[i], prev(i));
         let share = (now - before).abs() / biggest;
         if (now - before).abs() > VISIBLE_CHANGE * before && share >= 0.05 {
@@ -164,7 +178,21 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, sim: &Simulation,
 #[cfg(test)]
 mod tests {
     use super::super::tests::{colours, render};
+    use super::super::{Chart, Scene, Style, View};
     use crate::{Settings, Simulation};
+
+    fn map(sim: &Simulation, pairs: bool) -> Vec<u8> {
+        let scene = Scene {
+            sim,
+            landscape: None,
+            ghost: None,
+            view: View {
+                log_steps: false,
+                pairs,
+            },
+        };
+        render(450, 320, |a| Chart::Map.draw(a, &scene, &Style { scale: 1.0 }))
+    }
 
     #[test]
     fn draws_both_models_and_shows_changes() {
@@ -174,16 +202,20 @@ mod tests {
             "n=4&kappa=10",
         ] {
             let mut sim = Simulation::new(Settings::parse(settings).unwrap());
-            let before = render(450, 320, |a| {
-                super::super::response_map(a, &sim, &super::Style { scale: 1.0 })
-            });
+            let before = map(&sim, false);
             assert!(colours(&before) > 40, "{settings}");
             sim.run(30).unwrap();
-            let after = render(450, 320, |a| {
-                super::super::response_map(a, &sim, &super::Style { scale: 1.0 })
-            });
+            let after = map(&sim, false);
             assert!(colours(&after) > 40, "{settings}");
             assert_ne!(before, after, "{settings}");
         }
+    }
+
+    #[test]
+    fn quality_changes_the_map_at_step_0_and_pairs_show_when_asked() {
+        let low = Simulation::new(Settings::parse("quality=0").unwrap());
+        let high = Simulation::new(Settings::parse("quality=1").unwrap());
+        assert_ne!(map(&low, false), map(&high, false));
+        assert_ne!(map(&low, false), map(&low, true));
     }
 }

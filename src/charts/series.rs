@@ -1,22 +1,39 @@
 //! Metrics over steps: one helper draws stacked panels of lines with their legends, for
-//! both the gradient-signal chart and the training curves.
+//! the gradient signal, the loss and convergence, and the training curves.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::colors::{BLUE, GREEN, GREY, INK, ORANGE, PURPLE, SKY, VERMILLION};
 use super::marks::{legend, Swatch};
-use super::{axes, err, finite_range, Chart, ChartResult, Style};
+use super::{axes, err, finite_range, own_ticks, Axis, ChartResult, Ghost, Plot, Scene, Style};
 use crate::history::History;
-use crate::metrics::column;
+use crate::metrics::{column, METRICS};
+use crate::settings::Field;
 
-/// One metric drawn as a line.
+/// Where a line's values come from.
+#[derive(Clone, Copy)]
+pub enum Source {
+    /// A metrics column.
+    Column(&'static str),
+    /// The distance exact gradient descent is predicted to keep near the minimiser:
+    /// d(t0) rho^(t - t0), from the step t0 where the run came within a tenth of its
+    /// starting distance (the local regime), with rho the latest predicted rate.
+    Envelope,
+}
+
+/// One line. Its legend label is its column's short label (the envelope's is its own).
 pub struct Line {
-    pub column: &'static str,
-    pub label: &'static str,
+    pub source: Source,
     pub color: RGBColor,
+    /// Opacity: below 1 for a wide line that others are drawn over.
+    pub alpha: f64,
     /// Width in CSS pixels: reference levels and noisy estimates are drawn thinner.
     pub width: f64,
+    /// Dotted: a second view of a quantity drawn solid beside it.
+    pub dotted: bool,
+    /// Drawn only when this column has no defined value (a stand-in for it).
+    pub unless: Option<&'static str>,
 }
 
 /// Lines sharing one y axis.
@@ -26,54 +43,142 @@ pub struct Panel {
     pub lines: &'static [Line],
     /// Keep 0 in view and mark it (for norms, masses, and signals that may turn negative).
     pub zero: bool,
+    /// A logarithmic y axis.
+    pub log: bool,
 }
 
-const fn line(column: &'static str, label: &'static str, color: RGBColor, width: f64) -> Line {
+const fn line(column: &'static str, color: RGBColor, width: f64) -> Line {
     Line {
-        column,
-        label,
+        source: Source::Column(column),
         color,
+        alpha: 1.0,
         width,
+        dotted: false,
+        unless: None,
+    }
+}
+
+const fn pale(column: &'static str, color: RGBColor) -> Line {
+    Line {
+        alpha: 0.45,
+        ..line(column, color, 4.0)
+    }
+}
+
+const fn dotted(column: &'static str, color: RGBColor, width: f64) -> Line {
+    Line {
+        dotted: true,
+        ..line(column, color, width)
     }
 }
 
 pub const SIGNAL: &[Panel] = &[Panel {
     y_desc: "gradient",
     lines: &[
-        line("batch_grad_norm", "|∇L| minibatch", SKY, 1.2),
-        line("grad_norm", "|∇L| exact", BLUE, 2.0),
-        line("signal", "signal: −∇L along ∇J", VERMILLION, 2.2),
+        line("batch_grad_norm", SKY, 1.2),
+        line("grad_norm", BLUE, 2.0),
+        line("signal", VERMILLION, 2.2),
     ],
     zero: true,
+    log: false,
 }];
+
+pub const CONVERGENCE: &[Panel] = &[
+    Panel {
+        y_desc: "loss",
+        lines: &[line("batch_loss", SKY, 1.2), line("loss", BLUE, 2.2)],
+        zero: false,
+        log: false,
+    },
+    Panel {
+        y_desc: "distance (log)",
+        lines: &[
+            Line {
+                source: Source::Envelope,
+                ..dotted("target_distance", ORANGE, 2.0)
+            },
+            line("target_distance", GREEN, 2.2),
+        ],
+        zero: false,
+        log: true,
+    },
+];
 
 pub const CURVES: &[Panel] = &[
     Panel {
         y_desc: "reward",
         lines: &[
-            line("ref_reward", "J_ref", GREY, 1.3),
-            line("target_reward", "J* target", INK, 1.3),
-            line("expected_reward", "J = E_π[r]", GREEN, 2.2),
+            line("ref_reward", GREY, 1.3),
+            line("rlhf_reward", INK, 1.3),
+            Line {
+                unless: Some("rlhf_reward"),
+                ..line("best_reward", INK, 1.3)
+            },
+            dotted("attainable_reward", PURPLE, 2.0),
+            line("expected_reward", GREEN, 2.2),
         ],
         zero: false,
+        log: false,
     },
     Panel {
         y_desc: "log-prob",
         lines: &[
-            line("chosen_logp", "log π(chosen)", BLUE, 2.0),
-            line("rejected_logp", "log π(rejected)", VERMILLION, 2.0),
+            // Offline the two views coincide: the step-0 lines pale and wide, so the dotted
+            // current ones stay visible on top of them.
+            pale("fixed_chosen_logp", BLUE),
+            pale("fixed_rejected_logp", VERMILLION),
+            dotted("chosen_logp", BLUE, 1.8),
+            dotted("rejected_logp", VERMILLION, 1.8),
         ],
         zero: false,
+        log: false,
     },
     Panel {
         y_desc: "KL, mass",
-        lines: &[
-            line("kl", "KL(π‖π_ref)", PURPLE, 2.0),
-            line("off_support_mass", "mass off support", ORANGE, 2.0),
-        ],
+        lines: &[line("kl", PURPLE, 2.0), line("off_support_mass", ORANGE, 2.0)],
         zero: true,
+        log: false,
     },
 ];
+
+impl Line {
+    fn label(&self) -> &'static str {
+        match self.source {
+            Source::Column(c) => METRICS[column(c)].short,
+            Source::Envelope => "predicted ρᵗ",
+        }
+    }
+
+    /// (step, value) over a run.
+    fn values(&self, h: &History) -> Vec<(f64, f64)> {
+        match self.source {
+            Source::Column(c) => h.series(column(c)).collect(),
+            Source::Envelope => envelope(h),
+        }
+    }
+}
+
+fn envelope(h: &History) -> Vec<(f64, f64)> {
+    let distance: Vec<(f64, f64)> = h.series(column("target_distance")).collect();
+    let rate = h
+        .records()
+        .last()
+        .map_or(f64::NAN, |r| r.values[column("predicted_rate")]);
+    let Some(&(_, d0)) = distance.first() else {
+        return Vec::new();
+    };
+    let anchor = distance.iter().find(|(_, d)| *d <= 0.1 * d0 && *d > 0.0);
+    let (Some(&(t0, da)), true) = (anchor, rate.is_finite() && rate > 0.0) else {
+        return Vec::new();
+    };
+    distance
+        .iter()
+        .filter(|(t, _)| *t >= t0)
+        .map(|&(t, _)| (t, da * rate.powf(t - t0)))
+        // Below rounding level the measured distance cannot follow.
+        .take_while(|(_, v)| *v > 1e-16 * d0)
+        .collect()
+}
 
 /// Runs of consecutive finite points: a non-finite value leaves a gap, never a line to it.
 fn runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
@@ -91,20 +196,44 @@ fn runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// "pinned: quality 1, support 0.3": the pinned run's settings that differ from now.
+fn ghost_label(ghost: &Ghost, scene: &Scene) -> String {
+    let keys = ghost.settings.changed_keys(scene.sim.settings());
+    if keys.is_empty() {
+        return "pinned (same settings)".into();
+    }
+    let mut parts: Vec<String> = keys
+        .iter()
+        .take(3)
+        .filter_map(|k| Field::find(k).ok())
+        .map(|f| format!("{} {}", f.key, f.format(ghost.settings)))
+        .collect();
+    if keys.len() > 3 {
+        parts.push("…".into());
+    }
+    format!("pinned: {}", parts.join(", "))
+}
+
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panels: &[Panel],
-    history: &History,
-    ghost: Option<&History>,
+    scene: &Scene,
     style: &Style,
 ) -> ChartResult {
     if panels.is_empty() {
         return Ok(());
     }
-    let runs_of: Vec<&History> = std::iter::once(history).chain(ghost).collect();
+    let history = scene.sim.history();
+    let ghost = scene.ghost.filter(|g| !g.history.is_empty());
+    let runs_of: Vec<&History> = std::iter::once(history).chain(ghost.map(|g| g.history)).collect();
+    let x_axis = if scene.view.log_steps {
+        Axis::LogSteps
+    } else {
+        Axis::Steps
+    };
     let steps = runs_of.iter().flat_map(|h| h.series(0).map(|(s, _)| s));
-    let (s0, s1) = finite_range(steps, 0.0);
-    let (s0, s1) = (s0.max(0.0), s1.max(s0.max(0.0) + 1.0));
+    let (_, last) = finite_range(steps, 0.0);
+    let (s0, s1) = (0.0, x_axis.place(last.max(1.0)));
 
     let x_area = style.px(32.0);
     let (_, h) = area.dim_in_pixel();
@@ -119,27 +248,51 @@ pub fn draw<DB: DrawingBackend>(
             below = next;
             here
         };
-        let shown: Vec<&Line> = panel
+        let y_axis = if panel.log { Axis::Log } else { Axis::Plain };
+        // (line, its points per run), for the lines with something to show.
+        let place = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+            pts.into_iter().map(|(s, v)| (x_axis.place(s), y_axis.place(v))).collect()
+        };
+        let defined = |c: &str| history.series(column(c)).any(|(_, v)| v.is_finite());
+        let shown: Vec<(&Line, Vec<Vec<(f64, f64)>>)> = panel
             .lines
             .iter()
-            .filter(|l| {
-                runs_of
+            .filter(|l| !l.unless.is_some_and(defined))
+            .map(|l| {
+                let per_run = runs_of
                     .iter()
-                    .any(|h| h.series(column(l.column)).any(|(_, v)| v.is_finite()))
+                    .enumerate()
+                    // The envelope belongs to this run only.
+                    .map(|(r, h)| match (r, l.source) {
+                        (1, Source::Envelope) => Vec::new(),
+                        _ => place(l.values(h)),
+                    })
+                    .collect::<Vec<_>>();
+                (l, per_run)
+            })
+            .filter(|(_, per_run)| per_run.iter().flatten().any(|p| p.1.is_finite()))
+            .collect();
+        let mut entries: Vec<(String, Swatch)> = shown
+            .iter()
+            .map(|(l, _)| {
+                let color = l.color.mix(l.alpha);
+                let swatch = if l.dotted {
+                    Swatch::Dotted(color)
+                } else {
+                    Swatch::Line(color)
+                };
+                (l.label().to_string(), swatch)
             })
             .collect();
-        let mut entries: Vec<(&str, Swatch)> = shown
-            .iter()
-            .map(|l| (l.label, Swatch::Line(l.color.to_rgba())))
-            .collect();
-        if k == 0 && ghost.is_some_and(|g| !g.is_empty()) {
-            entries.push(("pinned run", Swatch::Dashed(GREY.to_rgba())));
+        if let (0, Some(g)) = (k, ghost) {
+            entries.push((ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba())));
         }
-        let plot_area = legend(&here, &entries, style)?;
+        let labelled: Vec<(&str, Swatch)> = entries.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+        let plot_area = legend(&here, &labelled, style)?;
 
         let values = shown
             .iter()
-            .flat_map(|l| runs_of.iter().flat_map(|h| h.series(column(l.column)).map(|(_, v)| v)))
+            .flat_map(|(_, per_run)| per_run.iter().flatten().map(|p| p.1))
             .chain(panel.zero.then_some(0.0));
         let (y0, y1) = finite_range(values, 0.07);
         let mut chart = ChartBuilder::on(&plot_area)
@@ -153,7 +306,8 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         let desc = (if last { "step" } else { "" }, panel.y_desc);
         let ny = if panels.len() > 1 { 4 } else { 6 };
-        axes(&mut chart, desc, (6, ny), (true, true), style)?;
+        axes(&mut chart, desc, (6, ny), (x_axis, y_axis), true, style)?;
+        own_ticks(&plot_area, &chart, (x_axis, y_axis), last, style)?;
         if panel.zero && y0 < 0.0 && y1 > 0.0 {
             chart
                 .draw_series(LineSeries::new(
@@ -163,10 +317,10 @@ pub fn draw<DB: DrawingBackend>(
                 .map_err(err)?;
         }
         // The pinned run first and faint, dashed; then this run on top.
-        for (run, faint) in ghost.map(|g| (g, true)).into_iter().chain([(history, false)]) {
-            for l in &shown {
-                for points in runs(run.series(column(l.column))) {
-                    draw_run(&mut chart, points, l, faint, style)?;
+        for run in (0..runs_of.len()).rev() {
+            for (l, per_run) in &shown {
+                for points in runs(per_run[run].iter().copied()) {
+                    draw_run(&mut chart, points, l, run == 1, style)?;
                 }
             }
         }
@@ -175,7 +329,7 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 fn draw_run<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
+    chart: &mut Plot<DB>,
     points: Vec<(f64, f64)>,
     l: &Line,
     faint: bool,
@@ -183,27 +337,34 @@ fn draw_run<DB: DrawingBackend>(
 ) -> ChartResult {
     let stroke = l
         .color
-        .mix(if faint { 0.5 } else { 1.0 })
+        .mix(l.alpha * if faint { 0.5 } else { 1.0 })
         .stroke_width(style.width(l.width));
     if points.len() == 1 {
         // A lone point (the first step) still shows.
         let dot = Circle::new(points[0], style.px(l.width + 1.0), stroke.filled());
         return chart.draw_series([dot]).map(|_| ()).map_err(err);
     }
-    if faint {
-        let dashes = DashedLineSeries::new(points, style.px(6.0), style.px(4.0), stroke);
-        chart.draw_series(dashes).map(|_| ()).map_err(err)
-    } else {
-        chart
+    let dashes = match (faint, l.dotted) {
+        (true, _) => Some((6.0, 4.0)),
+        (false, true) => Some((2.5, 3.0)),
+        (false, false) => None,
+    };
+    match dashes {
+        Some((on, off)) => chart
+            .draw_series(DashedLineSeries::new(points, style.px(on), style.px(off), stroke))
+            .map(|_| ())
+            .map_err(err),
+        None => chart
             .draw_series(LineSeries::new(points, stroke))
             .map(|_| ())
-            .map_err(err)
+            .map_err(err),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::tests::{colours, render};
+    use super::super::{Chart, View};
     use super::*;
     use crate::{Settings, Simulation};
 
@@ -239,25 +400,71 @@ mod tests {
             assert_eq!(undefined("hessian_min"), settings.contains("tabular"));
             let mut other = Simulation::new(Settings::parse(&format!("{settings}&quality=1&seed=7")).unwrap());
             other.run(45).unwrap();
-            for signal in [true, false] {
-                let chart = |ghost| {
-                    render(450, 320, |a| match signal {
-                        true => super::super::gradient_signal(a, sim.history(), ghost, &style),
-                        false => super::super::training_curves(a, sim.history(), ghost, &style),
-                    })
-                };
-                let (alone, pinned) = (chart(None), chart(Some(other.history())));
-                assert!(colours(&alone) > 30, "{settings}");
-                assert_ne!(alone, pinned, "{settings}");
+            for chart in [Chart::Signal, Chart::Convergence, Chart::Curves] {
+                for log_steps in [false, true] {
+                    let draw = |ghost: Option<Ghost>| {
+                        let scene = Scene {
+                            sim: &sim,
+                            landscape: None,
+                            ghost,
+                            view: View { log_steps, pairs: false },
+                        };
+                        render(450, 320, |a| chart.draw(a, &scene, &style))
+                    };
+                    let alone = draw(None);
+                    let pinned = draw(Some(Ghost {
+                        history: other.history(),
+                        settings: other.settings(),
+                    }));
+                    assert!(colours(&alone) > 30, "{settings}");
+                    assert_ne!(alone, pinned, "{settings}");
+                }
             }
         }
     }
 
     #[test]
+    fn the_ghost_is_named_by_the_settings_that_differ() {
+        let sim = Simulation::new(Settings::parse("quality=0.5").unwrap());
+        let pinned = Settings::parse("quality=1&support=0.3").unwrap();
+        let scene = Scene {
+            sim: &sim,
+            landscape: None,
+            ghost: None,
+            view: View::default(),
+        };
+        let ghost = Ghost {
+            history: sim.history(),
+            settings: &pinned,
+        };
+        assert_eq!(ghost_label(&ghost, &scene), "pinned: quality 1, support 0.3");
+        let same = Ghost {
+            settings: sim.settings(),
+            ..ghost
+        };
+        assert_eq!(ghost_label(&same, &scene), "pinned (same settings)");
+    }
+
+    #[test]
+    fn envelope_starts_in_the_local_regime_and_follows_the_predicted_rate() {
+        let mut sim = Simulation::new(Settings::parse("exact=1&lr=2").unwrap());
+        sim.run(200).unwrap();
+        let e = envelope(sim.history());
+        let d: Vec<(f64, f64)> = sim.history().series(column("target_distance")).collect();
+        let (t0, v0) = e[0];
+        assert!(v0 <= 0.1 * d[0].1 && d.iter().all(|(t, v)| *t >= t0 || *v > 0.1 * d[0].1));
+        let rate = sim.metrics().predicted_rate;
+        for w in e.windows(2) {
+            assert!((w[1].1 / w[0].1 - rate.powf(w[1].0 - w[0].0)).abs() < 1e-12);
+        }
+    }
+
+    #[test]
     fn non_finite_values_leave_gaps_and_empty_columns_draw_nothing() {
-        let mut h = History::new(64);
+        let sim = Simulation::new(Settings::default());
+        let mut h = History::new(64, 8);
         for step in 0..20 {
-            let mut values = [f64::NAN; crate::metrics::COLUMNS.len()];
+            let mut values = [f64::NAN; crate::metrics::COUNT];
             values[0] = step as f64;
             values[column("expected_reward")] = match step {
                 5 => f64::INFINITY,
@@ -271,11 +478,25 @@ mod tests {
             });
         }
         let style = Style { scale: 1.0 };
-        let img = render(450, 320, |a| super::super::training_curves(a, &h, None, &style));
+        let scene = Scene {
+            sim: &sim,
+            landscape: None,
+            ghost: Some(Ghost {
+                history: &h,
+                settings: sim.settings(),
+            }),
+            view: View::default(),
+        };
+        let img = render(450, 320, |a| Chart::Curves.draw(a, &scene, &style));
         assert!(colours(&img) > 20);
-        let all_nan = History::new(4);
-        render(450, 320, |a| {
-            super::super::gradient_signal(a, &all_nan, Some(&all_nan), &style)
-        });
+        let all_nan = History::new(8, 0);
+        let empty = Scene {
+            ghost: Some(Ghost {
+                history: &all_nan,
+                settings: sim.settings(),
+            }),
+            ..scene
+        };
+        render(450, 320, |a| Chart::Signal.draw(a, &empty, &style));
     }
 }

@@ -1,0 +1,230 @@
+//! Sweeps: the study's claims as functions of a setting. Each point is a fresh run (same
+//! seed, same other settings) of T steps; its row holds the metrics at step T and, from
+//! step 0, the initial gradient signal and the Hessian's eigenvalues at theta_0.
+
+use crate::format::{cell, csv_line};
+use crate::metrics::{column, header as metrics_header, COUNT};
+use crate::settings::{Field, Kind, Settings};
+use crate::sim::Simulation;
+
+/// Columns after the metrics: the start of the run, and whether it diverged before T.
+pub const EXTRA: [&str; 4] = ["signal_0", "hessian_min_0", "hessian_max_0", "diverged"];
+
+/// Limits that keep a sweep to seconds, not hours.
+pub const MAX_POINTS: usize = 2000;
+pub const MAX_GRID: usize = 41;
+pub const MAX_STEPS: u64 = 100_000;
+
+/// Which settings vary, the value text of each at every point, and the run length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub keys: Vec<&'static str>,
+    pub points: Vec<Vec<String>>,
+    pub steps: u64,
+}
+
+/// One run of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The swept keys' values, as settings text.
+    pub point: Vec<String>,
+    /// The metrics at step T (or at the step where the run diverged).
+    pub metrics: [f64; COUNT],
+    /// signal, hessian_min and hessian_max at step 0, then 1 if the run diverged else 0.
+    pub extra: [f64; 4],
+}
+
+fn check_steps(steps: u64) -> Result<u64, String> {
+    if (1..=MAX_STEPS).contains(&steps) {
+        Ok(steps)
+    } else {
+        Err(format!("steps = {steps} is not allowed: steps must be a whole number from 1 to {MAX_STEPS}"))
+    }
+}
+
+fn field(key: &str) -> Result<&'static Field, String> {
+    Field::find(key.trim()).map_err(|e| e.to_string())
+}
+
+/// A value in settings text, rounded so grid values read well (0.0595, not 0.059500000000000004).
+fn text_of(f: &Field, v: f64) -> String {
+    match f.kind {
+        Kind::Int { .. } => format!("{}", v.round()),
+        _ => format!("{}", (v * 1e6).round() / 1e6),
+    }
+}
+
+/// `n` values spread evenly over a field's range (every option of a choice or switch).
+fn spread(f: &Field, n: usize) -> Vec<String> {
+    let mut out: Vec<String> = match f.kind {
+        Kind::Choice(options) => options.iter().map(|o| o.to_string()).collect(),
+        Kind::Bool => vec!["0".into(), "1".into()],
+        Kind::Real { min, max } => (0..n)
+            .map(|k| text_of(f, min + (max - min) * k as f64 / (n - 1) as f64))
+            .collect(),
+        Kind::Int { min, max } => (0..n)
+            .map(|k| text_of(f, min as f64 + (max - min) as f64 * k as f64 / (n - 1) as f64))
+            .collect(),
+    };
+    out.dedup();
+    out
+}
+
+impl Sweep {
+    /// The listed values of one setting, each validated against its range.
+    pub fn values(key: &str, values: &[&str], steps: u64) -> Result<Sweep, String> {
+        let f = field(key)?;
+        if values.is_empty() {
+            return Err(format!("a sweep over {} needs at least one value", f.key));
+        }
+        if values.len() > MAX_POINTS {
+            return Err(format!("a sweep has at most {MAX_POINTS} runs, not {}", values.len()));
+        }
+        let points = values
+            .iter()
+            .map(|v| f.parse_value(v).map(|x| vec![text_of(f, x)]).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        Ok(Sweep {
+            keys: vec![f.key],
+            points,
+            steps: check_steps(steps)?,
+        })
+    }
+
+    /// An `n`-point grid over each key's range (all combinations for two keys).
+    pub fn grid(keys: &[&str], n: usize, steps: u64) -> Result<Sweep, String> {
+        if !(1..=2).contains(&keys.len()) {
+            return Err(format!("a grid sweeps one or two settings, not {}", keys.len()));
+        }
+        if !(2..=MAX_GRID).contains(&n) {
+            return Err(format!("grid = {n} is not allowed: grid must be a whole number from 2 to {MAX_GRID}"));
+        }
+        let fields = keys.iter().map(|k| field(k)).collect::<Result<Vec<_>, _>>()?;
+        if fields.len() == 2 && fields[0].key == fields[1].key {
+            return Err(format!("a grid needs two different settings, not {} twice", fields[0].key));
+        }
+        let axes: Vec<Vec<String>> = fields.iter().map(|f| spread(f, n)).collect();
+        let points: Vec<Vec<String>> = match &axes[..] {
+            [a] => a.iter().map(|x| vec![x.clone()]).collect(),
+            [a, b] => a
+                .iter()
+                .flat_map(|x| b.iter().map(move |y| vec![x.clone(), y.clone()]))
+                .collect(),
+            _ => unreachable!("one or two keys"),
+        };
+        Ok(Sweep {
+            keys: fields.iter().map(|f| f.key).collect(),
+            points,
+            steps: check_steps(steps)?,
+        })
+    }
+
+    /// Each point as `key=value&...`, to apply on top of the base settings.
+    pub fn queries(&self) -> Vec<String> {
+        self.points.iter().map(|p| point_query(&self.keys, p)).collect()
+    }
+
+    /// Runs every point on top of `base`, calling `progress(done, total)` after each.
+    pub fn run(&self, base: &Settings, mut progress: impl FnMut(usize, usize)) -> Result<Vec<Row>, String> {
+        let total = self.points.len();
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let row = run_point(base, &self.keys, p, self.steps);
+                progress(k + 1, total);
+                row
+            })
+            .collect()
+    }
+
+    /// The CSV header: the swept keys, the metrics, the extra columns.
+    pub fn header(&self) -> String {
+        format!("{},{},{}", self.keys.join(","), metrics_header(), EXTRA.join(","))
+    }
+}
+
+fn point_query(keys: &[&str], point: &[String]) -> String {
+    keys.iter()
+        .zip(point)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One fresh run of `steps` steps with the point applied on top of `base`.
+pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<Row, String> {
+    let mut settings = base.clone();
+    settings
+        .apply(&point_query(keys, point))
+        .map_err(|e| e.to_string())?;
+    let mut sim = Simulation::new(settings);
+    let diverged = sim.run(steps).is_err();
+    let start = sim.history().records()[0].values;
+    Ok(Row {
+        point: point.to_vec(),
+        metrics: sim.metrics().values(),
+        extra: [
+            start[column("signal")],
+            start[column("hessian_min")],
+            start[column("hessian_max")],
+            if diverged { 1.0 } else { 0.0 },
+        ],
+    })
+}
+
+impl Row {
+    pub fn csv_line(&self) -> String {
+        let point = self.point.join(",");
+        let extra: Vec<String> = self.extra.iter().map(|v| cell(*v)).collect();
+        format!("{point},{},{}", csv_line(&self.metrics), extra.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grids_spread_over_ranges_and_values_are_checked() {
+        let g = Sweep::grid(&["quality", "support"], 3, 10).unwrap();
+        assert_eq!(g.keys, vec!["quality", "support"]);
+        assert_eq!(g.points.len(), 9);
+        assert_eq!(g.points[0], vec!["0", "0.01"]);
+        assert_eq!(g.points[5], vec!["0.5", "1"]);
+        assert_eq!(g.queries()[4], "quality=0.5&support=0.505");
+        let d = Sweep::grid(&["design"], 5, 10).unwrap();
+        assert_eq!(d.points.len(), 3);
+        let k = Sweep::grid(&["k"], 41, 10).unwrap();
+        assert_eq!(k.points.len(), 31, "whole numbers, once each");
+        let e = Sweep::values("quality", &["0", "2"], 10).unwrap_err();
+        assert!(e.contains("quality = '2' is not allowed"), "{e}");
+        assert!(Sweep::values("colour", &["1"], 10).unwrap_err().contains("unknown setting"));
+        assert!(Sweep::grid(&["quality"], 1, 10).unwrap_err().contains("from 2 to 41"));
+        assert!(Sweep::grid(&["quality", "quality"], 3, 10).is_err());
+        assert!(Sweep::values("quality", &["0"], 0).unwrap_err().contains("steps"));
+    }
+
+    #[test]
+    fn rows_equal_fresh_runs_and_name_their_columns() {
+        let base = Settings::parse("model=tabular&lr=5").unwrap();
+        let sweep = Sweep::values("quality", &["0", "1"], 20).unwrap();
+        let mut calls = Vec::new();
+        let rows = sweep.run(&base, |done, total| calls.push((done, total))).unwrap();
+        assert_eq!(calls, vec![(1, 2), (2, 2)]);
+        for (row, q) in rows.iter().zip(["0", "1"]) {
+            let mut s = base.clone();
+            s.set("quality", q).unwrap();
+            let mut sim = Simulation::new(s);
+            let start = sim.metrics().clone();
+            sim.run(20).unwrap();
+            let bits = |v: [f64; COUNT]| v.map(f64::to_bits);
+            assert_eq!(bits(row.metrics), bits(sim.metrics().values()));
+            assert_eq!(row.extra[0], start.signal);
+            assert_eq!(row.extra[3], 0.0);
+        }
+        let header = sweep.header();
+        assert!(header.starts_with("quality,step,loss,"));
+        assert_eq!(header.split(',').count(), rows[0].csv_line().split(',').count());
+    }
+}

@@ -1,0 +1,250 @@
+//! What theory says about the current sampler's loss: its minimiser theta_S (where DPO can
+//! end with this sampler), and the curvature there, which sets how fast exact gradient
+//! descent gets there.
+//!
+//! Linear model: L is convex in theta in R^2 for any misspecification, so Newton's method
+//! with a backtracking line search finds the minimiser in a handful of iterations. When the
+//! feature differences of the support span only a line, L is flat across it; gradient
+//! descent from theta_0 = 0 never leaves the line (every gradient lies on it), so its limit
+//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent.
+
+use crate::closed_form::{has_finite_optimum, linear_target, tabular_limit};
+use crate::loss::{population, LossEval};
+use crate::numerics::{dot, norm, sym2_eigenvalues};
+use crate::pairs::PairWeights;
+use crate::policy::scores;
+use crate::sampler::Sampler;
+use crate::settings::{Model, Settings};
+use crate::world::World;
+
+/// The minimiser of the current sampler's population loss.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Optimum {
+    pub theta: Vec<f64>,
+    /// Linear model, when the support's feature differences span only a line: the loss is
+    /// flat along this unit direction, and `theta` is the minimiser on the spanned line.
+    pub valley: Option<[f64; 2]>,
+    /// Linear model: the Hessian's eigenvalues at `theta` (smaller, larger).
+    pub eigenvalues: Option<(f64, f64)>,
+}
+
+impl Optimum {
+    /// Local rate of exact gradient descent with learning rate `lr`: the error contracts by
+    /// max |1 - lr lambda| per step, over the eigenvalues of the directions it can have
+    /// (the flat direction carries no error when the run started at theta_0 = 0).
+    pub fn predicted_rate(&self, lr: f64) -> f64 {
+        match self.eigenvalues {
+            Some((_, hi)) if self.valley.is_some() => (1.0 - lr * hi).abs(),
+            Some((lo, hi)) => (1.0 - lr * lo).abs().max((1.0 - lr * hi).abs()),
+            None => f64::NAN,
+        }
+    }
+}
+
+/// Spreads below this fraction of the largest count as "no spread": the flat direction.
+const FLAT: f64 = 1e-10;
+/// Newton stops once its step is this small relative to |theta| (or 1).
+const STEP_TOLERANCE: f64 = 1e-13;
+const MAX_ITERATIONS: usize = 200;
+
+/// The minimiser of the population loss under `pairs`, when one exists. `start` is a
+/// warm start (the previous step's minimiser, when the sampler moves with the policy).
+pub fn minimiser(
+    world: &World,
+    s: &Settings,
+    sampler: &Sampler,
+    pairs: &PairWeights,
+    start: Option<&[f64]>,
+) -> Option<Optimum> {
+    if !has_finite_optimum(s) || pairs.pairs.is_empty() {
+        return None;
+    }
+    match s.model {
+        Model::Tabular => Some(Optimum {
+            theta: tabular_limit(world, s, &sampler.in_support),
+            valley: None,
+            eigenvalues: None,
+        }),
+        Model::Linear => {
+            let guess = match start {
+                Some(t) => [t[0], t[1]],
+                None => {
+                    let t = linear_target(world, s);
+                    [t[0], t[1]]
+                }
+            };
+            linear_minimiser(world, s.beta, pairs, guess)
+        }
+    }
+}
+
+/// Feature difference of a pair.
+fn difference(world: &World, i: usize, j: usize) -> [f64; 2] {
+    let (a, b) = (world.features[i], world.features[j]);
+    [a[0] - b[0], a[1] - b[1]]
+}
+
+/// The unit eigenvector of [[a, b], [b, c]] for its larger eigenvalue.
+fn top_direction([a, b, c]: [f64; 3]) -> [f64; 2] {
+    let (_, hi) = sym2_eigenvalues(a, b, c);
+    // Rows of (M - hi I) are orthogonal to the eigenvector; take the longer one for accuracy.
+    let (r1, r2) = ([a - hi, b], [b, c - hi]);
+    let r = if norm(&r1) >= norm(&r2) { r1 } else { r2 };
+    let v = [-r[1], r[0]];
+    let n = norm(&v);
+    if n > 0.0 {
+        [v[0] / n, v[1] / n]
+    } else {
+        [1.0, 0.0]
+    }
+}
+
+fn linear_minimiser(world: &World, beta: f64, pairs: &PairWeights, guess: [f64; 2]) -> Option<Optimum> {
+    // How the support's feature differences spread: their weighted second moment.
+    let mut spread = [0.0; 3];
+    for p in &pairs.pairs {
+        let d = difference(world, p.i, p.j);
+        let w = p.w_ij + p.w_ji;
+        spread[0] += w * d[0] * d[0];
+        spread[1] += w * d[0] * d[1];
+        spread[2] += w * d[1] * d[1];
+    }
+    let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
+    if !(hi > 0.0) {
+        return None;
+    }
+    let line = (lo <= FLAT * hi).then(|| top_direction(spread));
+    let eval = |theta: [f64; 2]| population(world, Model::Linear, beta, pairs, &scores(world, Model::Linear, &theta));
+    // On a line, search along it only, from the guess's projection onto it.
+    let mut theta = match line {
+        Some(e) => {
+            let t = dot(&guess, &e);
+            [t * e[0], t * e[1]]
+        }
+        None => guess,
+    };
+    let mut at = eval(theta);
+    for _ in 0..MAX_ITERATIONS {
+        let step = newton_step(&at, line)?;
+        let decrement = -dot(&at.grad, &step);
+        if !(decrement >= 0.0) {
+            return None;
+        }
+        // Backtracking (Armijo). Once the decrement is at rounding level, loss differences
+        // are below f64 resolution: take the full step, Newton is quadratic there.
+        let mut t = 1.0;
+        let next = loop {
+            let candidate = [theta[0] + t * step[0], theta[1] + t * step[1]];
+            let e = eval(candidate);
+            if decrement < 1e-20 || e.loss <= at.loss - 1e-4 * t * decrement {
+                break (candidate, e);
+            }
+            t *= 0.5;
+            if t < 1e-12 {
+                break (candidate, e);
+            }
+        };
+        let moved = t * norm(&step);
+        (theta, at) = next;
+        if !theta.iter().all(|v| v.is_finite()) || norm(&theta) > 1e12 {
+            return None;
+        }
+        if moved <= STEP_TOLERANCE * norm(&theta).max(1.0) {
+            let h = at.hessian.expect("the linear model has a Hessian");
+            return Some(Optimum {
+                theta: theta.to_vec(),
+                valley: line.map(|e| [-e[1], e[0]]),
+                eigenvalues: Some(sym2_eigenvalues(h[0], h[1], h[2])),
+            });
+        }
+    }
+    None
+}
+
+/// The Newton direction -H^-1 g (along `line` only, when the loss is flat across it).
+fn newton_step(at: &LossEval, line: Option<[f64; 2]>) -> Option<[f64; 2]> {
+    let h = at.hessian?;
+    let g = &at.grad;
+    match line {
+        Some(e) => {
+            let curvature = e[0] * (h[0] * e[0] + h[1] * e[1]) + e[1] * (h[1] * e[0] + h[2] * e[1]);
+            let slope = dot(g, &e);
+            (curvature > 0.0).then(|| [-slope / curvature * e[0], -slope / curvature * e[1]])
+        }
+        None => {
+            let det = h[0] * h[2] - h[1] * h[1];
+            // Saturated margins far from the minimiser can leave H numerically singular:
+            // then a gradient step, which the line search scales.
+            if !(det > 1e-300) {
+                return Some([-g[0], -g[1]]);
+            }
+            Some([(-h[2] * g[0] + h[1] * g[1]) / det, (h[1] * g[0] - h[0] * g[1]) / det])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pairs::Preferences;
+
+    fn optimum(text: &str) -> (Settings, World, PairWeights, Option<Optimum>) {
+        let s = Settings::parse(text).unwrap();
+        let w = World::new(&s);
+        let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
+        let sm = Sampler::new(&w, &s, &refp);
+        let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
+        let o = minimiser(&w, &s, &sm, &pw, None);
+        (s, w, pw, o)
+    }
+
+    #[test]
+    fn well_specified_minimiser_is_s_u_over_beta() {
+        for text in ["quality=0.5", "design=independent&support=0.4&beta=2", "s=7&beta=0.05"] {
+            let (s, w, _, o) = optimum(text);
+            let o = o.unwrap();
+            let star = linear_target(&w, &s);
+            assert!(
+                norm(&[o.theta[0] - star[0], o.theta[1] - star[1]]) < 1e-9 * norm(&star),
+                "{text}: {:?}",
+                o.theta
+            );
+            assert!(o.valley.is_none());
+        }
+    }
+
+    #[test]
+    fn gradient_vanishes_at_the_misspecified_minimiser() {
+        for text in ["gamma=1", "gamma=0.5&shape=concave&support=0.5&design=independent", "gamma=2&s=20&beta=0.01"] {
+            let (s, w, pw, o) = optimum(text);
+            let o = o.unwrap();
+            let at = population(&w, s.model, s.beta, &pw, &scores(&w, s.model, &o.theta));
+            assert!(norm(&at.grad) < 1e-10, "{text}: |g| = {}", norm(&at.grad));
+            let (lo, hi) = o.eigenvalues.unwrap();
+            assert!(lo > 0.0 && hi >= lo);
+        }
+    }
+
+    #[test]
+    fn no_minimiser_without_finite_optimum() {
+        assert!(optimum("labels=oracle").3.is_none());
+        assert!(optimum("design=bvw").3.is_none());
+    }
+
+    #[test]
+    fn rate_uses_the_eigenvalues_it_can_see() {
+        let o = Optimum {
+            theta: vec![0.0, 0.0],
+            valley: None,
+            eigenvalues: Some((0.1, 1.0)),
+        };
+        assert!((o.predicted_rate(1.0) - 0.9).abs() < 1e-15);
+        assert!((o.predicted_rate(3.0) - 2.0).abs() < 1e-15);
+        let flat = Optimum {
+            valley: Some([0.0, 1.0]),
+            eigenvalues: Some((0.0, 1.0)),
+            ..o
+        };
+        assert!((flat.predicted_rate(0.5) - 0.5).abs() < 1e-15);
+    }
+}
