@@ -16,8 +16,8 @@ use crate::{Settings, Simulation};
 const USAGE: &str = "usage:
   dpo-sim presets
   dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--png] [--log-steps]
-  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR
-  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR
+  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
+  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
   dpo-sim keys";
 
 /// The arguments `run` and `sweep` share, and the ones only one of them takes.
@@ -35,8 +35,12 @@ struct Args {
 }
 
 fn whole(name: &str, v: &str) -> Result<u64, String> {
-    v.parse::<u64>()
-        .map_err(|_| format!("{name} must be a whole number, not '{}'", v.chars().take(40).collect::<String>()))
+    v.parse::<u64>().map_err(|_| {
+        format!(
+            "{name} must be a whole number, not '{}'",
+            v.chars().take(40).collect::<String>()
+        )
+    })
 }
 
 fn parse(args: &[String], allowed: &[&str]) -> Result<Args, String> {
@@ -106,7 +110,12 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
 
 /// Reads the sweep's arguments, runs it and writes DIR/sweep.csv.
 fn sweep(args: &[String]) -> Result<(), String> {
-    let a = parse(args, &["--preset", "--set", "--steps", "--out", "--over", "--values", "--grid"])?;
+    let a = parse(
+        args,
+        &[
+            "--preset", "--set", "--steps", "--out", "--over", "--values", "--grid", "--png",
+        ],
+    )?;
     let base = a.settings()?;
     let over = Args::need(&a.over, "sweep needs --over KEY (or KEY1,KEY2 with --grid)")?;
     let keys: Vec<&str> = over.split(',').map(str::trim).collect();
@@ -121,20 +130,23 @@ fn sweep(args: &[String]) -> Result<(), String> {
         _ => return Err("sweep needs either --values V1,V2,... or --grid N".into()),
     };
     fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    // Progress on a terminal only: in a log, a line per run would drown the output.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let rows = sweep.run(&base, |done, total| {
-        eprint!("\rdpo-sim sweep: {done}/{total} runs");
-        if done == total {
-            eprintln!();
+        if terminal {
+            eprint!("\rdpo-sim sweep: {done}/{total} runs");
+            if done == total {
+                eprintln!();
+            }
         }
     })?;
-    let mut text = sweep.header();
-    text.push('\n');
-    for row in &rows {
-        text.push_str(&row.csv_line());
-        text.push('\n');
-    }
     let path = out.join("sweep.csv");
-    fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let text = crate::sweep::csv(&sweep, &rows);
+    fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    if a.png {
+        crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, steps, &out)?;
+    }
+    Ok(())
 }
 
 fn json_number(v: f64) -> String {

@@ -47,14 +47,14 @@ impl History {
             self.records.pop();
         }
         let on_grid = |h: &History| match h.records.get(h.head) {
-            Some(first) => (record.values[0] - first.values[0]) as u64 % h.stride == 0,
+            Some(first) => ((record.values[0] - first.values[0]) as u64).is_multiple_of(h.stride),
             None => true,
         };
         if self.records.len() >= self.capacity && on_grid(self) {
             let head = self.head;
             let mut index = 0;
             self.records.retain(|_| {
-                let keep = index < head || (index - head) % 2 == 0;
+                let keep = index < head || (index - head).is_multiple_of(2);
                 index += 1;
                 keep
             });

@@ -75,48 +75,183 @@ macro_rules! metric {
 /// The metrics table, in `metrics.csv` column order.
 pub static METRICS: [Metric; COUNT] = [
     metric!(step, "Step", "step", Format::Int, "parameters after this many updates"),
-    metric!(loss, "Loss L", "loss", SIG, "population DPO loss under the current sampler's exact pair law"),
-    metric!(batch_loss, "Minibatch loss", "loss (batch)", SIG, "DPO loss of the minibatch drawn at this step"),
-    metric!(grad_norm, "|∇L|", "|∇L| exact", SIG, "norm of the exact population gradient"),
-    metric!(batch_grad_norm, "|∇L| minibatch", "|∇L| minibatch", SIG, "norm of the minibatch gradient"),
-    metric!(signal, "Gradient signal", "signal: −∇L along ∇J", SIG,
-        "component of −∇L along ∇J: how much a small step raises expected reward"),
-    metric!(expected_reward, "Expected reward J", "J = E_π[r]", SIG, "expected true reward of the policy"),
-    metric!(ref_reward, "Reference reward J_ref", "J_ref", SIG, "expected true reward of the reference policy"),
-    metric!(rlhf_reward, "RLHF optimum J*", "J* RLHF optimum (KL-regularised)", SIG,
+    metric!(
+        loss,
+        "Loss L",
+        "loss",
+        SIG,
+        "population DPO loss under the current sampler's exact pair law"
+    ),
+    metric!(
+        batch_loss,
+        "Minibatch loss",
+        "loss (batch)",
+        SIG,
+        "DPO loss of the minibatch drawn at this step"
+    ),
+    metric!(
+        grad_norm,
+        "|∇L|",
+        "|∇L| exact",
+        SIG,
+        "norm of the exact population gradient"
+    ),
+    metric!(
+        batch_grad_norm,
+        "|∇L| minibatch",
+        "|∇L| minibatch",
+        SIG,
+        "norm of the minibatch gradient"
+    ),
+    metric!(
+        signal,
+        "Gradient signal",
+        "signal: −∇L along ∇J",
+        SIG,
+        "component of −∇L along ∇J: how much a small step raises expected reward"
+    ),
+    metric!(
+        expected_reward,
+        "Expected reward J",
+        "J = E_π[r]",
+        SIG,
+        "expected true reward of the policy"
+    ),
+    metric!(
+        ref_reward,
+        "Reference reward J_ref",
+        "J_ref",
+        SIG,
+        "expected true reward of the reference policy"
+    ),
+    metric!(
+        rlhf_reward,
+        "RLHF optimum J*",
+        "J* RLHF optimum (KL-regularised)",
+        SIG,
         "expected reward of pi_ref exp(s r / beta) over all responses: a KL-regularised optimum, not a ceiling; \
-         empty without a finite optimum"),
-    metric!(best_reward, "Best response's reward", "best response", SIG,
-        "the largest true reward of any response: the ceiling"),
-    metric!(attainable_reward, "Attainable reward J_S", "J_S attainable (this sampler)", SIG,
-        "expected reward at the current sampler's minimiser: where DPO can end with this support"),
-    metric!(kl, "KL(π‖π_ref)", "KL(π‖π_ref)", SIG, "KL divergence of the policy from the reference"),
-    metric!(off_support_mass, "Mass off support", "mass off support", SIG,
-        "policy probability on responses the sampler cannot emit"),
-    metric!(chosen_logp, "log π(chosen), current pairs", "chosen, current pairs", SIG,
-        "mean log-probability of the chosen responses of the current sampler's pairs"),
-    metric!(rejected_logp, "log π(rejected), current pairs", "rejected, current pairs", SIG,
-        "mean log-probability of the rejected responses of the current sampler's pairs"),
-    metric!(fixed_chosen_logp, "log π(chosen), step-0 pairs", "chosen, step-0 pairs", SIG,
-        "mean log-probability of the chosen responses of the step-0 pair law (the offline dataset)"),
-    metric!(fixed_rejected_logp, "log π(rejected), step-0 pairs", "rejected, step-0 pairs", SIG,
-        "mean log-probability of the rejected responses of the step-0 pair law (the offline dataset)"),
-    metric!(margin, "Mean margin", "margin", SIG, "population mean DPO margin beta (h(chosen) - h(rejected))"),
-    metric!(target_distance, "Distance to target", "‖θ − θ_S‖", SIG,
-        "distance to the current sampler's minimiser theta_S; empty without a finite optimum"),
-    metric!(hessian_min, "Hessian λ_min", "λ_min(H)", SIG, "smallest Hessian eigenvalue at theta_t (linear model)"),
-    metric!(hessian_max, "Hessian λ_max", "λ_max(H)", SIG, "largest Hessian eigenvalue at theta_t (linear model)"),
-    metric!(condition, "Condition number", "λ_max/λ_min", SIG,
-        "lambda_max / lambda_min of the Hessian at theta_t (linear model; empty where flat)"),
-    metric!(hessian_min_opt, "Hessian λ_min at θ_S", "λ_min(H*)", SIG,
-        "smallest Hessian eigenvalue at the minimiser (linear model)"),
-    metric!(hessian_max_opt, "Hessian λ_max at θ_S", "λ_max(H*)", SIG,
-        "largest Hessian eigenvalue at the minimiser (linear model)"),
-    metric!(predicted_rate, "Predicted rate", "predicted ρ", Format::Sig(4),
+         empty without a finite optimum"
+    ),
+    metric!(
+        best_reward,
+        "Best response's reward",
+        "best response",
+        SIG,
+        "the largest true reward of any response: the ceiling"
+    ),
+    metric!(
+        attainable_reward,
+        "Attainable reward J_S",
+        "J_S attainable (this sampler)",
+        SIG,
+        "expected reward at the current sampler's minimiser: where DPO can end with this support"
+    ),
+    metric!(
+        kl,
+        "KL(π‖π_ref)",
+        "KL(π‖π_ref)",
+        SIG,
+        "KL divergence of the policy from the reference"
+    ),
+    metric!(
+        off_support_mass,
+        "Mass off support",
+        "mass off support",
+        SIG,
+        "policy probability on responses the sampler cannot emit"
+    ),
+    metric!(
+        chosen_logp,
+        "log π(chosen), current pairs",
+        "chosen, current pairs",
+        SIG,
+        "mean log-probability of the chosen responses of the current sampler's pairs"
+    ),
+    metric!(
+        rejected_logp,
+        "log π(rejected), current pairs",
+        "rejected, current pairs",
+        SIG,
+        "mean log-probability of the rejected responses of the current sampler's pairs"
+    ),
+    metric!(
+        fixed_chosen_logp,
+        "log π(chosen), step-0 pairs",
+        "chosen, step-0 pairs",
+        SIG,
+        "mean log-probability of the chosen responses of the step-0 pair law (the offline dataset)"
+    ),
+    metric!(
+        fixed_rejected_logp,
+        "log π(rejected), step-0 pairs",
+        "rejected, step-0 pairs",
+        SIG,
+        "mean log-probability of the rejected responses of the step-0 pair law (the offline dataset)"
+    ),
+    metric!(
+        margin,
+        "Mean margin",
+        "margin",
+        SIG,
+        "population mean DPO margin beta (h(chosen) - h(rejected))"
+    ),
+    metric!(
+        target_distance,
+        "Distance to target",
+        "‖θ − θ_S‖",
+        SIG,
+        "distance to the current sampler's minimiser theta_S; empty without a finite optimum"
+    ),
+    metric!(
+        hessian_min,
+        "Hessian λ_min",
+        "λ_min(H)",
+        SIG,
+        "smallest Hessian eigenvalue at theta_t (linear model)"
+    ),
+    metric!(
+        hessian_max,
+        "Hessian λ_max",
+        "λ_max(H)",
+        SIG,
+        "largest Hessian eigenvalue at theta_t (linear model)"
+    ),
+    metric!(
+        condition,
+        "Condition number",
+        "λ_max/λ_min",
+        SIG,
+        "lambda_max / lambda_min of the Hessian at theta_t (linear model; empty where flat)"
+    ),
+    metric!(
+        hessian_min_opt,
+        "Hessian λ_min at θ_S",
+        "λ_min(H*)",
+        SIG,
+        "smallest Hessian eigenvalue at the minimiser (linear model)"
+    ),
+    metric!(
+        hessian_max_opt,
+        "Hessian λ_max at θ_S",
+        "λ_max(H*)",
+        SIG,
+        "largest Hessian eigenvalue at the minimiser (linear model)"
+    ),
+    metric!(
+        predicted_rate,
+        "Predicted rate",
+        "predicted ρ",
+        Format::Sig(4),
         "max |1 - eta lambda| over the Hessian's eigenvalues at the minimiser (within the span when flat): \
-         exact gradient descent's distance shrinks by this factor per step near theta_S"),
-    metric!(measured_rate, "Measured rate", "measured ρ", Format::Sig(4),
-        "the distance's shrink factor per step, geometric mean over the last 10 steps"),
+         exact gradient descent's distance shrinks by this factor per step near theta_S"
+    ),
+    metric!(
+        measured_rate,
+        "Measured rate",
+        "measured ρ",
+        Format::Sig(4),
+        "the distance's shrink factor per step, geometric mean over the last 10 steps"
+    ),
 ];
 
 impl Metrics {

@@ -174,7 +174,11 @@ impl Simulation {
         self.theta = next;
         // Offline the sampler never moves: its pair law and minimiser carry over.
         let carry = if self.settings.on_policy == 0.0 {
-            Carry::Same(self.state.sampler.clone(), self.state.pairs.clone(), self.state.optimum.clone())
+            Carry::Same(
+                self.state.sampler.clone(),
+                self.state.pairs.clone(),
+                self.state.optimum.clone(),
+            )
         } else {
             Carry::Warm(self.state.optimum.as_ref().map(|o| o.theta.clone()))
         };

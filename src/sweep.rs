@@ -38,7 +38,9 @@ fn check_steps(steps: u64) -> Result<u64, String> {
     if (1..=MAX_STEPS).contains(&steps) {
         Ok(steps)
     } else {
-        Err(format!("steps = {steps} is not allowed: steps must be a whole number from 1 to {MAX_STEPS}"))
+        Err(format!(
+            "steps = {steps} is not allowed: steps must be a whole number from 1 to {MAX_STEPS}"
+        ))
     }
 }
 
@@ -97,11 +99,16 @@ impl Sweep {
             return Err(format!("a grid sweeps one or two settings, not {}", keys.len()));
         }
         if !(2..=MAX_GRID).contains(&n) {
-            return Err(format!("grid = {n} is not allowed: grid must be a whole number from 2 to {MAX_GRID}"));
+            return Err(format!(
+                "grid = {n} is not allowed: grid must be a whole number from 2 to {MAX_GRID}"
+            ));
         }
         let fields = keys.iter().map(|k| field(k)).collect::<Result<Vec<_>, _>>()?;
         if fields.len() == 2 && fields[0].key == fields[1].key {
-            return Err(format!("a grid needs two different settings, not {} twice", fields[0].key));
+            return Err(format!(
+                "a grid needs two different settings, not {} twice",
+                fields[0].key
+            ));
         }
         let axes: Vec<Vec<String>> = fields.iter().map(|f| spread(f, n)).collect();
         let points: Vec<Vec<String>> = match &axes[..] {
@@ -155,9 +162,7 @@ fn point_query(keys: &[&str], point: &[String]) -> String {
 /// One fresh run of `steps` steps with the point applied on top of `base`.
 pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<Row, String> {
     let mut settings = base.clone();
-    settings
-        .apply(&point_query(keys, point))
-        .map_err(|e| e.to_string())?;
+    settings.apply(&point_query(keys, point)).map_err(|e| e.to_string())?;
     let mut sim = Simulation::new(settings);
     let diverged = sim.run(steps).is_err();
     let start = sim.history().records()[0].values;
@@ -181,6 +186,100 @@ impl Row {
     }
 }
 
+/// A sweep's CSV read back (in the page, rows come from a worker as text): the swept keys,
+/// every column by name, and each swept key's values in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub keys: Vec<&'static str>,
+    header: Vec<String>,
+    cells: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Parses `sweep.csv` text: one or two swept settings keys first, then the metrics
+    /// and the extra columns.
+    pub fn from_csv(text: &str) -> Result<Table, String> {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let header: Vec<String> = lines
+            .next()
+            .ok_or("a sweep table needs a header line")?
+            .split(',')
+            .map(|h| h.trim().to_string())
+            .collect();
+        let keys: Vec<&'static str> = header
+            .iter()
+            .map_while(|h| Field::find(h).ok().map(|f| f.key))
+            .collect();
+        let expected = format!("{},{}", metrics_header(), EXTRA.join(","));
+        if !(1..=2).contains(&keys.len()) || header[keys.len()..].join(",") != expected {
+            return Err("not a sweep table: expected one or two settings keys, then the metrics columns".into());
+        }
+        let cells: Vec<Vec<String>> = lines
+            .map(|l| l.split(',').map(|c| c.trim().to_string()).collect::<Vec<_>>())
+            .collect();
+        if let Some(bad) = cells.iter().position(|r| r.len() != header.len()) {
+            return Err(format!("sweep table row {} has the wrong number of cells", bad + 1));
+        }
+        Ok(Table { keys, header, cells })
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The text of column `name` in every row.
+    pub fn text(&self, name: &str) -> Option<Vec<&str>> {
+        let k = self.header.iter().position(|h| h == name)?;
+        Some(self.cells.iter().map(|r| r[k].as_str()).collect())
+    }
+
+    /// Column `name` as numbers (empty cells, "not defined", as NaN). A swept choice reads
+    /// as the index of its option.
+    pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
+        let field = Field::find(name).ok().filter(|f| self.keys.contains(&f.key));
+        Some(
+            self.text(name)?
+                .into_iter()
+                .map(|t| match field {
+                    Some(f) => f.parse_value(t).unwrap_or(f64::NAN),
+                    None => t.parse().unwrap_or(f64::NAN),
+                })
+                .collect(),
+        )
+    }
+
+    /// The settings text of row `k`'s swept keys, as `key=value&...`.
+    pub fn query(&self, k: usize) -> Option<String> {
+        let row = self.cells.get(k)?;
+        Some(point_query(&self.keys, &row[..self.keys.len()]))
+    }
+
+    pub fn to_csv(&self) -> String {
+        let mut out = self.header.join(",");
+        for r in &self.cells {
+            out.push('\n');
+            out.push_str(&r.join(","));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// The whole sweep as CSV text.
+pub fn csv(sweep: &Sweep, rows: &[Row]) -> String {
+    let mut text = sweep.header();
+    text.push('\n');
+    for row in rows {
+        text.push_str(&row.csv_line());
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,7 +298,9 @@ mod tests {
         assert_eq!(k.points.len(), 31, "whole numbers, once each");
         let e = Sweep::values("quality", &["0", "2"], 10).unwrap_err();
         assert!(e.contains("quality = '2' is not allowed"), "{e}");
-        assert!(Sweep::values("colour", &["1"], 10).unwrap_err().contains("unknown setting"));
+        assert!(Sweep::values("colour", &["1"], 10)
+            .unwrap_err()
+            .contains("unknown setting"));
         assert!(Sweep::grid(&["quality"], 1, 10).unwrap_err().contains("from 2 to 41"));
         assert!(Sweep::grid(&["quality", "quality"], 3, 10).is_err());
         assert!(Sweep::values("quality", &["0"], 0).unwrap_err().contains("steps"));
@@ -226,5 +327,18 @@ mod tests {
         let header = sweep.header();
         assert!(header.starts_with("quality,step,loss,"));
         assert_eq!(header.split(',').count(), rows[0].csv_line().split(',').count());
+        // The CSV reads back: the same columns, numbers and settings.
+        let text = csv(&sweep, &rows);
+        let table = Table::from_csv(&text).unwrap();
+        assert_eq!((table.keys.clone(), table.len()), (vec!["quality"], 2));
+        assert_eq!(table.numbers("quality").unwrap(), vec![0.0, 1.0]);
+        assert_eq!(table.numbers("signal_0").unwrap()[1], rows[1].extra[0]);
+        assert_eq!(table.query(1).as_deref(), Some("quality=1"));
+        assert_eq!(table.to_csv(), text);
+        assert!(Table::from_csv("quality,step\n0,1")
+            .unwrap_err()
+            .contains("not a sweep table"));
+        let short = text.replacen(",0\n", "\n", 1);
+        assert!(Table::from_csv(&short).unwrap_err().contains("row 1"));
     }
 }

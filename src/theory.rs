@@ -110,7 +110,7 @@ fn linear_minimiser(world: &World, beta: f64, pairs: &PairWeights, guess: [f64; 
         spread[2] += w * d[1] * d[1];
     }
     let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
-    if !(hi > 0.0) {
+    if hi.is_nan() || hi <= 0.0 {
         return None;
     }
     let line = (lo <= FLAT * hi).then(|| top_direction(spread));
@@ -127,7 +127,7 @@ fn linear_minimiser(world: &World, beta: f64, pairs: &PairWeights, guess: [f64; 
     for _ in 0..MAX_ITERATIONS {
         let step = newton_step(&at, line)?;
         let decrement = -dot(&at.grad, &step);
-        if !(decrement >= 0.0) {
+        if decrement.is_nan() || decrement < 0.0 {
             return None;
         }
         // Backtracking (Armijo). Once the decrement is at rounding level, loss differences
@@ -175,7 +175,7 @@ fn newton_step(at: &LossEval, line: Option<[f64; 2]>) -> Option<[f64; 2]> {
             let det = h[0] * h[2] - h[1] * h[1];
             // Saturated margins far from the minimiser can leave H numerically singular:
             // then a gradient step, which the line search scales.
-            if !(det > 1e-300) {
+            if det.is_nan() || det <= 1e-300 {
                 return Some([-g[0], -g[1]]);
             }
             Some([(-h[2] * g[0] + h[1] * g[1]) / det, (h[1] * g[0] - h[0] * g[1]) / det])
@@ -215,7 +215,11 @@ mod tests {
 
     #[test]
     fn gradient_vanishes_at_the_misspecified_minimiser() {
-        for text in ["gamma=1", "gamma=0.5&shape=concave&support=0.5&design=independent", "gamma=2&s=20&beta=0.01"] {
+        for text in [
+            "gamma=1",
+            "gamma=0.5&shape=concave&support=0.5&design=independent",
+            "gamma=2&s=20&beta=0.01",
+        ] {
             let (s, w, pw, o) = optimum(text);
             let o = o.unwrap();
             let at = population(&w, s.model, s.beta, &pw, &scores(&w, s.model, &o.theta));

@@ -15,14 +15,16 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::charts::{self, ChartResult, Style};
+use crate::charts::{Chart, ChartResult, Ghost, Scene, Style, View};
 use crate::closed_form::has_finite_optimum;
+use crate::format::{number as format_value, Format};
 use crate::history::History;
 use crate::landscape::{landscape, Landscape};
-use crate::metrics::COLUMNS;
+use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
 use crate::settings::{Kind, Scope, Settings, FIELDS};
 use crate::sim::Simulation;
+use crate::sweep::{Row, Sweep, EXTRA};
 
 /// Largest grid of the loss landscape: fine enough for smooth contours. The page asks for
 /// less while playing, as its cost grows with cells x pairs.
@@ -65,9 +67,9 @@ fn number(v: f64) -> JsValue {
     }
 }
 
-fn row(values: &[f64]) -> Result<Object, JsValue> {
+fn row(values: &[f64; COUNT]) -> Result<Object, JsValue> {
     let object = Object::new();
-    for (column, v) in COLUMNS.iter().zip(values) {
+    for (column, v) in keys().zip(values) {
         put(&object, column, number(*v))?;
     }
     Ok(object)
@@ -80,7 +82,61 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
 /// The metrics' column names, in `csv()` order.
 #[wasm_bindgen]
 pub fn columns() -> Array {
-    strings(COLUMNS)
+    strings(keys())
+}
+
+/// The metrics table: `{key, label, short, help}` per column, in `csv()` order.
+#[wasm_bindgen]
+pub fn metrics() -> Result<Array, JsValue> {
+    METRICS
+        .iter()
+        .map(|m| {
+            let o = Object::new();
+            put(&o, "key", m.key)?;
+            put(&o, "label", m.label)?;
+            put(&o, "short", m.short)?;
+            put(&o, "help", m.help)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
+}
+
+/// A metric's value as the reader sees it (its column's format); null shows as "—".
+#[wasm_bindgen(js_name = showMetric)]
+pub fn show_metric(key: &str, value: Option<f64>) -> Result<String, JsValue> {
+    let m = METRICS
+        .iter()
+        .find(|m| m.key == key)
+        .ok_or_else(|| error(format!("no metric '{}'", key.chars().take(40).collect::<String>())))?;
+    Ok(m.show(value.unwrap_or(f64::NAN)))
+}
+
+/// A number in a named format: `int`, `2` (decimals) or `sig3` (significant digits).
+#[wasm_bindgen(js_name = formatNumber)]
+pub fn format_number(value: Option<f64>, format: &str) -> Result<String, JsValue> {
+    let f = Format::parse(format).ok_or_else(|| {
+        error(format!(
+            "format '{}' is not one of int, 0-12, sig1-sig12",
+            format.chars().take(40).collect::<String>()
+        ))
+    })?;
+    Ok(format_value(value.unwrap_or(f64::NAN), f))
+}
+
+/// The charts: `{key, title, caption}`, in the page's order.
+#[wasm_bindgen]
+pub fn charts() -> Result<Array, JsValue> {
+    Chart::ALL
+        .iter()
+        .map(|c| {
+            let info = c.info();
+            let o = Object::new();
+            put(&o, "key", info.key)?;
+            put(&o, "title", info.title)?;
+            put(&o, "caption", info.caption)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
 }
 
 /// The default settings as `key=value&...`.
@@ -149,11 +205,12 @@ pub fn presets() -> Result<Array, JsValue> {
         .collect()
 }
 
-/// One run, plus an optional pinned history drawn as a ghost for comparison.
+/// One run, plus an optional pinned history (and its settings) drawn as a ghost.
 #[wasm_bindgen]
 pub struct Sim {
     sim: Simulation,
-    ghost: Option<History>,
+    ghost: Option<(History, Settings)>,
+    view: View,
     /// Counts changes of the run, to tell whether the cached landscape is current.
     generation: u64,
     /// The last landscape computed: (generation, resolution, landscape).
@@ -169,6 +226,7 @@ impl Sim {
         Ok(Sim {
             sim: Simulation::new(settings),
             ghost: None,
+            view: View::default(),
             generation: 0,
             landscape: None,
         })
@@ -226,7 +284,13 @@ impl Sim {
 
     /// Keeps this run's history to draw as a ghost.
     pub fn pin(&mut self) {
-        self.ghost = Some(self.sim.history().clone());
+        self.ghost = Some((self.sim.history().clone(), self.sim.settings().clone()));
+    }
+
+    /// How the charts show the run: steps on a log axis; the minibatch pairs on the map.
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(&mut self, log_steps: bool, pairs: bool) {
+        self.view = View { log_steps, pairs };
     }
 
     pub fn unpin(&mut self) {
@@ -276,36 +340,90 @@ impl Sim {
         (resolution * resolution) as f64 * self.pair_count()
     }
 
-    /// Draws the four plots; `scale` is device pixels per CSS pixel. The landscape is the
-    /// last one prepared (possibly of an earlier step, when the page skipped refreshing it).
-    pub fn draw(
-        &self,
-        map: HtmlCanvasElement,
-        landscape_canvas: HtmlCanvasElement,
-        signal: HtmlCanvasElement,
-        curves: HtmlCanvasElement,
-        scale: f64,
-    ) -> Result<(), JsValue> {
-        let style = Style { scale };
-        let ghost = self.ghost.as_ref();
-        paint("response map", map, |a| charts::response_map(a, &self.sim, &style))?;
-        let computed;
-        let land = match &self.landscape {
-            Some((_, _, land)) => land,
-            None => {
-                computed = landscape(&self.sim, LANDSCAPE_RESOLUTION);
-                &computed
-            }
+    /// Draws the chart `key` (see `charts()`) on `canvas`; `scale` is device pixels per CSS
+    /// pixel. The landscape is the last one prepared (possibly of an earlier step, when the
+    /// page skipped refreshing it).
+    pub fn draw(&self, key: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let chart = Chart::find(key).map_err(error)?;
+        let scene = Scene {
+            sim: &self.sim,
+            landscape: self.landscape.as_ref().map(|(_, _, land)| land),
+            ghost: self
+                .ghost
+                .as_ref()
+                .map(|(history, settings)| Ghost { history, settings }),
+            view: self.view,
         };
-        paint("loss landscape", landscape_canvas, |a| {
-            charts::loss_landscape(a, land, &style)
-        })?;
-        paint("gradient signal", signal, |a| {
-            charts::gradient_signal(a, self.sim.history(), ghost, &style)
-        })?;
-        paint("training curves", curves, |a| {
-            charts::training_curves(a, self.sim.history(), ghost, &style)
-        })
+        paint(key, canvas, |a| chart.draw(a, &scene, &Style { scale }))
+    }
+}
+
+/// A sweep run point by point, so a worker can report progress and stop between runs.
+#[wasm_bindgen]
+pub struct SweepJob {
+    base: Settings,
+    sweep: Sweep,
+    /// Points run so far.
+    done: usize,
+}
+
+#[wasm_bindgen]
+impl SweepJob {
+    /// A sweep over `over` ("quality" or "quality,support") on top of the settings `base`:
+    /// the listed `values` (comma-separated, one key) or an `grid`-point grid, `steps` steps each.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        base: &str,
+        over: &str,
+        values: Option<String>,
+        grid: Option<u32>,
+        steps: f64,
+    ) -> Result<SweepJob, JsValue> {
+        let base = Settings::parse(base).map_err(error)?;
+        let keys: Vec<&str> = over.split(',').map(str::trim).collect();
+        if !(steps.is_finite() && steps >= 0.0 && steps.fract() == 0.0) {
+            return Err(error(format!("steps = {steps} is not a whole number")));
+        }
+        let sweep = match (values, grid) {
+            (Some(values), None) if keys.len() == 1 => Sweep::values(
+                keys[0],
+                &values.split(',').map(str::trim).collect::<Vec<_>>(),
+                steps as u64,
+            ),
+            (Some(_), None) => Err("values sweep one setting; use grid for two".to_string()),
+            (None, Some(n)) => Sweep::grid(&keys, n as usize, steps as u64),
+            _ => Err("a sweep needs either values or grid".to_string()),
+        }
+        .map_err(error)?;
+        Ok(SweepJob { base, sweep, done: 0 })
+    }
+
+    pub fn total(&self) -> f64 {
+        self.sweep.points.len() as f64
+    }
+
+    /// The swept keys, in the rows' order.
+    pub fn keys(&self) -> Array {
+        strings(self.sweep.keys.iter().copied())
+    }
+
+    /// Runs the next point and returns its row (undefined when all are done): the swept keys
+    /// as settings text, every metric at step T, and the extra columns.
+    #[wasm_bindgen(js_name = runNext)]
+    pub fn run_next(&mut self) -> Result<Option<Object>, JsValue> {
+        let Some(point) = self.sweep.points.get(self.done) else {
+            return Ok(None);
+        };
+        self.done += 1;
+        let r: Row = crate::sweep::run_point(&self.base, &self.sweep.keys, point, self.sweep.steps).map_err(error)?;
+        let o = row(&r.metrics)?;
+        for (k, v) in self.sweep.keys.iter().zip(&r.point) {
+            put(&o, k, v.as_str())?;
+        }
+        for (k, v) in EXTRA.iter().zip(r.extra) {
+            put(&o, k, number(v))?;
+        }
+        Ok(Some(o))
     }
 }
 

@@ -162,10 +162,20 @@ fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
 
 #[test]
 fn every_sweep_row_equals_a_fresh_run_at_step_t() {
-    for (over, how) in [("quality", ["--values", "0,0.25,1"]), ("quality,support", ["--grid", "2"])] {
+    for (over, how) in [
+        ("quality", ["--values", "0,0.25,1"]),
+        ("quality,support", ["--grid", "2"]),
+    ] {
         let dir = out_dir("sweep");
         let mut args = vec!["sweep", "--over", over, how[0], how[1], "--steps", "15"];
-        args.extend(["--preset", "sweet-spot", "--set", "n=12", "--out", dir.to_str().unwrap()]);
+        args.extend([
+            "--preset",
+            "sweet-spot",
+            "--set",
+            "n=12",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
         let out = dpo_sim(&args);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let (header, rows) = read_csv(&dir.join("sweep.csv"));
@@ -187,7 +197,10 @@ fn every_sweep_row_equals_a_fresh_run_at_step_t() {
                 assert_eq!(row[at(name)], run_rows[15][k], "{sets:?}: {name} at step 15");
             }
             // The extra columns come from step 0 of the same run.
-            assert_eq!(row[at("signal_0")], run_rows[0][run_header.iter().position(|h| h == "signal").unwrap()]);
+            assert_eq!(
+                row[at("signal_0")],
+                run_rows[0][run_header.iter().position(|h| h == "signal").unwrap()]
+            );
             assert_eq!(row[at("diverged")], "0");
         }
     }
@@ -198,12 +211,53 @@ fn sweep_errors_name_what_is_wrong() {
     let dir = out_dir("sweep-errors");
     let d = dir.to_str().unwrap();
     for (args, expect) in [
-        (vec!["sweep", "--over", "quality", "--values", "0,2", "--steps", "5", "--out", d], "quality = '2' is not allowed"),
-        (vec!["sweep", "--over", "quality", "--steps", "5", "--out", d], "either --values"),
-        (vec!["sweep", "--over", "quality,support", "--values", "0", "--steps", "5", "--out", d], "--grid N for two"),
-        (vec!["sweep", "--over", "nope", "--grid", "3", "--steps", "5", "--out", d], "unknown setting 'nope'"),
-        (vec!["sweep", "--over", "quality", "--grid", "3", "--out", d], "needs --steps"),
-        (vec!["sweep", "--over", "quality", "--grid", "3", "--steps", "5", "--png", "--out", d], "unknown argument '--png'"),
+        (
+            vec![
+                "sweep", "--over", "quality", "--values", "0,2", "--steps", "5", "--out", d,
+            ],
+            "quality = '2' is not allowed",
+        ),
+        (
+            vec!["sweep", "--over", "quality", "--steps", "5", "--out", d],
+            "either --values",
+        ),
+        (
+            vec![
+                "sweep",
+                "--over",
+                "quality,support",
+                "--values",
+                "0",
+                "--steps",
+                "5",
+                "--out",
+                d,
+            ],
+            "--grid N for two",
+        ),
+        (
+            vec!["sweep", "--over", "nope", "--grid", "3", "--steps", "5", "--out", d],
+            "unknown setting 'nope'",
+        ),
+        (
+            vec!["sweep", "--over", "quality", "--grid", "3", "--out", d],
+            "needs --steps",
+        ),
+        (
+            vec![
+                "sweep",
+                "--over",
+                "quality",
+                "--grid",
+                "3",
+                "--steps",
+                "5",
+                "--log-steps",
+                "--out",
+                d,
+            ],
+            "unknown argument '--log-steps'",
+        ),
     ] {
         let out = dpo_sim(&args);
         assert!(!out.status.success());

@@ -1,8 +1,8 @@
 //! What theory says DPO converges to, checked against long exact runs.
 
 use dpo_sim::closed_form::{linear_target, rlhf_optimum, tabular_limit};
-use dpo_sim::numerics::norm;
 use dpo_sim::loss::population;
+use dpo_sim::numerics::norm;
 use dpo_sim::numerics::sym2_eigenvalues;
 use dpo_sim::pairs::{PairWeights, Preferences};
 use dpo_sim::policy::scores;
@@ -226,7 +226,11 @@ fn converge(settings: &str, tol: f64) -> Simulation {
 fn newton_minimiser_is_where_long_exact_runs_end_under_misspecification() {
     for shape in ["noise", "concave"] {
         for gamma in ["0.5", "1"] {
-            for extra in ["", "&support=0.4&design=independent", "&support=0.6&quality=0.7&kappa=2"] {
+            for extra in [
+                "",
+                "&support=0.4&design=independent",
+                "&support=0.6&quality=0.7&kappa=2",
+            ] {
                 let settings = format!("n=24&gamma={gamma}&shape={shape}{extra}");
                 let sim = converge(&settings, 1e-7);
                 let st = sim.state();
@@ -292,7 +296,12 @@ fn attainable_reward_is_j_star_when_well_specified_and_the_stall_of_a_narrow_sup
     let preset = dpo_sim::presets::find("support").unwrap();
     let sim = run(&format!("{}&exact=1&lr=20", preset.settings), 20_000);
     let m = sim.metrics();
-    assert!((m.expected_reward - m.attainable_reward).abs() < 1e-6, "{} vs {}", m.expected_reward, m.attainable_reward);
+    assert!(
+        (m.expected_reward - m.attainable_reward).abs() < 1e-6,
+        "{} vs {}",
+        m.expected_reward,
+        m.attainable_reward
+    );
     assert!(m.attainable_reward < m.rlhf_reward - 1.0);
 }
 
@@ -325,7 +334,11 @@ fn measured_rate_approaches_the_predicted_rate() {
 fn quality_steepens_the_start_and_flattens_the_end() {
     // The measurements: at theta_0 the curvature and the signal grow with quality;
     // at the minimiser the smallest eigenvalue falls, so the local rate gets slower.
-    let at = |q: &str| Simulation::new(Settings::parse(&format!("quality={q}&exact=1")).unwrap()).metrics().clone();
+    let at = |q: &str| {
+        Simulation::new(Settings::parse(&format!("quality={q}&exact=1")).unwrap())
+            .metrics()
+            .clone()
+    };
     let (low, high) = (at("0"), at("1"));
     assert!(high.hessian_max > 1.5 * low.hessian_max && high.signal > 1.5 * low.signal);
     assert!(high.hessian_min_opt < low.hessian_min_opt && high.predicted_rate > low.predicted_rate);
@@ -337,7 +350,10 @@ fn fixed_dataset_logps_equal_current_ones_offline_and_show_displacement_online()
     for _ in 0..50 {
         offline.step().unwrap();
         let m = offline.metrics();
-        assert_eq!((m.chosen_logp, m.rejected_logp), (m.fixed_chosen_logp, m.fixed_rejected_logp));
+        assert_eq!(
+            (m.chosen_logp, m.rejected_logp),
+            (m.fixed_chosen_logp, m.fixed_rejected_logp)
+        );
     }
     let mut online = Simulation::new(Settings::parse("online=1&exact=1&lr=2").unwrap());
     let start = online.metrics().clone();

@@ -2,8 +2,8 @@
 //! no canvas or DOM.
 #![cfg(target_arch = "wasm32")]
 
-use dpo_sim::metrics::COLUMNS;
-use dpo_sim::wasm::{columns, fields, normalize, Sim};
+use dpo_sim::metrics::{header, keys, COUNT};
+use dpo_sim::wasm::{charts, columns, fields, format_number, normalize, show_metric, Sim, SweepJob};
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -45,7 +45,7 @@ fn a_step_changes_the_metrics() {
     assert_eq!(sim.step_count(), 5.0);
     assert_eq!(sim.history().unwrap().length(), 6);
     let csv = sim.csv();
-    assert_eq!(csv.lines().next().unwrap(), COLUMNS.join(","));
+    assert_eq!(csv.lines().next().unwrap(), header());
     assert_eq!(csv.lines().count(), 7);
     sim.reset();
     assert_eq!(sim.step_count(), 0.0);
@@ -56,7 +56,7 @@ fn undefined_metrics_are_null() {
     // Exact mode draws no minibatch, so its loss is not defined.
     let sim = Sim::new("exact=1").unwrap();
     assert!(get(&sim.metrics().unwrap(), "batch_loss").is_null());
-    assert_eq!(columns().length() as usize, COLUMNS.len());
+    assert_eq!(columns().length() as usize, COUNT);
 }
 
 #[wasm_bindgen_test]
@@ -113,6 +113,48 @@ fn fields_describe_every_control() {
     assert_eq!(Array::from(&get(design.unchecked_ref(), "options")).length(), 3);
 }
 
+#[wasm_bindgen_test]
+fn numbers_charts_and_their_errors() {
+    assert_eq!(show_metric("kl", Some(-4.6e-16)).unwrap(), "0");
+    assert_eq!(show_metric("loss", None).unwrap(), "—");
+    assert!(message(show_metric("nope", Some(1.0)).unwrap_err()).contains("no metric 'nope'"));
+    assert_eq!(format_number(Some(0.1234), "sig2").unwrap(), "0.12");
+    assert!(message(format_number(Some(1.0), "pct").unwrap_err()).contains("format 'pct'"));
+    let keys: Vec<String> = charts()
+        .unwrap()
+        .iter()
+        .map(|c| get(c.unchecked_ref(), "key").as_string().unwrap())
+        .collect();
+    assert_eq!(keys, ["map", "landscape", "signal", "convergence", "curves"]);
+}
+
+#[wasm_bindgen_test]
+fn sweep_rows_equal_fresh_runs() {
+    let mut job = SweepJob::new("model=tabular&lr=5", "quality", Some("0,1".into()), None, 10.0).unwrap();
+    assert_eq!(job.total(), 2.0);
+    for q in ["0", "1"] {
+        let row = job.run_next().unwrap().unwrap();
+        assert_eq!(get(&row, "quality").as_string().as_deref(), Some(q));
+        let mut sim = Sim::new(&format!("model=tabular&lr=5&quality={q}")).unwrap();
+        let start = sim.metrics().unwrap();
+        sim.step(10).unwrap();
+        let m = sim.metrics().unwrap();
+        for key in keys() {
+            assert_eq!(get(&row, key).as_f64(), get(&m, key).as_f64(), "{key}");
+        }
+        assert_eq!(get(&row, "signal_0").as_f64(), get(&start, "signal").as_f64());
+    }
+    assert!(job.run_next().unwrap().is_none());
+    let e = message(SweepJob::new("", "quality", None, Some(99), 10.0).err().unwrap());
+    assert!(e.contains("grid = 99"), "{e}");
+    let e = message(
+        SweepJob::new("", "quality,support", Some("1".into()), None, 10.0)
+            .err()
+            .unwrap(),
+    );
+    assert!(e.contains("use grid for two"), "{e}");
+}
+
 // ------------------------------------------------------------------ robustness in wasm
 // The same limits as tests/settings_fuzz.rs, through the facade: no panic crosses into JS.
 
@@ -121,7 +163,7 @@ use dpo_sim::settings::{Field, Kind, FIELDS};
 
 /// Every metric is a finite number or null (not defined here); never an infinity or NaN.
 fn assert_finite_or_null(o: &Object, context: &str) {
-    for column in COLUMNS {
+    for column in keys() {
         let v = get(o, column);
         assert!(
             v.is_null() || v.as_f64().is_some_and(f64::is_finite),

@@ -179,7 +179,14 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
             }
         }
     }
-    axes(&mut chart, (land.x_label, land.y_label), (6, 6), (Axis::Plain, Axis::Plain), false, style)?;
+    axes(
+        &mut chart,
+        (land.x_label, land.y_label),
+        (6, 6),
+        (Axis::Plain, Axis::Plain),
+        (false, None),
+        style,
+    )?;
 
     // The path so far (a white halo under it), where it started, the target, now, -grad L.
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
@@ -209,8 +216,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
             to_px(t.0 - reach * v.0, t.1 - reach * v.1),
             to_px(t.0 + reach * v.0, t.1 + reach * v.1),
         ];
-        plot.draw(&PathElement::new(ends.to_vec(), WHITE.mix(0.7).stroke_width(style.width(3.0))))
-            .map_err(err)?;
+        plot.draw(&PathElement::new(
+            ends.to_vec(),
+            WHITE.mix(0.7).stroke_width(style.width(3.0)),
+        ))
+        .map_err(err)?;
         plot.draw(&plotters::element::DashedPathElement::new(
             ends,
             style.px(6.0),
@@ -303,6 +313,8 @@ mod tests {
         land.values.iter_mut().for_each(|v| *v = f64::NAN);
         land.x_range = (1.0, 1.0);
         land.nx = 3;
-        render(300, 200, |a| fitted(a, &Style { scale: f64::NAN }, |s| draw(a, &land, s)));
+        render(300, 200, |a| {
+            fitted(a, &Style { scale: f64::NAN }, |s| draw(a, &land, s))
+        });
     }
 }

@@ -106,10 +106,16 @@ pub fn thin_arrow<DB: DrawingBackend>(
             (to.1 as f64 - along * uy + across * ux).round() as i32,
         )
     };
-    area.draw(&PathElement::new(vec![from, at(0.5 * head, 0.0)], color.stroke_width(style.width(1.0))))
-        .map_err(err)?;
-    area.draw(&Polygon::new(vec![to, at(head, 0.4 * head), at(head, -0.4 * head)], color.filled()))
-        .map_err(err)
+    area.draw(&PathElement::new(
+        vec![from, at(0.5 * head, 0.0)],
+        color.stroke_width(style.width(1.0)),
+    ))
+    .map_err(err)?;
+    area.draw(&Polygon::new(
+        vec![to, at(head, 0.4 * head), at(head, -0.4 * head)],
+        color.filled(),
+    ))
+    .map_err(err)
 }
 
 fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, style: &Style) -> ChartResult {

@@ -17,9 +17,10 @@ mod marks;
 mod png;
 mod response_map;
 mod series;
+pub mod sweep;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use png::write_pngs;
+pub use png::{write_pngs, write_sweep_png};
 
 /// Drawing errors travel as messages, never as panics.
 pub type ChartResult = Result<(), String>;
@@ -77,7 +78,13 @@ pub struct Info {
 const DEFAULT_LANDSCAPE_RESOLUTION: usize = 40;
 
 impl Chart {
-    pub const ALL: [Chart; 5] = [Chart::Map, Chart::Landscape, Chart::Signal, Chart::Convergence, Chart::Curves];
+    pub const ALL: [Chart; 5] = [
+        Chart::Map,
+        Chart::Landscape,
+        Chart::Signal,
+        Chart::Convergence,
+        Chart::Curves,
+    ];
 
     pub fn info(self) -> Info {
         let (key, title, caption) = match self {
@@ -246,25 +253,34 @@ impl Axis {
 }
 
 /// Axes in the shared look: compact tick labels, a faint grid or none, thin axis lines.
+/// `names` labels the whole numbers 0, 1, ... of the x axis instead (a choice setting).
 fn axes<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
     (x_desc, y_desc): (&str, &str),
     (nx, ny): (usize, usize),
     (x, y): (Axis, Axis),
-    grid: bool,
+    (grid, names): (bool, Option<&[String]>),
     style: &Style,
 ) -> ChartResult {
     let (xs, ys) = (chart.x_range(), chart.y_range());
-    let fx = |v: &f64| x.label(*v, xs.end - xs.start);
+    let plain = |v: &f64| x.label(*v, xs.end - xs.start);
+    let named = |v: &f64| {
+        let k = v.round();
+        let whole = (v - k).abs() < 1e-6 && k >= 0.0;
+        let name = names.and_then(|n| n.get(k as usize));
+        whole.then_some(name).flatten().cloned().unwrap_or_default()
+    };
+    let fx: &dyn Fn(&f64) -> String = if names.is_some() { &named } else { &plain };
     let fy = |v: &f64| y.label(*v, ys.end - ys.start);
     let mut mesh = chart.configure_mesh();
     // Axes with their own ticks get them from `own_ticks`.
     let count = |axis: Axis, n: usize| if axis.own_ticks((0.0, 1.0)).is_some() { 0 } else { n };
+    let nx = names.map_or(nx, |n| n.len().max(2));
     mesh.x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(count(x, nx))
         .y_labels(count(y, ny))
-        .x_label_formatter(&fx)
+        .x_label_formatter(fx)
         .y_label_formatter(&fy)
         .label_style(style.font(10.5))
         .axis_desc_style(style.text())

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use super::{err, Chart, ChartResult, Ghost, Scene, Style, View};
 use crate::landscape::landscape;
 use crate::sim::Simulation;
+use crate::sweep::Table;
 
 /// Pixel size of each file: a 450x320 CSS-pixel chart at twice the density.
 pub const PNG_SIZE: (u32, u32) = (900, 640);
@@ -42,6 +43,29 @@ pub fn write_pngs(sim: &Simulation, ghost: Option<Ghost>, view: View, dir: &Path
             Ok(path)
         })
         .collect()
+}
+
+/// The columns a one-setting sweep's picture shows by default: where DPO can end, how far
+/// it got, and how strong its first step was.
+pub const SWEEP_COLUMNS: [&str; 3] = ["attainable_reward", "expected_reward", "signal_0"];
+
+/// Writes `sweep.png`: the default columns against the swept setting, or for a grid over two
+/// settings the phase map.
+pub fn write_sweep_png(table: &Table, steps: u64, dir: &Path) -> Result<PathBuf, String> {
+    let path = dir.join("sweep.png");
+    match table.keys.len() {
+        1 => render(&path, |a| {
+            super::sweep::lines(a, table, &SWEEP_COLUMNS, None, &PNG_STYLE)
+        })?,
+        _ => {
+            let root = BitMapBackend::new(&path, (1400, 640)).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            super::sweep::phase(&root, table, steps, None, &PNG_STYLE)?;
+            root.present()
+                .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+        }
+    }
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -75,7 +75,14 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         .y_label_area_size(left)
         .build_cartesian_2d(-hx..hx, -hy..hy)
         .map_err(err)?;
-    axes(&mut chart, ("feature φ₁", "feature φ₂"), (7, 6), (Axis::Plain, Axis::Plain), true, style)?;
+    axes(
+        &mut chart,
+        ("feature φ₁", "feature φ₂"),
+        (7, 6),
+        (Axis::Plain, Axis::Plain),
+        (true, None),
+        style,
+    )?;
     let (plot, to_px) = pixels(&chart);
 
     // Marker area grows with probability on a fixed scale, so runs and steps compare.

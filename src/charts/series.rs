@@ -180,6 +180,8 @@ fn envelope(h: &History) -> Vec<(f64, f64)> {
         .collect()
 }
 
+type Points = Vec<(f64, f64)>;
+
 /// Runs of consecutive finite points: a non-finite value leaves a gap, never a line to it.
 fn runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
     let (mut out, mut run) = (Vec::new(), Vec::new());
@@ -214,27 +216,114 @@ fn ghost_label(ghost: &Ghost, scene: &Scene) -> String {
     format!("pinned: {}", parts.join(", "))
 }
 
+/// One line as drawn: its points (in data values), its look and its legend label.
+pub struct Curve {
+    /// None: not in the legend (a pinned run's copy of a line).
+    pub label: Option<String>,
+    pub color: RGBColor,
+    pub alpha: f64,
+    pub width: f64,
+    pub dotted: bool,
+    /// Drawn faint and dashed: the pinned run.
+    pub faint: bool,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A panel as drawn.
+pub struct Stacked {
+    pub y_desc: String,
+    pub zero: bool,
+    pub log: bool,
+    pub curves: Vec<Curve>,
+    /// Legend entries beyond the curves' own (the pinned run).
+    pub extra: Vec<(String, Swatch)>,
+}
+
+/// The shared x axis of stacked panels.
+pub struct XAxis<'a> {
+    pub axis: Axis,
+    /// In data values.
+    pub range: (f64, f64),
+    pub desc: &'a str,
+    /// A vertical mark (the current value of a swept setting).
+    pub mark: Option<f64>,
+    /// Names for the whole numbers 0, 1, ... (a swept choice).
+    pub names: Option<&'a [String]>,
+}
+
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panels: &[Panel],
     scene: &Scene,
     style: &Style,
 ) -> ChartResult {
+    let history = scene.sim.history();
+    let ghost = scene.ghost.filter(|g| !g.history.is_empty());
+    let defined = |c: &str| history.series(column(c)).any(|(_, v)| v.is_finite());
+    let stacked: Vec<Stacked> = panels
+        .iter()
+        .enumerate()
+        .map(|(k, panel)| {
+            let mut curves = Vec::new();
+            for l in panel.lines.iter().filter(|l| !l.unless.is_some_and(defined)) {
+                let curve = |label, faint, points| Curve {
+                    label,
+                    color: l.color,
+                    alpha: l.alpha,
+                    width: l.width,
+                    dotted: l.dotted,
+                    faint,
+                    points,
+                };
+                // The envelope belongs to this run only; the pinned run's lines go first.
+                if let (Some(g), Source::Column(_)) = (ghost, l.source) {
+                    curves.insert(0, curve(None, true, l.values(g.history)));
+                }
+                curves.push(curve(Some(l.label().to_string()), false, l.values(history)));
+            }
+            let extra = match (k, ghost) {
+                (0, Some(g)) => vec![(ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba()))],
+                _ => Vec::new(),
+            };
+            Stacked {
+                y_desc: panel.y_desc.to_string(),
+                zero: panel.zero,
+                log: panel.log,
+                curves,
+                extra,
+            }
+        })
+        .collect();
+    let steps = std::iter::once(history)
+        .chain(ghost.map(|g| g.history))
+        .flat_map(|h| h.series(0).map(|(s, _)| s));
+    let (_, last) = finite_range(steps, 0.0);
+    let x = XAxis {
+        axis: if scene.view.log_steps {
+            Axis::LogSteps
+        } else {
+            Axis::Steps
+        },
+        range: (0.0, last.max(1.0)),
+        desc: "step",
+        mark: None,
+        names: None,
+    };
+    stack(area, &stacked, &x, style)
+}
+
+/// Panels stacked over one x axis, each with its legend on top; lines with nothing
+/// defined to show are left out of panel and legend.
+pub fn stack<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panels: &[Stacked],
+    x: &XAxis,
+    style: &Style,
+) -> ChartResult {
     if panels.is_empty() {
         return Ok(());
     }
-    let history = scene.sim.history();
-    let ghost = scene.ghost.filter(|g| !g.history.is_empty());
-    let runs_of: Vec<&History> = std::iter::once(history).chain(ghost.map(|g| g.history)).collect();
-    let x_axis = if scene.view.log_steps {
-        Axis::LogSteps
-    } else {
-        Axis::Steps
-    };
-    let steps = runs_of.iter().flat_map(|h| h.series(0).map(|(s, _)| s));
-    let (_, last) = finite_range(steps, 0.0);
-    let (s0, s1) = (0.0, x_axis.place(last.max(1.0)));
-
+    let (s0, s1) = (x.axis.place(x.range.0), x.axis.place(x.range.1));
     let x_area = style.px(32.0);
     let (_, h) = area.dim_in_pixel();
     let body = (h as i32 - x_area) / panels.len() as i32;
@@ -249,50 +338,37 @@ pub fn draw<DB: DrawingBackend>(
             here
         };
         let y_axis = if panel.log { Axis::Log } else { Axis::Plain };
-        // (line, its points per run), for the lines with something to show.
-        let place = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
-            pts.into_iter().map(|(s, v)| (x_axis.place(s), y_axis.place(v))).collect()
-        };
-        let defined = |c: &str| history.series(column(c)).any(|(_, v)| v.is_finite());
-        let shown: Vec<(&Line, Vec<Vec<(f64, f64)>>)> = panel
-            .lines
+        let placed: Vec<(&Curve, Points)> = panel
+            .curves
             .iter()
-            .filter(|l| !l.unless.is_some_and(defined))
-            .map(|l| {
-                let per_run = runs_of
+            .map(|c| {
+                let pts = c
+                    .points
                     .iter()
-                    .enumerate()
-                    // The envelope belongs to this run only.
-                    .map(|(r, h)| match (r, l.source) {
-                        (1, Source::Envelope) => Vec::new(),
-                        _ => place(l.values(h)),
-                    })
-                    .collect::<Vec<_>>();
-                (l, per_run)
+                    .map(|&(s, v)| (x.axis.place(s), y_axis.place(v)))
+                    .collect();
+                (c, pts)
             })
-            .filter(|(_, per_run)| per_run.iter().flatten().any(|p| p.1.is_finite()))
+            .filter(|(_, pts): &(&Curve, Points)| pts.iter().any(|p| p.1.is_finite()))
             .collect();
-        let mut entries: Vec<(String, Swatch)> = shown
+        let mut entries: Vec<(&str, Swatch)> = placed
             .iter()
-            .map(|(l, _)| {
-                let color = l.color.mix(l.alpha);
-                let swatch = if l.dotted {
+            .filter_map(|(c, _)| {
+                let color = c.color.mix(c.alpha);
+                let swatch = if c.dotted {
                     Swatch::Dotted(color)
                 } else {
                     Swatch::Line(color)
                 };
-                (l.label().to_string(), swatch)
+                c.label.as_deref().map(|l| (l, swatch))
             })
             .collect();
-        if let (0, Some(g)) = (k, ghost) {
-            entries.push((ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba())));
-        }
-        let labelled: Vec<(&str, Swatch)> = entries.iter().map(|(t, s)| (t.as_str(), *s)).collect();
-        let plot_area = legend(&here, &labelled, style)?;
+        entries.extend(panel.extra.iter().map(|(t, s)| (t.as_str(), *s)));
+        let plot_area = legend(&here, &entries, style)?;
 
-        let values = shown
+        let values = placed
             .iter()
-            .flat_map(|(_, per_run)| per_run.iter().flatten().map(|p| p.1))
+            .flat_map(|(_, pts)| pts.iter().map(|p| p.1))
             .chain(panel.zero.then_some(0.0));
         let (y0, y1) = finite_range(values, 0.07);
         let mut chart = ChartBuilder::on(&plot_area)
@@ -304,10 +380,10 @@ pub fn draw<DB: DrawingBackend>(
             .y_label_area_size(style.px(52.0))
             .build_cartesian_2d(s0..s1, y0..y1)
             .map_err(err)?;
-        let desc = (if last { "step" } else { "" }, panel.y_desc);
+        let desc = (if last { x.desc } else { "" }, panel.y_desc.as_str());
         let ny = if panels.len() > 1 { 4 } else { 6 };
-        axes(&mut chart, desc, (6, ny), (x_axis, y_axis), true, style)?;
-        own_ticks(&plot_area, &chart, (x_axis, y_axis), last, style)?;
+        axes(&mut chart, desc, (6, ny), (x.axis, y_axis), (true, x.names), style)?;
+        own_ticks(&plot_area, &chart, (x.axis, y_axis), last, style)?;
         if panel.zero && y0 < 0.0 && y1 > 0.0 {
             chart
                 .draw_series(LineSeries::new(
@@ -316,12 +392,19 @@ pub fn draw<DB: DrawingBackend>(
                 ))
                 .map_err(err)?;
         }
-        // The pinned run first and faint, dashed; then this run on top.
-        for run in (0..runs_of.len()).rev() {
-            for (l, per_run) in &shown {
-                for points in runs(per_run[run].iter().copied()) {
-                    draw_run(&mut chart, points, l, run == 1, style)?;
-                }
+        if let Some(m) = x.mark.map(|m| x.axis.place(m)).filter(|m| m.is_finite()) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(m, y0), (m, y1)],
+                    style.px(4.0),
+                    style.px(3.0),
+                    INK.mix(0.7).stroke_width(style.width(1.5)),
+                ))
+                .map_err(err)?;
+        }
+        for (c, pts) in &placed {
+            for points in runs(pts.iter().copied()) {
+                draw_run(&mut chart, points, c, style)?;
             }
         }
     }
@@ -331,10 +414,10 @@ pub fn draw<DB: DrawingBackend>(
 fn draw_run<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
     points: Vec<(f64, f64)>,
-    l: &Line,
-    faint: bool,
+    l: &Curve,
     style: &Style,
 ) -> ChartResult {
+    let faint = l.faint;
     let stroke = l
         .color
         .mix(l.alpha * if faint { 0.5 } else { 1.0 })
@@ -407,7 +490,10 @@ mod tests {
                             sim: &sim,
                             landscape: None,
                             ghost,
-                            view: View { log_steps, pairs: false },
+                            view: View {
+                                log_steps,
+                                pairs: false,
+                            },
                         };
                         render(450, 320, |a| chart.draw(a, &scene, &style))
                     };

@@ -1,0 +1,274 @@
+//! Sweep charts: chosen quantities against one swept setting, and the quality x support
+//! phase map, where DPO can end beside how far it gets, on one colour scale.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::colors::{color_bar, viridis, BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
+use super::series::{stack, Curve, Stacked, XAxis};
+use super::{axes, err, finite_range, fitted, pixels, Axis, ChartResult, Style};
+use crate::metrics::METRICS;
+use crate::settings::{Field, Kind};
+use crate::sweep::{Table, EXTRA};
+
+const COLOURS: [RGBColor; 5] = [GREEN, VERMILLION, BLUE, PURPLE, ORANGE];
+
+/// A short label for a sweep column: a metric's, or what an extra column holds.
+fn label(name: &str) -> String {
+    match name {
+        "signal_0" => "signal at step 0".into(),
+        "hessian_min_0" => "λ_min(H) at θ₀".into(),
+        "hessian_max_0" => "λ_max(H) at θ₀".into(),
+        "diverged" => "diverged".into(),
+        _ => METRICS
+            .iter()
+            .find(|m| m.key == name)
+            .map_or(name.to_string(), |m| m.short.to_string()),
+    }
+}
+
+/// Can `name` be drawn from a sweep table? (A metric or an extra column.)
+pub fn is_column(name: &str) -> bool {
+    EXTRA.contains(&name) || METRICS.iter().any(|m| m.key == name)
+}
+
+/// One panel per column in `ys` against the single swept setting, the current value marked.
+pub fn lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    table: &Table,
+    ys: &[&str],
+    current: Option<f64>,
+    style: &Style,
+) -> ChartResult {
+    fitted(area, style, |style| {
+        let key = table.keys[0];
+        let field = Field::find(key).map_err(|e| e.to_string())?;
+        let xs = table.numbers(key).unwrap_or_default();
+        let names: Option<Vec<String>> = match field.kind {
+            Kind::Choice(options) => Some(options.iter().map(|o| o.to_string()).collect()),
+            Kind::Bool => Some(vec!["off".into(), "on".into()]),
+            _ => None,
+        };
+        let panels: Vec<Stacked> = ys
+            .iter()
+            .filter(|y| is_column(y))
+            .enumerate()
+            .map(|(k, y)| Stacked {
+                y_desc: String::new(),
+                zero: false,
+                log: false,
+                curves: vec![Curve {
+                    label: Some(label(y)),
+                    color: COLOURS[k % COLOURS.len()],
+                    alpha: 1.0,
+                    width: 2.2,
+                    dotted: false,
+                    faint: false,
+                    points: xs.iter().copied().zip(table.numbers(y).unwrap_or_default()).collect(),
+                }],
+                extra: Vec::new(),
+            })
+            .collect();
+        let (lo, hi) = finite_range(xs.iter().copied().chain(current), 0.02);
+        let x = XAxis {
+            axis: Axis::Plain,
+            range: (lo, hi),
+            desc: field.label,
+            mark: current,
+            names: names.as_deref(),
+        };
+        stack(area, &panels, &x, style)
+    })
+}
+
+/// Where each phase map's plot lies, in device pixels: (left, top, right, bottom).
+pub type Rect = [i32; 4];
+
+/// The quality x support phase map of a two-key grid: the attainable reward J_S beside the
+/// expected reward after the run, on one colour scale. Returns each map's plot rectangle
+/// (for turning a click into a cell).
+pub fn phase<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    table: &Table,
+    steps: u64,
+    current: Option<(f64, f64)>,
+    style: &Style,
+) -> Result<Vec<Rect>, String> {
+    let mut rects = Vec::new();
+    fitted(area, style, |style| {
+        if table.keys.len() != 2 {
+            return Err("a phase map needs a sweep over two settings".into());
+        }
+        let (kx, ky) = (table.keys[0], table.keys[1]);
+        let (xs, ys) = (
+            table.numbers(kx).unwrap_or_default(),
+            table.numbers(ky).unwrap_or_default(),
+        );
+        let after = format!("after {steps} steps: J");
+        let maps = [
+            ("attainable_reward", "where DPO can end: J_S"),
+            ("expected_reward", after.as_str()),
+        ];
+        let values: Vec<Vec<f64>> = maps.iter().map(|(c, _)| table.numbers(c).unwrap_or_default()).collect();
+        let range = finite_range(values.iter().flatten().copied(), 0.0);
+        let shade = |v: f64| viridis((v - range.0) / (range.1 - range.0));
+
+        let bar_w = style.px(64.0);
+        let (w, _) = area.dim_in_pixel();
+        let (maps_area, bar) = area.split_horizontally(w as i32 - bar_w);
+        let halves = maps_area.split_evenly((1, 2));
+        let (top, bottom) = (style.px(26.0), style.px(40.0));
+        for (half, ((_, title), v)) in halves.iter().zip(maps.iter().zip(&values)) {
+            let title_style = style.text().pos(Pos::new(HPos::Center, VPos::Top));
+            let hw = half.dim_in_pixel().0 as i32;
+            half.draw_text(title, &title_style, (hw / 2, style.px(4.0)))
+                .map_err(err)?;
+            let edges = |vals: &[f64]| cell_edges(vals);
+            let (ex, ey) = (edges(&xs), edges(&ys));
+            let (Some(ex), Some(ey)) = (ex, ey) else {
+                continue;
+            };
+            let mut chart = ChartBuilder::on(half)
+                .margin_top(top)
+                .margin_right(style.px(10.0))
+                .x_label_area_size(bottom)
+                .y_label_area_size(style.px(48.0))
+                .build_cartesian_2d(ex.0..ex.1, ey.0..ey.1)
+                .map_err(err)?;
+            let field_label = |k: &'static str| Field::find(k).map_or(k, |f| f.label);
+            axes(
+                &mut chart,
+                (field_label(kx), field_label(ky)),
+                (5, 5),
+                (Axis::Plain, Axis::Plain),
+                (false, None),
+                style,
+            )?;
+            let step = |vals: &[f64]| spacing(vals);
+            let (dx, dy) = (step(&xs), step(&ys));
+            chart
+                .draw_series(xs.iter().zip(&ys).zip(v.iter()).map(|((x, y), val)| {
+                    let color = if val.is_finite() {
+                        shade(*val)
+                    } else {
+                        RGBColor(200, 200, 200)
+                    };
+                    Rectangle::new(
+                        [(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)],
+                        color.filled(),
+                    )
+                }))
+                .map_err(err)?;
+            if let Some((cx, cy)) = current {
+                chart
+                    .draw_series([Rectangle::new(
+                        [(cx - dx / 2.0, cy - dy / 2.0), (cx + dx / 2.0, cy + dy / 2.0)],
+                        WHITE.stroke_width(style.width(3.0)),
+                    )])
+                    .map_err(err)?;
+                chart
+                    .draw_series([Rectangle::new(
+                        [(cx - dx / 2.0, cy - dy / 2.0), (cx + dx / 2.0, cy + dy / 2.0)],
+                        INK.stroke_width(style.width(1.5)),
+                    )])
+                    .map_err(err)?;
+            }
+            let (plot, _) = pixels(&chart);
+            let ((l, t), (r, b)) = (plot.get_base_pixel(), {
+                let (pw, ph) = plot.dim_in_pixel();
+                let base = plot.get_base_pixel();
+                (base.0 + pw as i32, base.1 + ph as i32)
+            });
+            let root = area.get_base_pixel();
+            rects.push([l - root.0, t - root.1, r - root.0, b - root.1]);
+        }
+        color_bar(&bar, "reward", range, shade, (top, bottom), style)
+    })?;
+    Ok(rects)
+}
+
+/// The distance between neighbouring grid values (1 when there is only one).
+fn spacing(vals: &[f64]) -> f64 {
+    let mut u: Vec<f64> = vals.iter().copied().filter(|v| v.is_finite()).collect();
+    u.sort_by(f64::total_cmp);
+    u.dedup();
+    if u.len() < 2 {
+        return 1.0;
+    }
+    u.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min)
+}
+
+/// The outer edges of the cells centred on the grid values.
+fn cell_edges(vals: &[f64]) -> Option<(f64, f64)> {
+    let (lo, hi) = finite_range(vals.iter().copied(), 0.0);
+    let half = spacing(vals) / 2.0;
+    (lo.is_finite() && hi.is_finite()).then_some((lo - half, hi + half))
+}
+
+/// The row of `table` whose cell holds the point at fraction (fx, fy) of a map's plot
+/// (0..1 from the left, and from the top).
+pub fn cell_at(table: &Table, fx: f64, fy: f64) -> Option<usize> {
+    if table.keys.len() != 2 || !(0.0..=1.0).contains(&fx) || !(0.0..=1.0).contains(&fy) {
+        return None;
+    }
+    let (xs, ys) = (table.numbers(table.keys[0])?, table.numbers(table.keys[1])?);
+    let ((x0, x1), (y0, y1)) = (cell_edges(&xs)?, cell_edges(&ys)?);
+    let (x, y) = (x0 + fx * (x1 - x0), y1 - fy * (y1 - y0));
+    let (dx, dy) = (spacing(&xs), spacing(&ys));
+    (0..table.len()).find(|&k| (xs[k] - x).abs() <= dx / 2.0 && (ys[k] - y).abs() <= dy / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{colours, render};
+    use super::*;
+    use crate::sweep::{csv, Sweep};
+    use crate::Settings;
+
+    fn table(sweep: &Sweep) -> Table {
+        let base = Settings::parse("model=tabular&lr=5&n=12").unwrap();
+        Table::from_csv(&csv(sweep, &sweep.run(&base, |_, _| {}).unwrap())).unwrap()
+    }
+
+    #[test]
+    fn lines_draw_for_numbers_and_choices() {
+        let style = Style { scale: 1.0 };
+        let t = table(&Sweep::values("quality", &["0", "0.5", "1"], 10).unwrap());
+        let img = render(600, 400, |a| {
+            lines(a, &t, &["expected_reward", "signal_0"], Some(0.5), &style)
+        });
+        assert!(colours(&img) > 20);
+        let d = table(&Sweep::grid(&["design"], 2, 10).unwrap());
+        render(600, 400, |a| lines(a, &d, &["expected_reward"], None, &style));
+    }
+
+    #[test]
+    fn phase_maps_draw_and_clicks_find_their_cells() {
+        let t = table(&Sweep::grid(&["quality", "support"], 3, 5).unwrap());
+        let mut rects = Vec::new();
+        let img = render(800, 360, |a| {
+            rects = phase(a, &t, 5, Some((0.5, 0.505)), &Style { scale: 1.0 })?;
+            Ok(())
+        });
+        assert!(colours(&img) > 20);
+        assert_eq!(rects.len(), 2);
+        assert!(rects[0][2] <= rects[1][0], "side by side");
+        // Top-left is the lowest quality at the highest support; the centre is the middle cell.
+        assert_eq!(
+            t.query(cell_at(&t, 0.05, 0.05).unwrap()).as_deref(),
+            Some("quality=0&support=1")
+        );
+        assert_eq!(
+            t.query(cell_at(&t, 0.5, 0.5).unwrap()).as_deref(),
+            Some("quality=0.5&support=0.505")
+        );
+        assert_eq!(cell_at(&t, 1.5, 0.5), None);
+        let one = table(&Sweep::values("quality", &["0", "1"], 5).unwrap());
+        let mut buf = vec![0u8; 800 * 360 * 3];
+        let area = BitMapBackend::with_buffer(&mut buf, (800, 360)).into_drawing_area();
+        assert!(phase(&area, &one, 5, None, &Style { scale: 1.0 })
+            .unwrap_err()
+            .contains("two settings"));
+    }
+}
