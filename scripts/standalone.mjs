@@ -1,8 +1,10 @@
 // Writes one HTML file that works from file://: `node scripts/standalone.mjs <www> <out.html>`.
-// A page opened from disk may import no module and fetch nothing. So esbuild bundles
-// js/main.js with the wasm-bindgen glue included and js/sources-standalone.js in place of
-// js/sources.js: the wasm bytes travel inline (esbuild's binary loader). The page's CSP allows
-// exactly this inline script and style, by hash, and 'wasm-unsafe-eval'.
+// A page opened from disk may import no module, fetch nothing and start no worker from a file.
+// So esbuild bundles js/main.js with the wasm-bindgen glue included and js/sources-standalone.js
+// in place of js/sources.js: the wasm bytes travel inline (esbuild's binary loader) and the
+// worker's own bundle (glue included) travels as text, started from a blob: URL. The page's CSP allows exactly
+// this inline script and style, by hash, 'wasm-unsafe-eval', and workers from blob: URLs; a
+// blob worker inherits that policy.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,15 +17,22 @@ if (!www || !out) {
 }
 const read = (name) => readFileSync(join(www, name), 'utf8');
 
-/** The plugin that gives the page its inline sources: sources.js -> sources-standalone.js. */
-const inlineSources = {
-  name: 'inline-sources',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/sources\.js$/ }, (args) => ({ path: join(args.resolveDir, 'sources-standalone.js') }));
-  },
-};
+/** The plugin that gives the page its inline sources: sources.js -> sources-standalone.js, and the worker's code. */
+function inlineSources(workerCode) {
+  return {
+    name: 'inline-sources',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/sources\.js$/ }, (args) => ({ path: join(args.resolveDir, 'sources-standalone.js') }));
+      build.onResolve({ filter: /^standalone:worker$/ }, () => ({ path: 'worker', namespace: 'standalone' }));
+      build.onLoad({ filter: /^worker$/, namespace: 'standalone' }, () => ({ contents: workerCode, loader: 'text' }));
+    },
+  };
+}
 
-const script = await bundle(join(www, 'js/main.js'), { plugins: [inlineSources], loader: { '.wasm': 'binary' } });
+// A classic worker script: Chromium refuses module workers from blob: URLs in a file:// page.
+// The glue's default wasm path (unused: the worker gets the page's module) then reads the worker's own URL.
+const worker = await bundle(join(www, 'js/worker.js'), { format: 'iife', define: { 'import.meta.url': 'self.location.href' } });
+const script = await bundle(join(www, 'js/main.js'), { plugins: [inlineSources(worker)], loader: { '.wasm': 'binary' } });
 const style = read('style.css');
 for (const [name, text] of [['script', script], ['style', style]]) {
   if (new RegExp(`</${name}`, 'i').test(text)) throw new Error(`standalone: the inlined ${name} contains </${name}`);
@@ -41,7 +50,7 @@ function replaceOnce(text, pattern, replacement, what) {
 
 const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const csp =
-  `default-src 'none'; script-src ${hash(script)} 'wasm-unsafe-eval'; style-src ${hash(style)}; ` +
+  `default-src 'none'; script-src ${hash(script)} 'wasm-unsafe-eval'; worker-src blob:; style-src ${hash(style)}; ` +
   `img-src data: blob:; connect-src 'none'`;
 
 let html = read('index.html');

@@ -13,6 +13,7 @@ import { wireKeys } from './keys.js';
 import { wireExport } from './export.js';
 import { wireApi, publish } from './api.js';
 import { startLoop } from './loop.js';
+import { compute } from './worker-client.js';
 
 buildControls();
 store.sim = new Sim(DEFAULTS);
@@ -33,4 +34,7 @@ if (!store.page.tour) for (const link of document.querySelectorAll('.tour-link')
 
 loadFragment(parseFragment(location.hash));
 startLoop();
+// Internal, not part of window.dpoSim: the worker's compute(), so that the browser tests can
+// prove it (served and from file://) before the sweep feature, its first user, exists.
+window.__dpoCompute = compute;
 publish();

@@ -1,4 +1,4 @@
-// Where the compiled core comes from on a served page. The one-file
+// Where the compiled core and the worker's script come from on a served page. The one-file
 // build (scripts/standalone.mjs) bundles sources-standalone.js in place of this module.
 const WASM_URL = new URL('../pkg/dpo_sim_bg.wasm', import.meta.url);
 
@@ -11,4 +11,9 @@ export async function compileWasm() {
     return WebAssembly.compile(await response.arrayBuffer());
   }
   return WebAssembly.compileStreaming(response);
+}
+
+/** The worker that runs jobs beside the page (js/worker.js). */
+export function createWorker() {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 }

@@ -1,9 +1,12 @@
-// The wasm core: loaded once, its tables, and the guard every call from the page goes through.
+// The wasm core: compiled once (the worker gets the same module), its tables, and the guard
+// every call from the page goes through.
 import init, { Sim, fields, presets, defaultQuery, normalize, takePanic } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { store, setError } from './store.js';
 
-await init({ module_or_path: await compileWasm() });
+/** The compiled core: instantiated here, and handed to the worker so it never loads it again. */
+export const wasmModule = await compileWasm();
+await init({ module_or_path: wasmModule });
 
 export { Sim, normalize };
 export const FIELDS = fields();
