@@ -5,10 +5,10 @@
 // the page's own wasm instance. scripts/standalone.mjs uses bundle() for the one-file page.
 import { build } from 'esbuild';
 import { cpSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Bundled sources: the site gets their bundles in their place. */
+/** The scripts the pages load; every other script outside pkg/ is bundled into one of them. */
 const ENTRIES = ['js/main.js', 'js/worker.js', 'tour.js'];
 // ES modules: the page awaits the wasm at the top level.
 const OPTIONS = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'warning' };
@@ -20,8 +20,9 @@ export async function bundle(entry, options = {}) {
 }
 
 async function site(www, dist) {
-  // The module sources are not copied: only the bundles' entry points are loaded by the pages.
-  cpSync(www, dist, { recursive: true, filter: (path) => relative(www, path) !== 'js' && relative(www, path) !== 'tour.js' });
+  // The scripts are not copied: the bundles take their place.
+  const isSource = (path) => path.endsWith('.js') && !relative(www, path).startsWith(`pkg${sep}`);
+  cpSync(www, dist, { recursive: true, filter: (path) => !isSource(path) });
   await build({
     ...OPTIONS,
     entryPoints: ENTRIES.map((entry) => join(www, entry)),

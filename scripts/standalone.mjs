@@ -1,10 +1,10 @@
 // Writes one HTML file that works from file://: `node scripts/standalone.mjs <www> <out.html>`.
 // A page opened from disk may import no module, fetch nothing and start no worker from a file.
 // So esbuild bundles js/main.js with the wasm-bindgen glue included and js/sources-standalone.js
-// in place of js/sources.js: the wasm bytes travel inline (esbuild's binary loader) and the
-// worker's own bundle (glue included) travels as text, started from a blob: URL. The page's CSP allows exactly
-// this inline script and style, by hash, 'wasm-unsafe-eval', and workers from blob: URLs; a
-// blob worker inherits that policy.
+// in place of js/sources.js: the wasm bytes travel inline (esbuild's binary loader), and the
+// worker's own bundle (glue included) travels as text, started from a blob: URL. The page's
+// CSP allows exactly this inline script and style, by hash, 'wasm-unsafe-eval', and workers
+// from blob: URLs; a blob worker inherits that policy.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ if (!www || !out) {
 }
 const read = (name) => readFileSync(join(www, name), 'utf8');
 
-/** The plugin that gives the page its inline sources: sources.js -> sources-standalone.js, and the worker's code. */
+/** Gives the page its inline sources: sources-standalone.js for sources.js, and the worker's code. */
 function inlineSources(workerCode) {
   return {
     name: 'inline-sources',
