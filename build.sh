@@ -3,7 +3,7 @@
 #   ./build.sh setup   install what is missing: the wasm target, wasm-bindgen-cli at the Cargo.lock version
 #   ./build.sh build   setup, then the wasm and its JS glue into www/pkg
 #   ./build.sh serve   build, then serve www/ on http://127.0.0.1:8000/ (PORT=... to change)
-#   ./build.sh dist    build, then dist/ (static site) and dist/dpo-sim-standalone.html (one file, works from file://)
+#   ./build.sh dist    build, then dist/ (static site, scripts bundled by esbuild) and dist/dpo-sim-standalone.html (one file, works from file://)
 #   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
 #   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE)
 set -euo pipefail
@@ -49,11 +49,19 @@ build() {
   fi
 }
 
+# The Node packages: esbuild for the bundles, playwright-core for the browser tests.
+npm_deps() {
+  # Stale: the lock file changed since npm last installed.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci
+  fi
+}
+
 dist() {
   build
+  npm_deps
   rm -rf dist
-  mkdir -p dist
-  cp -r www/. dist/
+  node scripts/bundle.mjs www dist
   node scripts/standalone.mjs www dist/dpo-sim-standalone.html
 }
 
@@ -67,10 +75,7 @@ e2e() {
   if [ ! -x /usr/bin/chromium ]; then
     apt-get update && apt-get install -y chromium
   fi
-  # Stale: the lock file changed since npm last installed.
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci
-  fi
+  npm_deps
   node --test tests/e2e/
 }
 
@@ -96,7 +101,7 @@ case "${1:-}" in
     # which merges both into bench/results.json and prints the targets.
     dist
     cargo bench --bench core -- --json bench/native.json "${@:2}"
-    [ -d node_modules/playwright-core ] || npm ci
+    npm_deps
     node bench/browser.mjs
     ;;
   *)

@@ -2,6 +2,7 @@
 // driven only through its postMessage API, as any embedding page would. The numbers in the
 // prose come from the same wasm core, run here headless, so they are computed, not typed.
 import init, { Sim, presets, defaultQuery } from './pkg/dpo_sim.js';
+import { writeFragment, queryObject, objectQuery } from './js/codec.js';
 
 const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
 // An animated story shows at most this many updates and takes about this long: a slower
@@ -31,18 +32,6 @@ const TARGET = location.origin === 'null' ? '*' : location.origin;
 
 const nextFrame = () => new Promise((done) => requestAnimationFrame(() => done()));
 const pause = (ms) => new Promise((done) => setTimeout(done, ms));
-
-/** `k=v&k=v` as an object; later keys win. */
-function queryObject(query) {
-  const out = {};
-  for (const part of query.split('&')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-const objectQuery = (object) => Object.entries(object).map(([k, v]) => `${k}=${v}`).join('&');
 
 // ---------------------------------------------------------------- scripts
 
@@ -224,7 +213,7 @@ class Chapter {
 
   /** The full simulator with these settings (and the preset's story). */
   fullLink(query) {
-    return `index.html#${this.preset ? `preset=${this.preset.key}&` : ''}${query}`;
+    return `index.html#${writeFragment({ preset: this.preset?.key, query })}`;
   }
 
   /** Fills the section's numbers, one run per task so the page stays responsive. */
@@ -263,11 +252,13 @@ class Chapter {
   start() {
     if (this.started) return this.started;
     this.section.dataset.state = 'loading';
-    const fragment = [
-      'embed=1',
-      this.preset ? `preset=${this.preset.key}` : this.home,
-      `origin=${encodeURIComponent(location.origin)}`,
-    ].join('&');
+    // A preset brings its own settings and story; without one, the section's settings.
+    const fragment = writeFragment({
+      preset: this.preset?.key,
+      query: this.preset ? '' : this.home,
+      embed: true,
+      origin: location.origin,
+    });
     this.sim = new Embedded(this.iframe);
     embedded.set(this.iframe.contentWindow, this.sim);
     this.iframe.src = `index.html#${fragment}`;

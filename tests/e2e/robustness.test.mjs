@@ -560,12 +560,12 @@ test('with origin=<o> in the fragment, messages from any other origin get no rep
 
 async function sources() {
   const out = [];
-  for (const dir of ['www', 'scripts', 'www/pkg']) {
+  for (const dir of ['www', 'www/js', 'scripts', 'www/pkg', 'dist', 'dist/js']) {
     let names = [];
     try {
       names = await readdir(join(ROOT, dir));
     } catch {
-      continue; // www/pkg exists only after a build
+      continue; // www/pkg and dist exist only after a build
     }
     for (const name of names.filter((n) => /\.(m?js|html)$/.test(n))) {
       out.push({ path: `${dir}/${name}`, text: await readFile(join(ROOT, dir, name), 'utf8') });
@@ -576,7 +576,7 @@ async function sources() {
 
 test('no eval or new Function in the page, its scripts or the wasm glue; the CSP forbids them', async () => {
   const files = await sources();
-  assert.ok(files.some((f) => f.path === 'www/app.js'), 'www/app.js was read');
+  assert.ok(files.some((f) => f.path === 'www/js/main.js'), 'www/js/main.js was read');
   for (const { path, text } of files) {
     assert.doesNotMatch(text, /\beval\s*\(/, `${path}: eval(`);
     assert.doesNotMatch(text, /\bnew\s+Function\b|\bFunction\s*\(\s*['"`]/, `${path}: new Function`);

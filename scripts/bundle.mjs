@@ -1,0 +1,43 @@
+// The page's bundles, made by esbuild. `node scripts/bundle.mjs <www> <dist>` writes the static
+// site: www's files, with its scripts bundled at the same paths (js/main.js, js/worker.js,
+// tour.js). The wasm-bindgen glue stays one file, pkg/dpo_sim.js, outside the bundles: the
+// page and its worker each load it once, and the tests and the benchmark import it to reach
+// the page's own wasm instance. scripts/standalone.mjs uses bundle() for the one-file page.
+import { build } from 'esbuild';
+import { cpSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The scripts the pages load; every other script outside pkg/ is bundled into one of them. */
+const ENTRIES = ['js/main.js', 'js/worker.js', 'tour.js'];
+// ES modules: the page awaits the wasm at the top level.
+const OPTIONS = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'warning' };
+
+/** One entry point bundled in memory (extra esbuild options as given); returns its code. */
+export async function bundle(entry, options = {}) {
+  const result = await build({ ...OPTIONS, ...options, entryPoints: [entry], write: false });
+  return result.outputFiles[0].text;
+}
+
+async function site(www, dist) {
+  // The scripts are not copied: the bundles take their place.
+  const isSource = (path) => path.endsWith('.js') && !relative(www, path).startsWith(`pkg${sep}`);
+  cpSync(www, dist, { recursive: true, filter: (path) => !isSource(path) });
+  await build({
+    ...OPTIONS,
+    entryPoints: ENTRIES.map((entry) => join(www, entry)),
+    outbase: www,
+    outdir: dist,
+    external: ['*/pkg/dpo_sim.js'],
+  });
+  console.log(`wrote ${ENTRIES.map((entry) => join(dist, entry)).join(', ')}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [www, dist] = process.argv.slice(2);
+  if (!www || !dist) {
+    console.error('usage: node scripts/bundle.mjs <www dir> <dist dir>');
+    process.exit(2);
+  }
+  await site(www, dist);
+}

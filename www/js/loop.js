@@ -1,0 +1,102 @@
+// The animation loop: while playing it steps, whenever the store is dirty it redraws, and it
+// times its frames for frameStats(). The loss landscape is kept within a time budget.
+import { store, setError } from './store.js';
+import { guard } from './wasm.js';
+import { advance, pause } from './actions.js';
+import { CANVASES, fitCanvases, chartScale } from './canvases.js';
+import { updateReadouts, announce, scheduleAnnouncement } from './readouts.js';
+
+const STATS_WINDOW = 120;
+// The loss landscape costs grid cells x pairs. At rest its resolution depends on the pairs
+// only (the same state always draws the same pixels); while playing, a time budget per frame
+// makes it coarser.
+const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 6 };
+
+const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
+
+function landscapeResolution() {
+  const pairs = Math.max(1, guard(() => store.sim.pairCount()));
+  const rest = clampResolution(Math.sqrt(LANDSCAPE.restEvals / pairs));
+  const { evalMs } = store.landscape;
+  if (!store.playing || evalMs === null) return rest;
+  return Math.min(rest, clampResolution(Math.sqrt(LANDSCAPE.playMs / (evalMs * pairs))));
+}
+
+/** Brings the landscape up to date, within its time budget while playing. */
+function prepareLandscape() {
+  const land = store.landscape;
+  const start = performance.now();
+  // Over budget even when coarse (very many pairs): while playing, refresh it less often.
+  if (store.playing && land.costMs > LANDSCAPE.playMs && start - land.at < 3 * land.costMs) return;
+  const work = guard(() => store.sim.prepareLandscape(landscapeResolution()));
+  if (work > 0) {
+    const end = performance.now();
+    const perEval = (end - start) / work;
+    land.evalMs = land.evalMs === null ? perEval : 0.5 * land.evalMs + 0.5 * perEval;
+    land.costMs = end - start;
+    land.at = end;
+  }
+}
+
+/** Draws the plots and the readouts from the simulator as it is now. */
+export function render() {
+  const scale = window.devicePixelRatio || 1;
+  fitCanvases(scale);
+  try {
+    prepareLandscape();
+    guard(() => store.sim.draw(...CANVASES, chartScale(scale)));
+  } catch (e) {
+    pause();
+    if (!store.error) setError(`Drawing failed: ${e.message}`);
+  }
+  updateReadouts();
+  scheduleAnnouncement();
+  store.dirty = false;
+}
+
+function frame() {
+  requestAnimationFrame(frame);
+  if (!store.playing && !store.dirty) return;
+  const start = performance.now();
+  const sim = store.sim;
+  try {
+    if (store.playing) advance(store.speed);
+    render();
+  } catch (e) {
+    // A bug, not the run: show it once instead of failing again every frame. Redraw only if
+    // guard() restarted a panicked simulator; otherwise wait for a change (reset, a setting).
+    console.error(e);
+    pause();
+    if (!store.error) setError(`Internal error: ${e?.message ?? e}`);
+    store.dirty = store.sim !== sim;
+  }
+  record(start, performance.now());
+}
+
+function record(start, end) {
+  const { frames } = store;
+  frames.count += 1;
+  frames.times.push(end - start);
+  if (frames.times.length > STATS_WINDOW) frames.times.shift();
+  frames.firstMs ??= end;
+}
+
+/** Draws the first frame at once (and says it), then animates. */
+export function startLoop() {
+  const start = performance.now();
+  render();
+  announce();
+  record(start, performance.now());
+  requestAnimationFrame(frame);
+}
+
+function quantile(sorted, q) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+}
+
+/** The recent frames' JavaScript time; the first frame's end, from navigation start. */
+export function frameStats() {
+  const { count, times, firstMs } = store.frames;
+  const sorted = [...times].sort((a, b) => a - b);
+  return { frames: count, median_ms: quantile(sorted, 0.5), p95_ms: quantile(sorted, 0.95), first_frame_ms: firstMs };
+}

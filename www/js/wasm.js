@@ -1,0 +1,49 @@
+// The wasm core: compiled once (the worker gets the same module), its tables, and the guard
+// every call from the page goes through.
+import init, { Sim, fields, presets, defaultQuery, normalize, takePanic } from '../pkg/dpo_sim.js';
+import { compileWasm } from './sources.js';
+import { store, setError } from './store.js';
+
+/** The compiled core: instantiated here, and handed to the worker so it never loads it again. */
+export const wasmModule = await compileWasm();
+await init({ module_or_path: wasmModule });
+
+export { Sim, normalize };
+export const FIELDS = fields();
+export const PRESETS = presets();
+export const DEFAULTS = defaultQuery();
+
+/**
+ * Runs a call into wasm. A Rust panic aborts, which traps as a RuntimeError and leaves that
+ * simulator unusable: show the panic message and start a fresh simulator from the last settings.
+ */
+export function guard(call) {
+  try {
+    return call();
+  } catch (e) {
+    if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+    const text = `Internal error: ${panicMessage(e)}. The simulator was restarted from step 0.`;
+    restartSim();
+    setError(text);
+    throw new Error(text);
+  }
+}
+
+function panicMessage(trap) {
+  try {
+    return takePanic() ?? trap.message;
+  } catch {
+    // The module itself is broken; the RuntimeError's text is all there is.
+    return trap.message;
+  }
+}
+
+function restartSim() {
+  store.playing = false;
+  try {
+    store.sim = new Sim(store.query);
+  } catch {
+    store.sim = new Sim('');
+    store.query = store.sim.query();
+  }
+}

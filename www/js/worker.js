@@ -1,0 +1,100 @@
+// A module worker that runs jobs on its own instance of the wasm core, so that long
+// computations (a sweep: hundreds of fresh runs) leave the page free to animate.
+//   page -> worker: {type: 'init', module}, then {type: 'job', id, kind, payload} and {type: 'cancel', id}
+//   worker -> page: {type: 'progress', id, done, total}, then {type: 'result', id, result} or {type: 'error', id, error}
+// The page sends its compiled module first: the worker never loads the wasm itself. Jobs run
+// one at a time, in order; a running job yields to the event loop every few milliseconds, so
+// a cancel is seen (a cancelled job sends nothing more).
+import { initSync, Sim } from '../pkg/dpo_sim.js';
+
+// Work between yields, and steps per call into wasm (a step of the largest settings takes a few ms).
+const SLICE_MS = 20;
+const CHUNK_STEPS = 10;
+
+const KINDS = {
+  /**
+   * `{queries, steps}`: a fresh run of `steps` steps for each settings query; their final
+   * metrics. A refused query or a diverging run fails the job with the core's message.
+   */
+  async runs({ queries, steps }, job) {
+    const out = [];
+    for (const query of queries) {
+      out.push(await runFresh(query, steps, job));
+      job.post('progress', { done: out.length, total: queries.length });
+    }
+    return out;
+  },
+};
+
+async function runFresh(query, steps, job) {
+  const sim = new Sim(query);
+  try {
+    for (let done = 0; done < steps;) {
+      const n = Math.min(CHUNK_STEPS, steps - done);
+      sim.step(n);
+      done += n;
+      await job.pace();
+    }
+    return sim.metrics();
+  } finally {
+    sim.free();
+  }
+}
+
+// A message to ourselves: a yield that, unlike a nested setTimeout, is not clamped to 4 ms.
+const tick = new MessageChannel();
+const yieldToEvents = () => new Promise((resume) => {
+  tick.port1.onmessage = resume;
+  tick.port2.postMessage(null);
+});
+
+const CANCELLED = Symbol('cancelled');
+
+class Job {
+  constructor({ id, kind, payload }) {
+    this.id = id;
+    this.kind = kind;
+    this.payload = payload;
+    this.cancelled = false;
+    this.sliceStart = 0;
+  }
+
+  post(type, fields) {
+    if (!this.cancelled) self.postMessage({ type, id: this.id, ...fields });
+  }
+
+  /** Between pieces of work: yields once a slice is used up, and stops there if cancelled. */
+  async pace() {
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    await yieldToEvents();
+    this.sliceStart = performance.now();
+    if (this.cancelled) throw CANCELLED;
+  }
+
+  async run() {
+    if (this.cancelled) return;
+    this.sliceStart = performance.now();
+    try {
+      if (!Object.hasOwn(KINDS, this.kind)) throw new Error(`unknown job kind '${String(this.kind).slice(0, 40)}'`);
+      this.post('result', { result: await KINDS[this.kind](this.payload, this) });
+    } catch (e) {
+      if (e !== CANCELLED) this.post('error', { error: String(e?.message ?? e) });
+    }
+  }
+}
+
+/** Jobs queued or running, by id; the queue runs them one after another. */
+const jobs = new Map();
+let queue = Promise.resolve();
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'init') {
+    initSync({ module: data.module });
+  } else if (data.type === 'job') {
+    const job = new Job(data);
+    jobs.set(job.id, job);
+    queue = queue.then(() => job.run()).finally(() => jobs.delete(job.id));
+  } else if (data.type === 'cancel' && jobs.has(data.id)) {
+    jobs.get(data.id).cancelled = true;
+  }
+};
