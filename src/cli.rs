@@ -18,7 +18,8 @@ const USAGE: &str = "usage:
   dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--png] [--log-steps]
   dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
   dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
-  dpo-sim keys";
+  dpo-sim keys
+  dpo-sim metrics";
 
 /// The arguments `run` and `sweep` share, and the ones only one of them takes.
 #[derive(Default)]
@@ -260,6 +261,12 @@ pub fn main(args: &[String]) -> ExitCode {
                     f.range_text(),
                     f.format(&Settings::default())
                 );
+            }
+            Ok(())
+        }
+        Some("metrics") => {
+            for m in &crate::metrics::METRICS {
+                println!("{:20} {}: {}", m.key, m.label, m.help);
             }
             Ok(())
         }

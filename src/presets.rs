@@ -5,6 +5,8 @@
 pub struct Preset {
     pub key: &'static str,
     pub title: &'static str,
+    /// The story in one line, for an embed's caption.
+    pub summary: &'static str,
     /// What to watch, and why (plain text).
     pub story: &'static str,
     /// `key=value&...` applied to the defaults.
@@ -17,45 +19,54 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         key: "support",
         title: "Support limits what DPO can learn",
+        summary: "A narrow support: DPO stalls where this support lets it end (J_S), far below J*.",
         story: "The sampler only emits the 30% of responses the reference likes most, and this reference prefers \
                 worse responses. The tabular policy learns the RLHF optimum on that support and nothing else: \
-                responses outside it never receive a gradient, so expected reward stalls far below J*. Set support \
-                to 1 and it reaches J*; switch the model to linear and the proxy generalises beyond the support.",
+                responses outside it never receive a gradient, so expected reward stalls at J_S, where DPO can end \
+                with this support (the dotted line), far below J*. Set support to 1 and J_S rises to J*; switch \
+                the model to linear and the proxy generalises beyond the support.",
         settings: "model=tabular&design=contrastive&refq=-0.5&quality=0.5&lr=5&support=0.3",
         steps: 400,
     },
     Preset {
         key: "quality",
         title: "Quality amplifies the gradient signal",
+        summary: "More high-quality responses: a larger gradient signal and a faster climb to the same J_S.",
         story: "Contrastive pairs with one side drawn at high quality. Compare quality 1 with quality 0: the \
                 gradient signal (the part of -grad L that raises expected reward) starts larger, and expected \
-                reward after 50 steps is far higher. Same data support, same optimum, a faster path.",
+                reward after 50 steps is far higher. Same support, so the same J_S: quality changes the path, not \
+                where it ends. (J passes J* on the way: J* is a KL-regularised optimum, not a ceiling.)",
         settings: "model=tabular&design=contrastive&refq=-0.5&quality=1&lr=5",
         steps: 100,
     },
     Preset {
         key: "online",
         title: "Online DPO raises its own sampling quality",
+        summary: "Sampling from the improving policy moves the support, and J_S rises with it.",
         story: "A narrow support (25%) from a reference that prefers worse responses. Offline (on-policy fraction \
-                0) the run stalls. Online (fraction 1) the sampler follows the improving policy, so the support \
-                moves toward better responses and the sampled pairs get better as training proceeds: the \
-                study's argument for online DPO. Set the fraction to 0 mid-run and watch progress stop.",
+                0) the run stalls at J_S. Online (fraction 1) the sampler follows the improving policy, so the \
+                support moves toward better responses and J_S, where this step's sampler lets DPO end, rises with \
+                it: the study's argument for online DPO. On the step-0 pairs the chosen responses lose probability \
+                while the current pairs' gain it. Set the fraction to 0 mid-run and watch progress stop.",
         settings: "model=tabular&design=contrastive&refq=-0.5&support=0.25&quality=0.5&lr=5&online=1",
         steps: 300,
     },
     Preset {
         key: "best-of-k",
         title: "Best-of-K: quality by selection",
+        summary: "Best vs worst of K: a stronger start, and margins that grow without bound.",
         story: "Each pair is the best and the worst of K samples. Larger K means more frequent high-quality \
                 chosen responses: the initial gradient signal grows with K and early progress is faster. The \
-                labels are deterministic, so there is no finite optimum: the margin grows without bound and the \
-                loss tends to 0 while the steps shrink. Compare K = 2 with K = 8.",
+                labels are deterministic, so there is no finite optimum (no target, no J_S): the margin grows \
+                without bound and the loss tends to 0 while the steps shrink. The reference line is the best \
+                response's reward. Compare K = 2 with K = 8.",
         settings: "model=linear&design=bvw&k=8&refq=-0.5&lr=1",
         steps: 300,
     },
     Preset {
         key: "displacement",
         title: "Likelihood displacement (tabular)",
+        summary: "Chosen responses lose probability while the margin grows; the mass stays inside the support.",
         story: "Independent pairs from a concentrated reference on a 25% support. The margin grows while the mean \
                 log-probability of chosen responses falls: both chosen and rejected lose probability. In the \
                 tabular model the freed mass stays inside the support (off-support mass stays near 0), \
@@ -66,6 +77,7 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         key: "proxy",
         title: "The linear proxy: displacement that helps",
+        summary: "The linear proxy moves the freed mass to better responses the sampler never showed.",
         story: "The same data as the displacement preset, with the linear alignment model. Chosen responses lose \
                 probability again, but the mass moves outside the support to better responses the sampler never \
                 showed: off-support mass rises toward 0.8 and expected reward climbs to J*. The proxy \
@@ -76,18 +88,23 @@ pub static PRESETS: &[Preset] = &[
     Preset {
         key: "sweet-spot",
         title: "Where more quality stops helping",
-        story: "With independent pairs both candidates come from the tilted sampler. A little quality helps; too \
-                much makes the two candidates alike, their preference close to a coin flip, and the signal \
-                weak. Expected reward after 50 steps peaks near quality 0.25: compare 0, 0.25 and 1.",
+        summary: "Independent pairs: a little quality helps, too much makes the two sides alike.",
+        story: "With independent pairs both candidates come from the tilted sampler. Expected reward after 50 \
+                steps peaks near quality 0.25; beyond it more quality hurts: the two candidates crowd onto the same \
+                few responses, their preference is close to a coin flip, and the signal at step 0 falls to a \
+                quarter of its value at quality 0. Compare 0, 0.25 and 1, or sweep the quality.",
         settings: "model=tabular&design=independent&refq=-0.5&lr=5&quality=0.25",
         steps: 100,
     },
     Preset {
         key: "over-optimisation",
         title: "Reward hacking in miniature",
+        summary: "A concave reward the proxy cannot represent: true reward peaks, then falls as the loss improves.",
         story: "The true reward is concave (extreme responses are bad), which the linear proxy cannot represent. \
                 Trained on a narrow support it extrapolates toward extreme responses: expected true reward rises, \
-                peaks near step 100, then falls while the DPO loss keeps improving.",
+                peaks near step 100, then falls toward J_S, the reward at the minimiser, while the DPO loss keeps \
+                improving. The minimiser is not s u / beta here: the star marks where this loss is lowest, \
+                in a bowl so flat near the bottom that exact descent closes only 0.3% of the gap per step.",
         settings: "model=linear&gamma=0.3&shape=concave&design=contrastive&support=0.25&kappa=2&scale=1.3&exact=1",
         steps: 300,
     },

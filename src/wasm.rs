@@ -24,7 +24,7 @@ use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
 use crate::settings::{Kind, Scope, Settings, FIELDS};
 use crate::sim::Simulation;
-use crate::sweep::{Row, Sweep, EXTRA};
+use crate::sweep::{Row, Sweep, Table, EXTRA};
 
 /// Largest grid of the loss landscape: fine enough for smooth contours. The page asks for
 /// less while playing, as its cost grows with cells x pairs.
@@ -123,6 +123,13 @@ pub fn format_number(value: Option<f64>, format: &str) -> Result<String, JsValue
     Ok(format_value(value.unwrap_or(f64::NAN), f))
 }
 
+/// The size in screen pixels of the smallest text a chart draws on a canvas of `width` x
+/// `height` device pixels at `scale` device pixels per CSS pixel.
+#[wasm_bindgen(js_name = chartTextPx)]
+pub fn chart_text_px(width: f64, height: f64, scale: f64) -> f64 {
+    crate::charts::smallest_text(width, height, scale)
+}
+
 /// The charts: `{key, title, caption}`, in the page's order.
 #[wasm_bindgen]
 pub fn charts() -> Result<Array, JsValue> {
@@ -188,7 +195,7 @@ pub fn fields() -> Result<Array, JsValue> {
         .collect()
 }
 
-/// The presets: `{key, title, story, settings, steps}`.
+/// The presets: `{key, title, summary, story, settings, steps}`.
 #[wasm_bindgen]
 pub fn presets() -> Result<Array, JsValue> {
     PRESETS
@@ -197,6 +204,7 @@ pub fn presets() -> Result<Array, JsValue> {
             let o = Object::new();
             put(&o, "key", p.key)?;
             put(&o, "title", p.title)?;
+            put(&o, "summary", p.summary)?;
             put(&o, "story", p.story)?;
             put(&o, "settings", p.settings)?;
             put(&o, "steps", p.steps as f64)?;
@@ -363,8 +371,7 @@ impl Sim {
 pub struct SweepJob {
     base: Settings,
     sweep: Sweep,
-    /// Points run so far.
-    done: usize,
+    rows: Vec<Row>,
 }
 
 #[wasm_bindgen]
@@ -395,7 +402,11 @@ impl SweepJob {
             _ => Err("a sweep needs either values or grid".to_string()),
         }
         .map_err(error)?;
-        Ok(SweepJob { base, sweep, done: 0 })
+        Ok(SweepJob {
+            base,
+            sweep,
+            rows: Vec::new(),
+        })
     }
 
     pub fn total(&self) -> f64 {
@@ -411,10 +422,9 @@ impl SweepJob {
     /// as settings text, every metric at step T, and the extra columns.
     #[wasm_bindgen(js_name = runNext)]
     pub fn run_next(&mut self) -> Result<Option<Object>, JsValue> {
-        let Some(point) = self.sweep.points.get(self.done) else {
+        let Some(point) = self.sweep.points.get(self.rows.len()) else {
             return Ok(None);
         };
-        self.done += 1;
         let r: Row = crate::sweep::run_point(&self.base, &self.sweep.keys, point, self.sweep.steps).map_err(error)?;
         let o = row(&r.metrics)?;
         for (k, v) in self.sweep.keys.iter().zip(&r.point) {
@@ -423,7 +433,91 @@ impl SweepJob {
         for (k, v) in EXTRA.iter().zip(r.extra) {
             put(&o, k, number(v))?;
         }
+        self.rows.push(r);
         Ok(Some(o))
+    }
+
+    /// The rows run so far as `sweep.csv` text (what `dpo-sim sweep` writes).
+    pub fn csv(&self) -> String {
+        crate::sweep::csv(&self.sweep, &self.rows)
+    }
+}
+
+/// A finished sweep (its CSV) for the sweep view: its charts, and the settings of a cell.
+#[wasm_bindgen]
+pub struct SweepTable {
+    table: Table,
+    /// Where the phase maps were last drawn, in device pixels.
+    maps: Vec<crate::charts::sweep::Rect>,
+}
+
+#[wasm_bindgen]
+impl SweepTable {
+    #[wasm_bindgen(constructor)]
+    pub fn new(csv: &str) -> Result<SweepTable, JsValue> {
+        Ok(SweepTable {
+            table: Table::from_csv(csv).map_err(error)?,
+            maps: Vec::new(),
+        })
+    }
+
+    pub fn keys(&self) -> Array {
+        strings(self.table.keys.iter().copied())
+    }
+
+    pub fn len(&self) -> f64 {
+        self.table.len() as f64
+    }
+
+    /// The columns `columns` (comma-separated) against the swept setting, `current` marked.
+    #[wasm_bindgen(js_name = drawLines)]
+    pub fn draw_lines(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        columns: &str,
+        current: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let ys: Vec<&str> = columns.split(',').map(str::trim).collect();
+        if let Some(bad) = ys.iter().find(|c| !crate::charts::sweep::is_column(c)) {
+            return Err(error(format!(
+                "no sweep column '{}'",
+                bad.chars().take(40).collect::<String>()
+            )));
+        }
+        paint("sweep", canvas, |a| {
+            crate::charts::sweep::lines(a, &self.table, &ys, current, &Style { scale })
+        })
+    }
+
+    /// The quality x support phase map after `steps` steps, the cell (cx, cy) outlined.
+    #[wasm_bindgen(js_name = drawPhase)]
+    pub fn draw_phase(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        steps: f64,
+        cx: Option<f64>,
+        cy: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let current = cx.zip(cy);
+        let mut maps = Vec::new();
+        paint("phase map", canvas, |a| {
+            maps = crate::charts::sweep::phase(a, &self.table, steps as u64, current, &Style { scale })?;
+            Ok(())
+        })?;
+        self.maps = maps;
+        Ok(())
+    }
+
+    /// The settings (`key=value&...`) of the phase-map cell under device pixel (x, y), if any.
+    #[wasm_bindgen(js_name = cellAt)]
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<String> {
+        self.maps.iter().find_map(|[l, t, r, b]| {
+            let fx = (x - *l as f64) / (*r - *l).max(1) as f64;
+            let fy = (y - *t as f64) / (*b - *t).max(1) as f64;
+            crate::charts::sweep::cell_at(&self.table, fx, fy).and_then(|k| self.table.query(k))
+        })
     }
 }
 

@@ -22,6 +22,11 @@ fn every_preset_parses_runs_and_explains_itself() {
     for p in PRESETS {
         let settings = Settings::parse(p.settings).unwrap_or_else(|e| panic!("{}: {e}", p.key));
         assert!(p.story.len() > 100 && !p.title.is_empty(), "{}", p.key);
+        assert!(
+            p.summary.len() <= 100 && !p.summary.contains('\n'),
+            "{}: a one-line summary",
+            p.key
+        );
         let mut sim = Simulation::new(settings);
         sim.run(p.steps).unwrap_or_else(|e| panic!("{}: {e}", p.key));
     }
@@ -45,8 +50,13 @@ fn support_limits_what_dpo_can_learn() {
         f.expected_reward,
         f.rlhf_reward
     );
-    // The stall is not slowness: the last 100 steps of the narrow run barely move.
+    // The stall is not slowness: the last 100 steps of the narrow run barely move, at J_S.
     assert!((narrow[300].expected_reward - n.expected_reward).abs() < 0.1);
+    assert!((n.expected_reward - n.attainable_reward).abs() < 0.15 && n.attainable_reward < n.rlhf_reward - 1.0);
+    assert!(
+        (f.attainable_reward - f.rlhf_reward).abs() < 1e-9,
+        "full support: J_S = J*"
+    );
     // The linear proxy on the same narrow support generalises.
     let proxy = trace("support", "model=linear&lr=1", 400);
     assert!(proxy.last().unwrap().expected_reward > n.rlhf_reward - 0.1);
@@ -70,6 +80,10 @@ fn quality_amplifies_the_gradient_signal() {
             low[50].expected_reward
         );
     }
+    // Same support, same J_S; and J passes J*, which is not a ceiling.
+    let (high, low) = (trace("quality", "", 100), trace("quality", "quality=0", 100));
+    assert_eq!(high[0].attainable_reward, low[0].attainable_reward);
+    assert!(high.iter().any(|m| m.expected_reward > m.rlhf_reward + 0.02));
     // The optimum does not depend on quality: both converge to the same population loss minimiser.
     let high = trace("quality", "exact=1&model=linear&lr=2", 2000);
     let low = trace("quality", "exact=1&model=linear&lr=2&quality=0", 2000);
@@ -89,6 +103,11 @@ fn online_dpo_raises_its_own_sampling_quality() {
     assert!(online[300].expected_reward > online[300].rlhf_reward - 0.2);
     // Offline stalls: no progress over the last 150 steps.
     assert!((offline[300].expected_reward - offline[150].expected_reward).abs() < 0.15);
+    // Online, where this step's sampler lets DPO end rises with it; the step-0 pairs' chosen
+    // responses lose probability while the current pairs' gain it.
+    assert!(online[300].attainable_reward > online[0].attainable_reward + 1.0);
+    assert!(online[300].fixed_chosen_logp < online[0].fixed_chosen_logp - 1.0);
+    assert!(online[300].chosen_logp > online[0].chosen_logp + 1.0);
 }
 
 #[test]
@@ -104,6 +123,7 @@ fn best_of_k_amplifies_early_signal_and_has_no_finite_optimum() {
     assert!(k8[10].expected_reward > k2[10].expected_reward + 0.1);
     assert!(k8[300].margin > k8[100].margin && k8[100].margin > k8[10].margin);
     assert!(k8[300].loss < 0.05 && k8[300].target_distance.is_nan());
+    assert!(k8[300].attainable_reward.is_nan() && k8[300].rlhf_reward.is_nan() && k8[300].best_reward.is_finite());
 }
 
 #[test]
@@ -147,6 +167,11 @@ fn independent_design_has_a_quality_sweet_spot() {
             "{extra}: J(50) at q=0 {none}, 0.25 {sweet}, 1 {full}"
         );
     }
+    let signal = |q: f64| trace("sweet-spot", &format!("quality={q}"), 0)[0].signal;
+    assert!(
+        signal(1.0) < 0.3 * signal(0.0),
+        "the signal at step 0 falls to about a quarter"
+    );
 }
 
 #[test]
@@ -165,4 +190,8 @@ fn misspecified_proxy_over_optimises() {
         t[300].expected_reward
     );
     assert!(t[300].loss < t[peak_step].loss, "while the DPO loss keeps improving");
+    // ... toward J_S, well below the peak, in a bowl whose bottom is nearly flat.
+    let end = &t[300];
+    assert!(peak > end.attainable_reward + 1.0 && end.expected_reward > end.attainable_reward);
+    assert!((0.99..1.0).contains(&end.predicted_rate), "{}", end.predicted_rate);
 }

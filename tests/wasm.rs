@@ -125,7 +125,7 @@ fn numbers_charts_and_their_errors() {
         .iter()
         .map(|c| get(c.unchecked_ref(), "key").as_string().unwrap())
         .collect();
-    assert_eq!(keys, ["map", "landscape", "signal", "convergence", "curves"]);
+    assert_eq!(keys, ["landscape", "signal", "map", "curves", "convergence"]);
 }
 
 #[wasm_bindgen_test]
@@ -145,6 +145,9 @@ fn sweep_rows_equal_fresh_runs() {
         assert_eq!(get(&row, "signal_0").as_f64(), get(&start, "signal").as_f64());
     }
     assert!(job.run_next().unwrap().is_none());
+    let table = dpo_sim::wasm::SweepTable::new(&job.csv()).unwrap();
+    assert_eq!(table.len(), 2.0);
+    assert!(message(dpo_sim::wasm::SweepTable::new("a,b").err().unwrap()).contains("not a sweep table"));
     let e = message(SweepJob::new("", "quality", None, Some(99), 10.0).err().unwrap());
     assert!(e.contains("grid = 99"), "{e}");
     let e = message(

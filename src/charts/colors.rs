@@ -109,7 +109,7 @@ pub fn color_bar<DB: DrawingBackend>(
         .disable_x_axis()
         .y_labels(5)
         .y_label_formatter(&fmt)
-        .label_style(style.font(10.5))
+        .label_style(style.font(super::SMALLEST_TEXT))
         .axis_style(INK.mix(0.6).stroke_width(style.width(1.0)))
         .set_all_tick_mark_size(style.px(3.0))
         .draw()

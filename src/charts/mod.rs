@@ -60,11 +60,11 @@ pub struct Scene<'a> {
 /// Adding one is a module and an entry here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chart {
-    Map,
     Landscape,
     Signal,
-    Convergence,
+    Map,
     Curves,
+    Convergence,
 }
 
 /// A chart's name and what it shows.
@@ -78,12 +78,13 @@ pub struct Info {
 const DEFAULT_LANDSCAPE_RESOLUTION: usize = 40;
 
 impl Chart {
+    /// In the page's order: the two plots the study is about first.
     pub const ALL: [Chart; 5] = [
-        Chart::Map,
         Chart::Landscape,
         Chart::Signal,
-        Chart::Convergence,
+        Chart::Map,
         Chart::Curves,
+        Chart::Convergence,
     ];
 
     pub fn info(self) -> Info {
@@ -146,9 +147,25 @@ impl Chart {
     }
 }
 
-/// Draws with the style fitted to `area`: below the 450x320 CSS px design size text and
-/// marks shrink (down to 9/10, so phone text stays readable); an area too small for axes and labels is left blank
-/// rather than garbled.
+/// The charts' design size in CSS pixels: below it text and marks shrink, down to 9/10.
+const DESIGN: (f64, f64) = (450.0, 320.0);
+/// The smallest text a chart draws (tick labels), in CSS pixels at scale 1.
+const SMALLEST_TEXT: f64 = 10.5;
+
+/// How much a chart of `w` x `h` CSS pixels shrinks its text and marks.
+fn fit(w: f64, h: f64) -> f64 {
+    (w / DESIGN.0).min(h / DESIGN.1).clamp(0.9, 1.0)
+}
+
+/// The size in screen pixels of the smallest text a chart draws on an area of `w` x `h`
+/// device pixels at `scale` (the page checks talk mode's text against this).
+pub fn smallest_text(w: f64, h: f64, scale: f64) -> f64 {
+    let k = Style { scale }.k();
+    SMALLEST_TEXT * k * fit(w / k, h / k)
+}
+
+/// Draws with the style fitted to `area` (see [`fit`]); an area too small for axes and
+/// labels is left blank rather than garbled.
 fn fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     style: &Style,
@@ -161,8 +178,7 @@ fn fitted<DB: DrawingBackend>(
     if w < 120.0 || h < 90.0 {
         return Ok(());
     }
-    let fit = (w / 450.0).min(h / 320.0).clamp(0.9, 1.0);
-    draw(&Style { scale: k * fit })
+    draw(&Style { scale: k * fit(w, h) })
 }
 
 /// Natively text needs a font: the bundled one, registered once. The browser draws its own.
@@ -282,7 +298,7 @@ fn axes<DB: DrawingBackend>(
         .y_labels(count(y, ny))
         .x_label_formatter(fx)
         .y_label_formatter(&fy)
-        .label_style(style.font(10.5))
+        .label_style(style.font(SMALLEST_TEXT))
         .axis_desc_style(style.text())
         .bold_line_style(colors::INK.mix(0.07).stroke_width(style.width(1.0)))
         .light_line_style(TRANSPARENT)
@@ -353,7 +369,7 @@ fn own_ticks<DB: DrawingBackend>(
         let (top, bottom) = (at(x.place(v), ys.end), at(x.place(v), ys.start));
         area.draw(&PathElement::new(vec![top, bottom], grid)).map_err(err)?;
         if x_labels {
-            let text = style.font(10.5).pos(Pos::new(HPos::Center, VPos::Top));
+            let text = style.font(SMALLEST_TEXT).pos(Pos::new(HPos::Center, VPos::Top));
             area.draw(&PathElement::new(vec![bottom, (bottom.0, bottom.1 + tick_len)], mark))
                 .map_err(err)?;
             area.draw_text(&format!("{v}"), &text, (bottom.0, bottom.1 + gap))
@@ -363,7 +379,7 @@ fn own_ticks<DB: DrawingBackend>(
     for v in y.own_ticks((ys.start, ys.end)).unwrap_or_default() {
         let (left, right) = (at(xs.start, y.place(v)), at(xs.end, y.place(v)));
         area.draw(&PathElement::new(vec![left, right], grid)).map_err(err)?;
-        let text = style.font(10.5).pos(Pos::new(HPos::Right, VPos::Center));
+        let text = style.font(SMALLEST_TEXT).pos(Pos::new(HPos::Right, VPos::Center));
         area.draw(&PathElement::new(vec![left, (left.0 - tick_len, left.1)], mark))
             .map_err(err)?;
         area.draw_text(&tick(v, 0.0), &text, (left.0 - gap, left.1))
@@ -395,6 +411,10 @@ fn finite_range(values: impl IntoIterator<Item = f64>, pad: f64) -> (f64, f64) {
     }
     // Keeps hi - lo finite.
     let (lo, hi) = (lo.max(-1e300), hi.min(1e300));
+    // Values within rounding of zero (a KL of -4.6e-16 at step 0) are zero.
+    if lo.abs().max(hi.abs()) < 1e-12 {
+        return (-1.0, 1.0);
+    }
     let span = hi - lo;
     if span <= 1e-9 * lo.abs().max(hi.abs()) || span == 0.0 {
         let w = if lo.abs() > 0.0 { 0.1 * lo.abs() } else { 1.0 };
@@ -481,6 +501,7 @@ mod tests {
     fn ranges_and_ticks_are_sane() {
         assert_eq!(finite_range([f64::NAN, f64::INFINITY], 0.1), (0.0, 1.0));
         assert_eq!(finite_range([0.0, 0.0], 0.1), (-1.0, 1.0));
+        assert_eq!(finite_range([-4.6e-16, 0.0], 0.1), (-1.0, 1.0));
         let (lo, hi) = finite_range([2.0, f64::NAN, 2.0], 0.1);
         assert!(lo < 2.0 && hi > 2.0);
         let (lo, hi) = finite_range([-f64::MAX, f64::MAX], 0.1);

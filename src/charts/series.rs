@@ -22,9 +22,12 @@ pub enum Source {
     Envelope,
 }
 
-/// One line. Its legend label is its column's short label (the envelope's is its own).
+/// One line. Its legend label is its column's short label (the envelope's is its own), unless
+/// it has its own, or none (when a panel note explains a whole family of lines).
 pub struct Line {
     pub source: Source,
+    pub label: Option<&'static str>,
+    pub legend: bool,
     pub color: RGBColor,
     /// Opacity: below 1 for a wide line that others are drawn over.
     pub alpha: f64,
@@ -45,11 +48,15 @@ pub struct Panel {
     pub zero: bool,
     /// A logarithmic y axis.
     pub log: bool,
+    /// Legend entries for lines left out of the legend one by one.
+    pub notes: &'static [(&'static str, Swatch)],
 }
 
 const fn line(column: &'static str, color: RGBColor, width: f64) -> Line {
     Line {
         source: Source::Column(column),
+        label: None,
+        legend: true,
         color,
         alpha: 1.0,
         width,
@@ -81,6 +88,7 @@ pub const SIGNAL: &[Panel] = &[Panel {
     ],
     zero: true,
     log: false,
+    notes: &[],
 }];
 
 pub const CONVERGENCE: &[Panel] = &[
@@ -89,6 +97,7 @@ pub const CONVERGENCE: &[Panel] = &[
         lines: &[line("batch_loss", SKY, 1.2), line("loss", BLUE, 2.2)],
         zero: false,
         log: false,
+        notes: &[],
     },
     Panel {
         y_desc: "distance (log)",
@@ -101,6 +110,7 @@ pub const CONVERGENCE: &[Panel] = &[
         ],
         zero: false,
         log: true,
+        notes: &[],
     },
 ];
 
@@ -119,33 +129,52 @@ pub const CURVES: &[Panel] = &[
         ],
         zero: false,
         log: false,
+        notes: &[],
     },
     Panel {
         y_desc: "log-prob",
         lines: &[
             // Offline the two views coincide: the step-0 lines pale and wide, so the dotted
             // current ones stay visible on top of them.
-            pale("fixed_chosen_logp", BLUE),
-            pale("fixed_rejected_logp", VERMILLION),
-            dotted("chosen_logp", BLUE, 1.8),
-            dotted("rejected_logp", VERMILLION, 1.8),
+            Line {
+                label: Some("chosen"),
+                ..pale("fixed_chosen_logp", BLUE)
+            },
+            Line {
+                label: Some("rejected"),
+                ..pale("fixed_rejected_logp", VERMILLION)
+            },
+            Line {
+                legend: false,
+                ..dotted("chosen_logp", BLUE, 1.8)
+            },
+            Line {
+                legend: false,
+                ..dotted("rejected_logp", VERMILLION, 1.8)
+            },
         ],
         zero: false,
         log: false,
+        notes: &[
+            ("step-0 pairs", Swatch::Line(RGBAColor(120, 120, 120, 0.45))),
+            ("current pairs", Swatch::Dotted(RGBAColor(34, 34, 34, 1.0))),
+        ],
     },
     Panel {
         y_desc: "KL, mass",
         lines: &[line("kl", PURPLE, 2.0), line("off_support_mass", ORANGE, 2.0)],
         zero: true,
         log: false,
+        notes: &[],
     },
 ];
 
 impl Line {
     fn label(&self) -> &'static str {
-        match self.source {
-            Source::Column(c) => METRICS[column(c)].short,
-            Source::Envelope => "predicted ρᵗ",
+        match (self.label, self.source) {
+            (Some(label), _) => label,
+            (None, Source::Column(c)) => METRICS[column(c)].short,
+            (None, Source::Envelope) => "predicted ρᵗ",
         }
     }
 
@@ -279,12 +308,13 @@ pub fn draw<DB: DrawingBackend>(
                 if let (Some(g), Source::Column(_)) = (ghost, l.source) {
                     curves.insert(0, curve(None, true, l.values(g.history)));
                 }
-                curves.push(curve(Some(l.label().to_string()), false, l.values(history)));
+                let label = l.legend.then(|| l.label().to_string());
+                curves.push(curve(label, false, l.values(history)));
             }
-            let extra = match (k, ghost) {
-                (0, Some(g)) => vec![(ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba()))],
-                _ => Vec::new(),
-            };
+            let mut extra: Vec<(String, Swatch)> = panel.notes.iter().map(|(t, s)| (t.to_string(), *s)).collect();
+            if let (0, Some(g)) = (k, ghost) {
+                extra.push((ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba())));
+            }
             Stacked {
                 y_desc: panel.y_desc.to_string(),
                 zero: panel.zero,

@@ -1,6 +1,6 @@
 // What the controls, the keyboard, the API and the address can do to the run. Each action
 // changes the store and commits; stepping only marks the plots out of date.
-import { store, commit, setError } from './store.js';
+import { store, commit, setError, PACES } from './store.js';
 import { guard, PRESETS, DEFAULTS } from './wasm.js';
 
 export function findPreset(key) {
@@ -17,7 +17,10 @@ export function setQuery(query) {
   const restarted = guard(() => store.sim.set(query));
   store.query = guard(() => store.sim.query());
   // A restart is a new run: an old divergence no longer applies.
-  if (restarted) store.error = null;
+  if (restarted) {
+    store.error = null;
+    armStory();
+  }
   commit();
   return restarted;
 }
@@ -37,17 +40,27 @@ export function loadPreset(key) {
 /** Back to custom settings: the run goes on, the address and the story forget the preset. */
 export function forgetPreset() {
   store.preset = '';
+  store.storyEnd = null;
   commit();
+}
+
+/** A scenario's run pauses once at its story's length. */
+function armStory() {
+  store.storyEnd = PRESETS.find((p) => p.key === store.preset)?.steps ?? null;
 }
 
 export function reset() {
   guard(() => store.sim.reset());
   store.error = null;
+  armStory();
   commit();
 }
 
 export function play() {
   store.playing = true;
+  // The first step comes at once, not after a step's worth of time.
+  store.owed = 1;
+  store.lastFrame = null;
   commit();
 }
 
@@ -83,7 +96,17 @@ export function unpin() {
   commit();
 }
 
-export function setSpeed(stepsPerFrame) {
-  store.speed = stepsPerFrame;
+/** The pace: one of PACES' values. */
+export function setPace(value) {
+  if (!PACES.some((p) => p.value === value)) {
+    throw new Error(`pace = '${String(value).slice(0, 40)}' is not allowed: pace must be one of ${PACES.map((p) => p.value).join(', ')}`);
+  }
+  store.pace = value;
+  commit();
+}
+
+/** How the charts show the run: `{logSteps, pairs}`, either or both. */
+export function setView(view) {
+  Object.assign(store.view, view);
   commit();
 }

@@ -1,10 +1,13 @@
 // window.dpoSim, the same calls over postMessage for an embedding page, and the embedded
-// page's height for its parent. Messages are data only: anything of another shape is ignored.
+// page's natural height for its parent. Messages are data only: anything not of the API's
+// shape is ignored, and an unknown method is answered with an error.
 import { objectQuery, queryObject } from './codec.js';
 import { store } from './store.js';
 import { guard } from './wasm.js';
 import { setQuery, advance, play, pause, reset, loadPreset, pin, unpin } from './actions.js';
 import { render, frameStats } from './loop.js';
+import { naturalHeight } from './canvases.js';
+import { runSweep } from './sweep.js';
 
 export const api = {
   get: () => queryObject(store.query),
@@ -40,31 +43,41 @@ export const api = {
   isPlaying: () => store.playing,
   error: () => store.error,
   frameStats,
+  /** Fresh runs across values of a setting, or a grid over two; a Promise of their rows. */
+  sweep: (spec) => runSweep(spec).then((result) => result.rows),
 };
 
+const METHODS = Object.keys(api);
+
+function answer(event, id, settle) {
+  const reply = { type: 'dpo-sim-reply', id, ...settle };
+  // An opaque origin ("null", e.g. a file:// parent) can only be answered with '*'.
+  event.source?.postMessage(reply, { targetOrigin: event.origin === 'null' ? '*' : event.origin });
+}
+
 /** `{type: 'dpo-sim', id, method, args}` in, `{type: 'dpo-sim-reply', id, result | error}` out. */
-function onMessage(event) {
+async function onMessage(event) {
   const d = event.data;
-  if (!d || typeof d !== 'object' || d.type !== 'dpo-sim' || typeof d.method !== 'string' || !Object.hasOwn(api, d.method)) return;
+  if (!d || typeof d !== 'object' || d.type !== 'dpo-sim' || typeof d.method !== 'string') return;
   if (store.page.origin && event.origin !== store.page.origin) return;
   if (!event.source) return;
-  const reply = { type: 'dpo-sim-reply', id: d.id };
-  try {
-    reply.result = api[d.method](...(Array.isArray(d.args) ? d.args : []));
-  } catch (e) {
-    reply.error = String(e?.message ?? e);
+  if (!Object.hasOwn(api, d.method)) {
+    answer(event, d.id, { error: `unknown method '${d.method.slice(0, 40)}' (known: ${METHODS.join(', ')})` });
+    return;
   }
-  // An opaque origin ("null", e.g. a file:// parent) can only be answered with '*'.
-  event.source.postMessage(reply, { targetOrigin: event.origin === 'null' ? '*' : event.origin });
+  try {
+    answer(event, d.id, { result: await api[d.method](...(Array.isArray(d.args) ? d.args : [])) });
+  } catch (e) {
+    answer(event, d.id, { error: String(e?.message ?? e) });
+  }
 }
 
 export function wireApi() {
   window.addEventListener('message', onMessage);
   if (store.page.embed && window.parent !== window) {
-    // Lets the embedding page size the iframe to the content: {type: 'dpo-sim-size', height}.
+    // Lets the embedding page size the iframe to its natural height: {type: 'dpo-sim-size', height}.
     new ResizeObserver(() => {
-      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-      window.parent.postMessage({ type: 'dpo-sim-size', height }, store.page.origin ?? '*');
+      window.parent.postMessage({ type: 'dpo-sim-size', height: naturalHeight() }, store.page.origin ?? '*');
     }).observe(document.documentElement);
   }
 }

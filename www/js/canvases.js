@@ -1,15 +1,69 @@
-// The four plot canvases, in the order the core draws them, and the pixel scale they get.
-import { $ } from './dom.js';
+// The plots: one figure per chart of the core's registry (charts()), which ones a mode shows
+// and how many fit, their pixel size, and the scale their text is drawn at.
+import { $, el } from './dom.js';
 import { store } from './store.js';
+import { CHARTS, chartTextPx } from './wasm.js';
 
-// Talk mode: plot text grows with the plot, from this design size (CSS px) on.
-const TALK_DESIGN = { w: 450, h: 320 };
+/** The plots embed and talk modes show when the address names none. */
+export const DEFAULT_PLOTS = ['landscape', 'signal'];
+// Embed and talk modes show a plot only with this much room (CSS px), so its text stays legible.
+const MIN_PLOT = { w: 280, h: 190 };
+// Talk mode draws plot text at least this many times its design size (18 px and more).
+const TALK_TEXT = 2;
+const DESIGN = { w: 450, h: 320 };
+// An embed's natural plot height, as a share of its width (the auto-resize script asks for it).
+const NATURAL_ASPECT = 0.68;
 
-export const CANVASES = ['map', 'landscape', 'signal', 'curves'].map($);
+/** key -> {figure, canvas}, in the page's order. */
+export const FIGURES = new Map();
+
+export function buildFigures() {
+  for (const chart of CHARTS) {
+    const canvas = el('canvas', { id: chart.key, role: 'img', 'aria-label': chart.title });
+    const caption = el('figcaption', {}, [el('strong', { text: chart.title }), ' ', el('span', { class: 'hint', text: chart.caption })]);
+    const figure = el('figure', { 'data-chart': chart.key }, [caption, canvas]);
+    $('plots').append(figure);
+    FIGURES.set(chart.key, { figure, canvas });
+  }
+}
+
+/** The canvases on screen now, in the page's order. */
+export function shownCanvases() {
+  return [...FIGURES.values()].filter(({ figure }) => !figure.hidden).map(({ canvas }) => canvas);
+}
+
+const compact = () => store.page.embed || store.page.talk;
+
+/** The plots the mode asks for (every one on the full page). */
+const wanted = () => (compact() ? store.page.plots ?? DEFAULT_PLOTS : [...FIGURES.keys()]);
+
+/**
+ * The view of the plots: the ones the mode asks for, as many as fit their room in embed and
+ * talk modes (in the order asked), in as many columns as fit.
+ */
+export function syncFigures() {
+  const asked = wanted();
+  let shown = asked;
+  let columns = null;
+  if (compact()) {
+    const box = $('plots').getBoundingClientRect();
+    const across = Math.max(1, Math.floor(box.width / MIN_PLOT.w));
+    const down = Math.max(1, Math.floor(box.height / MIN_PLOT.h));
+    shown = asked.slice(0, Math.max(1, Math.min(asked.length, across * down)));
+    columns = Math.min(shown.length, across);
+  }
+  for (const [key, { figure }] of FIGURES) {
+    const on = shown.includes(key);
+    if (figure.hidden === on) figure.hidden = !on;
+    figure.style.order = on ? String(shown.indexOf(key)) : '';
+  }
+  $('plots').style.setProperty('--columns', String(columns ?? ''));
+  $('plots').classList.toggle('columns', columns !== null);
+}
 
 /** Backing store at device pixels; the CSS decides the size on screen. */
 export function fitCanvases(scale) {
-  for (const c of CANVASES) {
+  for (const c of shownCanvases()) {
     const w = Math.max(1, Math.round(c.clientWidth * scale));
     const h = Math.max(1, Math.round(c.clientHeight * scale));
     if (c.width !== w || c.height !== h) {
@@ -20,20 +74,34 @@ export function fitCanvases(scale) {
 }
 
 /**
- * Device pixels per CSS pixel, as the charts should assume. In talk mode a plot larger than
- * the charts' design size is drawn as if smaller, so its text and marks grow with it.
+ * Device pixels per CSS pixel, as the chart on `canvas` should assume. Talk mode draws as if
+ * the plot were smaller, so its text is at least twice its design size and grows with the plot.
  */
-export function chartScale(scale) {
+export function chartScale(canvas, scale) {
   if (!store.page.talk) return scale;
-  const shown = CANVASES.find((c) => c.clientWidth > 0 && c.clientHeight > 0);
-  if (!shown) return scale;
-  const grow = Math.min(shown.clientWidth / TALK_DESIGN.w, shown.clientHeight / TALK_DESIGN.h);
-  return scale * Math.max(1, grow);
+  const grow = Math.min(canvas.clientWidth / DESIGN.w, canvas.clientHeight / DESIGN.h);
+  return scale * Math.max(TALK_TEXT, grow);
 }
 
-/** A canvas resized by the layout needs a redraw. */
+/** Notes on the canvas the size its smallest text was drawn at, in CSS px (tests read it). */
+export function noteTextSize(canvas, chartScaleUsed, scale) {
+  canvas.dataset.textPx = (chartTextPx(canvas.width, canvas.height, chartScaleUsed) / scale).toFixed(1);
+}
+
+/** An embed's height when its plots keep their natural shape: what its parent may size it to. */
+export function naturalHeight() {
+  const plots = $('plots');
+  const columns = Number(plots.style.getPropertyValue('--columns')) || 1;
+  const rows = Math.ceil(wanted().length / columns);
+  const width = plots.clientWidth / columns;
+  const above = plots.getBoundingClientRect().top + window.scrollY;
+  return Math.ceil(above + rows * (width * NATURAL_ASPECT + 28) + 8);
+}
+
+/** A resized layout needs the plots refitted and redrawn. */
 export function watchCanvases() {
   new ResizeObserver(() => {
+    syncFigures();
     store.dirty = true;
-  }).observe($('map'));
+  }).observe($('plots'));
 }

@@ -1,37 +1,32 @@
-// Getting a run out of the page: the four plots as one PNG, the history as CSV, a link.
+// Getting a run out of the page: the plots on screen as one PNG, the history as CSV, a link.
 import { $, el } from './dom.js';
 import { store } from './store.js';
-import { showNotice } from './banner.js';
-import { CANVASES } from './canvases.js';
+import { shownCanvases } from './canvases.js';
 import { render } from './loop.js';
 import { api } from './api.js';
+import { download } from './download.js';
+import { say } from './readouts.js';
 
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-/** The four plots on one white sheet, each under its title, with the step and settings. */
+/** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
 function exportPng() {
   render();
+  const canvases = shownCanvases();
   const scale = window.devicePixelRatio || 1;
-  const w = Math.max(...CANVASES.map((c) => c.width));
-  const h = Math.max(...CANVASES.map((c) => c.height));
+  const w = Math.max(...canvases.map((c) => c.width));
+  const h = Math.max(...canvases.map((c) => c.height));
+  const across = Math.min(2, canvases.length);
+  const down = Math.ceil(canvases.length / across);
   const title = Math.round(26 * scale);
   const footer = Math.round(22 * scale);
-  const out = el('canvas', { width: 2 * w, height: 2 * (h + title) + footer });
+  const out = el('canvas', { width: across * w, height: down * (h + title) + footer });
   const ctx = out.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.fillStyle = '#1c2230';
   ctx.textBaseline = 'middle';
-  CANVASES.forEach((c, i) => {
-    const x = (i % 2) * w;
-    const y = Math.floor(i / 2) * (h + title);
+  canvases.forEach((c, i) => {
+    const x = (i % across) * w;
+    const y = Math.floor(i / across) * (h + title);
     ctx.font = `600 ${Math.round(15 * scale)}px system-ui, sans-serif`;
     ctx.fillText(c.closest('figure').querySelector('strong').textContent, x + 12 * scale, y + title / 2);
     ctx.drawImage(c, x, y + title);
@@ -46,19 +41,18 @@ function exportCsv() {
   download(new Blob([api.csv()], { type: 'text/csv' }), `dpo-sim-metrics-step-${store.sim.stepCount()}.csv`);
 }
 
-/** Copies the address, which every commit keeps in step with the run. */
-async function share() {
-  const url = location.href;
+/** Copies `text`; says beside `button` whether it worked (and shows the text if not). */
+export async function copy(text, button, what) {
   try {
-    await navigator.clipboard.writeText(url);
-    showNotice('Link copied: it restores these settings.');
+    await navigator.clipboard.writeText(text);
+    say(`${what} copied.`, button);
   } catch {
-    showNotice(`Copy this link to share these settings: ${url}`);
+    say(`Copying was refused here: select the ${what.toLowerCase()} and copy it yourself.`, button);
   }
 }
 
 export function wireExport() {
-  $('share').addEventListener('click', share);
+  $('share').addEventListener('click', () => copy(location.href, $('share'), 'Link'));
   $('export-png').addEventListener('click', exportPng);
   $('export-csv').addEventListener('click', exportCsv);
 }

@@ -1,12 +1,16 @@
-// The animation loop: while playing it steps, whenever the store is dirty it redraws, and it
-// times its frames for frameStats(). The loss landscape is kept within a time budget.
-import { store, setError } from './store.js';
+// The animation loop: while playing it steps at the chosen pace (pausing once where a
+// scenario's story ends), whenever the store is dirty it redraws, and it times its frames for
+// frameStats(). The loss landscape is kept within a time budget.
+import { store, setError, PACES } from './store.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
-import { CANVASES, fitCanvases, chartScale } from './canvases.js';
-import { updateReadouts, announce, scheduleAnnouncement } from './readouts.js';
+import { shownCanvases, fitCanvases, chartScale, noteTextSize } from './canvases.js';
+import { updateReadouts, announce, scheduleAnnouncement, storyTold } from './readouts.js';
 
 const STATS_WINDOW = 120;
+// At most this many steps in one frame, and at most this much time caught up after a stall.
+const MAX_STEPS_PER_FRAME = 50;
+const MAX_CATCH_UP_S = 0.1;
 // The loss landscape costs grid cells x pairs. At rest its resolution depends on the pairs
 // only (the same state always draws the same pixels); while playing, a time budget per frame
 // makes it coarser.
@@ -43,8 +47,14 @@ export function render() {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(scale);
   try {
-    prepareLandscape();
-    guard(() => store.sim.draw(...CANVASES, chartScale(scale)));
+    const canvases = shownCanvases();
+    if (canvases.some((c) => c.id === 'landscape')) prepareLandscape();
+    guard(() => store.sim.setView(store.view.logSteps, store.view.pairs));
+    for (const canvas of canvases) {
+      const k = chartScale(canvas, scale);
+      guard(() => store.sim.draw(canvas.id, canvas, k));
+      noteTextSize(canvas, k, scale);
+    }
   } catch (e) {
     pause();
     if (!store.error) setError(`Drawing failed: ${e.message}`);
@@ -54,13 +64,44 @@ export function render() {
   store.dirty = false;
 }
 
-function frame() {
+/** The steps this frame owes at the pace, up to the story's end. */
+function stepsDue(now) {
+  const rate = PACES.find((p) => p.value === store.pace).rate;
+  const elapsed = store.lastFrame === null ? 0 : Math.min(MAX_CATCH_UP_S, (now - store.lastFrame) / 1000);
+  store.lastFrame = now;
+  store.owed = Math.min(MAX_STEPS_PER_FRAME, store.owed + (Number.isFinite(rate) ? rate * elapsed : MAX_STEPS_PER_FRAME));
+  let n = Math.floor(store.owed);
+  store.owed -= n;
+  if (store.storyEnd !== null) {
+    // Already there (stepped there by hand): the story has no end left to pause at.
+    const left = store.storyEnd - guard(() => store.sim.stepCount());
+    if (left <= 0) store.storyEnd = null;
+    else n = Math.min(n, left);
+  }
+  return n;
+}
+
+/** At the story's end: pause once, and say so. */
+function checkStory() {
+  if (store.storyEnd === null || guard(() => store.sim.stepCount()) < store.storyEnd) return;
+  store.storyEnd = null;
+  pause();
+  storyTold();
+}
+
+function frame(now) {
   requestAnimationFrame(frame);
   if (!store.playing && !store.dirty) return;
   const start = performance.now();
   const sim = store.sim;
   try {
-    if (store.playing) advance(store.speed);
+    if (store.playing) {
+      const n = stepsDue(now);
+      if (n > 0) {
+        advance(n);
+        checkStory();
+      }
+    }
     render();
   } catch (e) {
     // A bug, not the run: show it once instead of failing again every frame. Redraw only if

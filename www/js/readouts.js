@@ -1,40 +1,68 @@
-// The numbers beside the plots: the readout table, talk mode's numbers for the room, the
-// sampler's sentence, and the short announcement for screen readers.
+// The numbers beside the plots: the key numbers, the full readout, talk mode's numbers for the
+// room, the sampler's sentence; and the page's one polite live region, which says a short
+// summary of the run and the page's brief messages (each also shown beside what caused it).
 import { $, el } from './dom.js';
+import { queryObject } from './codec.js';
 import { store } from './store.js';
-import { guard } from './wasm.js';
+import { guard, showMetric, metricLabel, PRESETS } from './wasm.js';
+import { speak } from './banner.js';
 
-// The short spoken readout: after a change, once the run rests this long; while playing, at
+// The short spoken summary: after a change, once the run rests this long; while playing, at
 // most this often.
 const ANNOUNCE = { restMs: 1000, playMs: 10000 };
+// A message beside a control stays this long.
+const TOAST_MS = 4000;
 
-function fmt(v, digits = 3) {
-  if (v === null || v === undefined) return '—';
-  const a = Math.abs(v);
-  // Rounding noise of a difference is zero for the reader.
-  if (a < 1e-12) return '0';
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return String(Number(v.toPrecision(digits)));
+/** A metric as the reader sees it: the core's own format. */
+const v = (m, key) => showMetric(key, m[key]);
+
+/** What the numbers depend on besides the metrics: the run's settings. */
+function context() {
+  const q = queryObject(store.query);
+  return { online: Number(q.online) > 0, exact: q.exact === '1', linear: q.model === 'linear' };
 }
 
-const READOUT = [
-  ['Expected reward J', (m) => `${fmt(m.expected_reward)} (reference ${fmt(m.ref_reward)}, target ${fmt(m.target_reward)})`],
-  ['Gradient signal', (m) => fmt(m.signal)],
-  ['Loss', (m) => `${fmt(m.loss)} (minibatch ${fmt(m.batch_loss)})`],
-  ['|∇L|', (m) => `${fmt(m.grad_norm)} (minibatch ${fmt(m.batch_grad_norm)})`],
-  ['KL(π ‖ π_ref)', (m) => fmt(m.kl)],
-  ['Mass off support', (m) => fmt(m.off_support_mass)],
-  ['log π chosen / rejected', (m) => `${fmt(m.chosen_logp)} / ${fmt(m.rejected_logp)}`],
-  ['Mean margin', (m) => fmt(m.margin)],
-  ['Distance to target', (m, finite) => (finite ? fmt(m.target_distance) : 'margins grow without bound: no finite optimum')],
-  ['Curvature (Hessian)', (m) => (m.hessian_max === null ? '— (linear model only)' : `eigenvalues ${fmt(m.hessian_min)}, ${fmt(m.hessian_max)}`)],
+const NO_OPTIMUM = 'none: margins grow without bound';
+
+const attainable = (m, c) => (m.attainable_reward === null ? NO_OPTIMUM : `${v(m, 'attainable_reward')}${c.online ? ' (this step’s sampler)' : ''}`);
+const rlhf = (m) => (m.rlhf_reward === null ? `— (best response: ${v(m, 'best_reward')})` : v(m, 'rlhf_reward'));
+const rates = (m, c) => {
+  if (!c.linear) return '— (linear model only)';
+  if (m.predicted_rate === null) return NO_OPTIMUM;
+  const mean = c.exact ? '' : '; the prediction is for the mean path';
+  return `predicted ${v(m, 'predicted_rate')}, measured ${v(m, 'measured_rate')} per step${mean}`;
+};
+const curvature = (lo, hi, cond) => (m, c) => (c.linear ? `λ ${v(m, lo)} to ${v(m, hi)}${cond ? `, condition ${v(m, cond)}` : ''}` : '— (linear model only)');
+
+// [label, value(metrics, context)]: the side's few, then the full table below the plots.
+const KEY_NUMBERS = [
+  [metricLabel('expected_reward'), (m) => v(m, 'expected_reward')],
+  ['Where DPO can end, J_S', attainable],
+  ['RLHF optimum J* (KL-regularised; J can pass it)', rlhf],
+  [metricLabel('signal'), (m) => v(m, 'signal')],
 ];
 
-// Talk mode's numbers for the room (screen readers get #announce instead).
+const READOUT = [
+  ...KEY_NUMBERS,
+  [metricLabel('ref_reward'), (m) => v(m, 'ref_reward')],
+  ['Loss (minibatch)', (m) => `${v(m, 'loss')} (${v(m, 'batch_loss')})`],
+  ['|∇L| (minibatch)', (m) => `${v(m, 'grad_norm')} (${v(m, 'batch_grad_norm')})`],
+  ['Distance to θ_S', (m) => (m.target_distance === null ? NO_OPTIMUM : v(m, 'target_distance'))],
+  ['Rate near θ_S', rates],
+  ['Curvature at θ_t', curvature('hessian_min', 'hessian_max', 'condition')],
+  ['Curvature at θ_S', curvature('hessian_min_opt', 'hessian_max_opt', null)],
+  [metricLabel('kl'), (m) => v(m, 'kl')],
+  [metricLabel('off_support_mass'), (m) => v(m, 'off_support_mass')],
+  ['log π chosen / rejected, step-0 pairs', (m) => `${v(m, 'fixed_chosen_logp')} / ${v(m, 'fixed_rejected_logp')}`],
+  ['log π chosen / rejected, current pairs', (m) => `${v(m, 'chosen_logp')} / ${v(m, 'rejected_logp')}`],
+  [metricLabel('margin'), (m) => v(m, 'margin')],
+];
+
+// Talk mode's numbers for the room.
 const TALK_NUMBERS = [
-  ['Expected reward J', (m) => fmt(m.expected_reward)],
-  ['Reference · target', (m) => `${fmt(m.ref_reward)} · ${fmt(m.target_reward)}`],
-  ['Gradient signal', (m) => fmt(m.signal)],
+  ['Expected reward J', (m) => v(m, 'expected_reward')],
+  ['J_S · J*', (m) => `${m.attainable_reward === null ? '—' : v(m, 'attainable_reward')} · ${m.rlhf_reward === null ? '—' : v(m, 'rlhf_reward')}`],
+  ['Gradient signal', (m) => v(m, 'signal')],
 ];
 
 /** A `<dl>` of labels and empty values; returns the value cells. */
@@ -46,43 +74,46 @@ function table(id, rows) {
   });
 }
 
-const readoutCells = table('readout', READOUT);
-const talkCells = store.page.talk ? table('talk-numbers', TALK_NUMBERS) : [];
+const tables = [
+  [KEY_NUMBERS, table('key-numbers', KEY_NUMBERS)],
+  [READOUT, table('readout', READOUT)],
+  [TALK_NUMBERS, table('talk-numbers', TALK_NUMBERS)],
+];
 
 export function updateReadouts() {
   const m = guard(() => store.sim.metrics());
-  const finite = guard(() => store.sim.finiteOptimum());
-  readoutCells.forEach((dd, i) => {
-    dd.textContent = READOUT[i][1](m, finite);
-  });
-  talkCells.forEach((dd, i) => {
-    dd.textContent = TALK_NUMBERS[i][1](m);
-  });
+  const c = context();
+  for (const [rows, cells] of tables) {
+    cells.forEach((dd, i) => {
+      const text = rows[i][1](m, c);
+      if (dd.textContent !== text) dd.textContent = text;
+    });
+  }
   $('step-count').textContent = String(m.step);
   const s = guard(() => store.sim.sampler());
+  const n = (x) => showMetric('expected_reward', x);
   $('sampler-readout').textContent =
-    `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${fmt(s.online)}. ` +
-    `Expected reward of a sampled response: ${fmt(s.j_pi0)} under π₀, ${fmt(s.j_piq)} under π_q ` +
-    `(quality adds ${fmt(s.j_piq - s.j_pi0)}); the reference's is ${fmt(s.j_ref)}.`;
+    `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${s.online}. ` +
+    `Expected reward of a sampled response: ${n(s.j_pi0)} under π₀, ${n(s.j_piq)} under π_q ` +
+    `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.`;
 }
 
-function announcement() {
+/** The run in one sentence, for the live region. */
+function summary() {
   const m = guard(() => store.sim.metrics());
-  return `Step ${m.step}. Expected reward ${fmt(m.expected_reward)} (reference ${fmt(m.ref_reward)}). ` +
-    `Gradient signal ${fmt(m.signal)}.`;
+  const end = m.attainable_reward === null ? '' : `, where DPO can end ${v(m, 'attainable_reward')}`;
+  return `Step ${m.step}. Expected reward ${v(m, 'expected_reward')}${end}. Gradient signal ${v(m, 'signal')}.`;
 }
 
 export function announce() {
   const { spoken } = store;
   spoken.timer = null;
   spoken.at = performance.now();
-  const text = announcement();
-  // The same text again would be a change to nobody.
-  if ($('announce').textContent !== text) $('announce').textContent = text;
+  speak(summary());
 }
 
 /**
- * Called on every redraw. At rest the readout waits until changes stop for a moment; while
+ * Called on every redraw. At rest the summary waits until changes stop for a moment; while
  * playing it speaks at most every few seconds, never every frame.
  */
 export function scheduleAnnouncement() {
@@ -93,4 +124,27 @@ export function scheduleAnnouncement() {
   }
   clearTimeout(spoken.timer);
   spoken.timer = setTimeout(announce, ANNOUNCE.restMs);
+}
+
+/** A brief message beside `anchor` (the control that caused it) that goes after a moment; also spoken. */
+export function say(text, anchor) {
+  const toast = el('span', { class: 'toast', text, 'aria-hidden': 'true' });
+  anchor.after(toast);
+  setTimeout(() => toast.remove(), TOAST_MS);
+  speak(text);
+}
+
+/** The scenario's story has played out: say so beside the transport, with what to look at. */
+export function storyTold() {
+  const preset = PRESETS.find((p) => p.key === store.preset);
+  const m = guard(() => store.sim.metrics());
+  const text = `The story has played out at step ${m.step}: ${preset?.summary ?? ''} Press Play to go on.`;
+  $('story-end').textContent = text;
+  $('story-end').hidden = false;
+  speak(text);
+}
+
+/** The view of the story's end note: gone once the run moves on or changes. */
+export function syncStoryEnd() {
+  if (store.playing || store.storyEnd !== null) $('story-end').hidden = true;
 }

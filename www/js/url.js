@@ -1,8 +1,8 @@
 // The address bar: the fragment a link or a hashchange brings is loaded, and every commit
-// writes the page's state back into it, so a copied link restores the run.
+// writes the page's state back into it, so a copied link restores the run and its view.
 import { parseFragment, writeFragment } from './codec.js';
-import { store } from './store.js';
-import { DEFAULTS, normalize } from './wasm.js';
+import { store, commit, PACES, DEFAULT_PACE } from './store.js';
+import { DEFAULTS, CHARTS, FIELDS, normalize } from './wasm.js';
 import { findPreset, load } from './actions.js';
 import { showNotice } from './banner.js';
 
@@ -12,8 +12,50 @@ function fragmentQuery(fragment) {
   return normalize([base, ...fragment.settings].join('&'));
 }
 
-/** Loads what a fragment asks for; a bad one loads the defaults and says which key was wrong. */
+/** Each listed name must be one of `known`; throws naming the key, the value and what is allowed. */
+function checkList(key, names, known) {
+  const bad = names?.find((n) => !known.includes(n));
+  if (bad !== undefined) throw new Error(`${key} = '${bad.slice(0, 40)}' is not allowed: ${key} must list ${known.join(', ')}`);
+  if (names?.length === 0) throw new Error(`${key} is empty: it must list at least one of ${known.join(', ')}`);
+  return names;
+}
+
+/** The page keys of a fragment, checked; throws naming the first bad one. */
+function pageKeys(fragment) {
+  const pace = fragment.pace ?? DEFAULT_PACE;
+  if (!PACES.some((p) => p.value === pace)) {
+    throw new Error(`pace = '${pace.slice(0, 40)}' is not allowed: pace must be one of ${PACES.map((p) => p.value).join(', ')}`);
+  }
+  return {
+    plots: checkList('plots', fragment.plots, CHARTS.map((c) => c.key)),
+    controls: checkList('controls', fragment.controls, FIELDS.map((f) => f.key)),
+    pace,
+    view: { logSteps: fragment.logSteps, pairs: fragment.pairs },
+  };
+}
+
+/** Shows the page the way a fragment asks: mode, plots, controls, pace and view. */
+function applyPage(fragment) {
+  const page = store.page;
+  page.embed = fragment.embed;
+  page.talk = fragment.talk && !fragment.embed;
+  page.origin = fragment.origin;
+  try {
+    const keys = pageKeys(fragment);
+    Object.assign(page, { plots: keys.plots, controls: keys.controls });
+    store.pace = keys.pace;
+    Object.assign(store.view, keys.view);
+  } catch (e) {
+    showNotice(`Part of the link was ignored: ${e.message}`);
+  }
+}
+
+/**
+ * Loads what a fragment asks for; a bad one loads the defaults and says which key was wrong.
+ * A fragment that changes only how the page is shown (talk=1 added to an open page) keeps the run.
+ */
 export function loadFragment(fragment) {
+  applyPage(fragment);
   let query = DEFAULTS;
   let presetKey = '';
   try {
@@ -22,15 +64,19 @@ export function loadFragment(fragment) {
   } catch (e) {
     showNotice(`The link's settings were ignored and the defaults loaded: ${e.message}`);
   }
-  load(query, presetKey);
+  if (store.sim && query === store.query && presetKey === store.preset) commit();
+  else load(query, presetKey);
 }
 
-/** The view of the store in the address bar. */
+/** The view of the store in the address bar (and of the mode in the page's classes). */
 export function syncFragment() {
-  const { embed, talk, origin } = store.page;
-  const hash = `#${writeFragment({ preset: store.preset, query: store.query, embed, talk, origin })}`;
+  const { embed, talk, origin, plots, controls } = store.page;
+  const pace = store.pace === DEFAULT_PACE ? null : store.pace;
+  const hash = `#${writeFragment({ preset: store.preset, query: store.query, embed, talk, origin, plots, controls, pace, ...store.view })}`;
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
   if (location.hash !== hash) history.replaceState(null, '', hash);
+  document.documentElement.classList.toggle('embed', embed);
+  document.documentElement.classList.toggle('talk', talk);
 }
 
 export function wireUrl() {

@@ -1,6 +1,8 @@
 // The wasm core: compiled once (the worker gets the same module), its tables, and the guard
 // every call from the page goes through.
-import init, { Sim, fields, presets, defaultQuery, normalize, takePanic } from '../pkg/dpo_sim.js';
+import init, {
+  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, normalize, takePanic, showMetric, formatNumber, chartTextPx,
+} from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { store, setError } from './store.js';
 
@@ -8,10 +10,15 @@ import { store, setError } from './store.js';
 export const wasmModule = await compileWasm();
 await init({ module_or_path: wasmModule });
 
-export { Sim, normalize };
+export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx };
 export const FIELDS = fields();
 export const PRESETS = presets();
+export const CHARTS = charts();
+export const METRICS = metrics();
 export const DEFAULTS = defaultQuery();
+
+/** A metric's label, from the core's table. */
+export const metricLabel = (key) => METRICS.find((m) => m.key === key)?.label ?? key;
 
 /**
  * Runs a call into wasm. A Rust panic aborts, which traps as a RuntimeError and leaves that

@@ -5,7 +5,7 @@
 // The page sends its compiled module first: the worker never loads the wasm itself. Jobs run
 // one at a time, in order; a running job yields to the event loop every few milliseconds, so
 // a cancel is seen (a cancelled job sends nothing more).
-import { initSync, Sim } from '../pkg/dpo_sim.js';
+import { initSync, Sim, SweepJob } from '../pkg/dpo_sim.js';
 
 // Work between yields, and steps per call into wasm (a step of the largest settings takes a few ms).
 const SLICE_MS = 20;
@@ -23,6 +23,26 @@ const KINDS = {
       job.post('progress', { done: out.length, total: queries.length });
     }
     return out;
+  },
+
+  /**
+   * `{base, over, values?, grid?, steps}`: a sweep (see dpoSim.sweep); its rows, its swept
+   * keys and its CSV. A refused sweep fails the job with the core's message.
+   */
+  async sweep({ base, over, values, grid, steps }, job) {
+    const sweep = new SweepJob(base, over, values ?? undefined, grid ?? undefined, steps);
+    try {
+      const total = sweep.total();
+      const rows = [];
+      for (let row = sweep.runNext(); row; row = sweep.runNext()) {
+        rows.push(row);
+        job.post('progress', { done: rows.length, total });
+        await job.pace();
+      }
+      return { keys: sweep.keys(), rows, csv: sweep.csv() };
+    } finally {
+      sweep.free();
+    }
   },
 };
 
