@@ -1,7 +1,7 @@
 // The guided tour. Each section's figure is the simulator in an iframe (index.html#embed=1),
 // driven only through its postMessage API, as any embedding page would. The numbers in the
 // prose come from the same wasm core, run here headless, so they are computed, not typed.
-import init, { Sim, presets, defaultQuery } from './pkg/dpo_sim.js';
+import init, { Sim, presets, metrics, defaultQuery, formatNumber } from './pkg/dpo_sim.js';
 import { writeFragment, queryObject, objectQuery } from './js/codec.js';
 
 const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -13,20 +13,10 @@ const REPLY_TIMEOUT_MS = 20000;
 const PING_MS = 250;
 const READY_TIMEOUT_MS = 60000;
 const POLL_MS = 700;
-// What the figure's status line can show, by metrics column.
-const LABELS = {
-  expected_reward: 'expected reward J',
-  signal: 'gradient signal',
-  off_support_mass: 'mass off support',
-  chosen_logp: 'log π(chosen)',
-  rejected_logp: 'log π(rejected)',
-  margin: 'mean margin',
-  loss: 'loss',
-  kl: 'KL to the reference',
-};
-
 await init();
 const PRESETS = new Map(presets().map((p) => [p.key, p]));
+// What the figure's status line can show: every metric, by its label in the core's table.
+const LABELS = Object.fromEntries(metrics().map((m) => [m.key, m.label]));
 const DEFAULTS = defaultQuery();
 const TARGET = location.origin === 'null' ? '*' : location.origin;
 
@@ -101,19 +91,8 @@ function measure(result, spec, vs) {
   throw new Error(`tour: unknown number '${spec}'`);
 }
 
-/** `2`: two decimals; `sig2`: two significant digits; `int`. A true minus sign. */
-function format(value, how = '2') {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  let text;
-  if (how === 'int') text = String(Math.round(value));
-  else if (how.startsWith('sig')) {
-    const digits = Number(how.slice(3));
-    // toPrecision keeps significant zeros (0.20); tiny values read better as 1.2e-5.
-    text = Math.abs(value) < 1e-4 && value !== 0 ? value.toExponential(digits - 1) : value.toPrecision(digits);
-  } else text = value.toFixed(Number(how));
-  if (/^-0(\.0*)?$/.test(text)) text = text.slice(1);
-  return text.replace('-', '−');
-}
+/** `2`: two decimals; `sig2`: two significant digits; `int`: the core's one number formatter. */
+const format = (value, how = '2') => formatNumber(Number.isFinite(value) ? value : undefined, how);
 
 // ---------------------------------------------------------------- the embedded simulator
 
@@ -257,6 +236,7 @@ class Chapter {
       preset: this.preset?.key,
       query: this.preset ? '' : this.home,
       embed: true,
+      plots: this.section.dataset.plots?.split(',') ?? null,
       origin: location.origin,
     });
     this.sim = new Embedded(this.iframe);
@@ -365,7 +345,7 @@ class Chapter {
     for (const key of this.watch) {
       let text = `${LABELS[key]} ${format(m[key], key === 'signal' || key === 'loss' ? 'sig2' : '2')}`;
       if (key === 'expected_reward') {
-        text += ` (reference ${format(m.ref_reward)}, target ${format(m.target_reward)})`;
+        text += ` (J_ref ${format(m.ref_reward)}, J_S ${format(m.attainable_reward)}, J* ${format(m.rlhf_reward)})`;
       }
       parts.push(text);
     }
@@ -408,13 +388,24 @@ const chapters = [...document.querySelectorAll('section.chapter')].map((s) => ne
 const bySection = new Map(chapters.map((c) => [c.section, c]));
 const byFigure = new Map(chapters.map((c) => [c.figure, c]));
 
+// A link to a section (tour.html#online) lands on it, but numbers filled in above it can
+// rewrap the prose and push it down: until the reader moves, bring it back.
+const linked = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+let readerMoved = false;
+for (const event of ['wheel', 'touchstart', 'keydown', 'mousedown']) {
+  window.addEventListener(event, () => { readerMoved = true; }, { once: true, passive: true });
+}
+function keepLinkedPlace() {
+  if (linked && !readerMoved) linked.scrollIntoView({ block: 'start' });
+}
+
 // Numbers and figures load a screen ahead of the reader...
 const near = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (!entry.isIntersecting) continue;
     const chapter = bySection.get(entry.target);
     near.unobserve(entry.target);
-    chapter.fillNumbers();
+    chapter.fillNumbers().then(keepLinkedPlace);
     chapter.start();
   }
 }, { rootMargin: '100% 0px 100% 0px' });

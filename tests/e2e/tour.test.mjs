@@ -60,6 +60,13 @@ function scrollTo(page, id) {
   return page.evaluate((sid) => document.getElementById(sid).scrollIntoView({ block: 'start' }), id);
 }
 
+/** The canvases a figure shows (its section's data-plots). */
+function shownPlots(frame) {
+  return frame.evaluate(() => [...document.querySelectorAll('#plots figure:not([hidden])')]
+    .sort((a, b) => Number(a.style.order) - Number(b.style.order))
+    .map((f) => f.querySelector('canvas').id));
+}
+
 /** The section's figure, once it answers. */
 async function figureOf(page, id) {
   await waitData(page, id, 'state', ['ready', 'running']);
@@ -102,8 +109,11 @@ test('every section: the figure loads its scenario, plays it once in view, draws
     assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, steps, `${id}: played ${steps} steps`);
     if (data.preset) assert.equal(await frame.inputValue('#preset'), data.preset, `${id}: the figure shows preset ${data.preset}`);
     assert.ok(await frame.evaluate(() => document.documentElement.classList.contains('embed')), `${id}: embedded layout`);
-    await settle(frame);
-    await assertPlotsDrawn(frame);
+    // It shows the plots the section names, drawn.
+    const plots = await shownPlots(frame);
+    if (data.plots) assert.deepEqual(plots, data.plots.split(','), `${id}: the figure shows ${data.plots}`);
+    await settle(frame, plots);
+    await assertPlotsDrawn(frame, plots);
 
     // Every number is filled in, and the section's own numbers are what the figure shows.
     const texts = await page.evaluate((sid) => [...document.getElementById(sid).querySelectorAll('[data-num], [data-table-best]')]
@@ -115,7 +125,7 @@ test('every section: the figure loads its scenario, plays it once in view, draws
     }
 
     // The status line reads the figure, and the way out keeps its settings.
-    assert.match(await page.textContent(`#${id} .fig-status`), new RegExp(`^Step ${steps} · expected reward J`));
+    assert.match(await page.textContent(`#${id} .fig-status`), new RegExp(`^Step ${steps} · Expected reward J`));
     const href = await page.getAttribute(`#${id} .open-full`, 'href');
     assert.match(href, /^index\.html#/, `${id}: a relative link to the simulator`);
     const settings = await frame.evaluate(() => window.dpoSim.get());
@@ -217,8 +227,9 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
         assert.ok(sameSetting(linked[key], value), `${id} '${label}': href sets ${key}`);
       }
     }
-    await settle(frame);
-    await assertPlotsDrawn(frame);
+    const plots = await shownPlots(frame);
+    await settle(frame, plots);
+    await assertPlotsDrawn(frame, plots);
   }
 }
 
@@ -255,13 +266,20 @@ test('the words around the numbers hold: each qualitative claim of the prose, ch
   }
   const n = (id, num, run) => numberOf(page, id, num, run);
   const claims = [
-    ['support: expected reward stalls far below J*', async () => (await n('support', 'expected_reward')) < (await n('support', 'target_reward')) - 0.5],
-    ['support: full support reaches near J*', async () => (await n('support', 'expected_reward', 'home; set support=1; reset; run 400')) > (await n('support', 'target_reward')) - 0.1],
+    ['support: expected reward stalls far below J*', async () => (await n('support', 'expected_reward')) < (await n('support', 'rlhf_reward')) - 0.5],
+    ['support: ... at J_S, where this support lets DPO end', async () => Math.abs((await n('support', 'expected_reward')) - (await n('support', 'attainable_reward'))) < 0.15],
+    ['support: full support reaches near J*', async () => (await n('support', 'expected_reward', 'home; set support=1; reset; run 400')) > (await n('support', 'rlhf_reward')) - 0.1],
+    ['support: with full support J_S is J*', async () => Math.abs((await n('support', 'attainable_reward', 'home; set support=1; reset; run 400')) - (await n('support', 'rlhf_reward'))) < 1e-9],
     ['quality: more quality, a larger first signal', async () => (await n('quality', 'signal@0', 'home; set quality=1; reset; run 50')) > (await n('quality', 'signal@0', 'home; set quality=0; reset; run 50'))],
     ['quality: and a higher J after 50 steps', async () => (await n('quality', 'expected_reward@50', 'home; set quality=1; reset; run 50')) > (await n('quality', 'expected_reward@50', 'home; set quality=0; reset; run 50')) + 0.5],
     ['quality: the linear bowl steepens', async () => (await n('quality', 'hessian_max@0', 'home; set model=linear&lr=1')) > (await n('quality', 'hessian_max@0', 'home; set model=linear&lr=1&quality=0'))],
+    ['quality: ... and flattens at the bottom', async () => (await n('quality', 'hessian_min_opt', 'home; set model=linear&lr=1')) < (await n('quality', 'hessian_min_opt', 'home; set model=linear&lr=1&quality=0'))],
+    ['quality: ... so the local rate is slower', async () => (await n('quality', 'predicted_rate', 'home; set model=linear&lr=1')) > (await n('quality', 'predicted_rate', 'home; set model=linear&lr=1&quality=0'))],
     ['online: the sampled responses get better', async () => (await n('online', 'sampler.j_piq')) > (await n('online', 'sampler.j_piq', 'home')) + 0.5],
     ['online: offline stalls below online', async () => (await n('online', 'expected_reward', 'home; set online=0; reset; run 300')) < (await n('online', 'expected_reward')) - 0.5],
+    ['online: J_S rises with the sampler', async () => (await n('online', 'attainable_reward')) > (await n('online', 'attainable_reward@0')) + 0.5],
+    ['online: current pairs gain, step-0 pairs lose', async () => (await n('online', 'chosen_logp')) > (await n('online', 'chosen_logp@0'))
+      && (await n('online', 'fixed_chosen_logp')) < (await n('online', 'fixed_chosen_logp@0'))],
     ['online: switching offline mid-run stops progress', async () => (await n('online', 'expected_reward', 'home; run 100; set online=0; run 200')) < (await n('online', 'expected_reward')) - 0.5],
     ['best-of-k: the first signal grows with K', async () => (await n('best-of-k', 'signal@0', 'home; set k=2; reset; run 300')) < (await n('best-of-k', 'signal@0', 'home; set k=8; reset; run 300'))],
     ['best-of-k: K = 8 starts faster', async () => (await n('best-of-k', 'expected_reward@5', 'home; set k=8; reset; run 300')) > (await n('best-of-k', 'expected_reward@5', 'home; set k=2; reset; run 300'))],
@@ -271,14 +289,22 @@ test('the words around the numbers hold: each qualitative claim of the prose, ch
     ['displacement: rejected fall faster', async () => (await n('displacement', 'rejected_logp@0')) - (await n('displacement', 'rejected_logp')) > (await n('displacement', 'chosen_logp@0')) - (await n('displacement', 'chosen_logp'))],
     ['displacement: tabular mass stays in the support', async () => (await n('displacement', 'off_support_mass')) < 0.05],
     ['proxy: mass leaves the support and J nears J*', async () => (await n('displacement', 'off_support_mass', 'home; set model=linear&lr=1; run 300')) > 0.5
-      && Math.abs((await n('displacement', 'expected_reward', 'home; set model=linear&lr=1; run 300')) - (await n('displacement', 'target_reward', 'home; set model=linear&lr=1; run 300'))) < 0.15],
+      && Math.abs((await n('displacement', 'expected_reward', 'home; set model=linear&lr=1; run 300')) - (await n('displacement', 'rlhf_reward', 'home; set model=linear&lr=1; run 300'))) < 0.15],
     ['sweet-spot: the best quality is in between', async () => {
       const best = Number(await page.textContent('#sweet-spot [data-table-best]'));
       return best > 0 && best < 1;
     }],
+    ['sweet-spot: the signal at step 0 falls to under a third of its value by q = 0.5, and stays there', async () => {
+      const signal = (q) => n('sweet-spot', 'signal@0', `home; set quality=${q}; reset; run 50`);
+      const first = await signal('0');
+      return (await signal('0.125')) < first && (await signal('0.25')) < (await signal('0.125'))
+        && (await signal('0.5')) < first / 3 && (await signal('0.75')) < first / 3 && (await signal('1')) < first / 3;
+    }],
     ['sweet-spot: q = 1 is below q = 0', async () => (await n('sweet-spot', 'expected_reward@50', 'home; set quality=1; reset; run 50')) < (await n('sweet-spot', 'expected_reward@50', 'home; set quality=0; reset; run 50'))],
     ['over-optimisation: J peaks, then falls while the loss improves', async () => (await n('over-optimisation', 'peak:expected_reward')) > (await n('over-optimisation', 'expected_reward')) + 0.3
       && (await n('over-optimisation', 'loss')) < (await n('over-optimisation', 'peak-loss:expected_reward'))],
+    ['over-optimisation: it heads for J_S, well below the peak, slowly', async () => (await n('over-optimisation', 'attainable_reward')) < (await n('over-optimisation', 'peak:expected_reward')) - 1
+      && (await n('over-optimisation', 'predicted_rate')) > 0.99 && (await n('over-optimisation', 'target_distance')) > 0.1],
   ];
   for (const [claim, holds] of claims) assert.ok(await holds(), claim);
   assertNoProblems(problems);
@@ -311,7 +337,7 @@ test('the simulator\'s preset stories link to their tour section, and the tour l
     assert.equal(href, `tour.html#${key}`, `${key}: the story links to the tour`);
     assert.ok(tourIds.includes(key), `${key}: the tour has #${key}`);
   }
-  assert.equal(await page.textContent('#preset-story a'), 'Read more in the tour');
+  assert.equal(await page.textContent('#preset-story a'), 'More in the tour');
 
   // Follow one: the tour opens at the section, whose figure then plays the same preset.
   await page.selectOption('#preset', 'online');
@@ -342,8 +368,9 @@ test('the tour on a phone: figure under each heading, no sideways scrolling', as
   // Figures above may have settled their heights meanwhile.
   await page.locator('#quality figure').scrollIntoViewIfNeeded();
   await waitData(page, 'quality', 'autorun', ['done']);
-  await settle(frame);
-  await assertPlotsDrawn(frame);
+  const plots = await shownPlots(frame);
+  await settle(frame, plots);
+  await assertPlotsDrawn(frame, plots);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
   await shoot(page, 'tour-phone-390x844');
