@@ -1,4 +1,4 @@
-//! The README documents every setting and preset the code has (no drift).
+//! The README documents every setting, preset and metric the code has (no drift).
 
 #[test]
 fn readme_lists_every_setting_key_and_preset() {
