@@ -8,7 +8,7 @@
 //! exp(c - beta f_i)), one division and, for the loss, one log1p. Sums run in fixed
 //! lanes and a fixed order: the same bits natively and in wasm.
 
-use crate::numerics::{exp_core, log1p_unit, logistic_pair};
+use crate::numerics::{exp_core, logistic_pair, reciprocal_and_log1p};
 use crate::pairs::{lane_sum, PairList, PairWeights, LANES};
 use crate::policy::pull_back_into;
 use crate::settings::Model;
@@ -347,15 +347,19 @@ fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
             } else {
                 exp_core((-mq.abs()).max(-708.0))
             };
-            let u = 1.0 + ex;
-            let big = 1.0 / u;
+            // sigma(|m|) = 1 / (1 + e^-|m|), and with the loss log(1 + e^-|m|), from one
+            // division.
+            let (big, l1p) = if LOSS {
+                reciprocal_and_log1p(ex)
+            } else {
+                (1.0 / (1.0 + ex), 0.0)
+            };
             let small = ex * big;
             let (s, s_neg) = if up { (big, small) } else { (small, big) };
             let (w_ij, w_ji) = (wf[c], wb[c]);
             if LOSS {
                 // -w_ij log sigma(m) - w_ji log sigma(-m) = (w_ij + w_ji) log(1 + e^-|m|)
                 // + w_ji m (m >= 0) or - w_ij m (m < 0).
-                let l1p = log1p_unit(ex, u, big);
                 cl[c] += (w_ij + w_ji) * l1p + if up { w_ji * mq } else { -(w_ij * mq) };
             }
             let slope = beta * (w_ji * s - w_ij * s_neg);

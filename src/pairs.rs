@@ -440,6 +440,18 @@ impl<'a> PairSampler<'a> {
         }));
     }
 
+    /// A candidate from pi_q (`tilted`) or pi_0: the same draw as `Rng::categorical` on
+    /// their prefix sums, with the fallback index found once per sampler.
+    fn candidate(&self, rng: &mut Rng, tilted: bool) -> usize {
+        let (cum, last) = if tilted {
+            (&self.sampler.cum_q, self.sampler.last_q)
+        } else {
+            (&self.sampler.cum_0, self.sampler.last_0)
+        };
+        let target = rng.uniform() * cum[cum.len() - 1];
+        cum.partition_point(|&c| c <= target).min(last)
+    }
+
     /// One labelled pair by the generative process, redrawing identical candidates.
     fn draw(&self, rng: &mut Rng) -> (usize, usize) {
         loop {
@@ -453,13 +465,8 @@ impl<'a> PairSampler<'a> {
         let reward = &self.world.reward;
         match self.settings.design {
             Design::Independent | Design::Contrastive => {
-                let a = rng.categorical(&self.sampler.cum_q);
-                let other = if self.settings.design == Design::Independent {
-                    &self.sampler.cum_q
-                } else {
-                    &self.sampler.cum_0
-                };
-                let b = rng.categorical(other);
+                let a = self.candidate(rng, true);
+                let b = self.candidate(rng, self.settings.design == Design::Independent);
                 if a == b {
                     return None;
                 }
@@ -468,10 +475,10 @@ impl<'a> PairSampler<'a> {
             }
             Design::BestVsWorst => {
                 let better = |x: usize, y: usize| reward[x].total_cmp(&reward[y]).then(x.cmp(&y)).is_gt();
-                let first = rng.categorical(&self.sampler.cum_q);
+                let first = self.candidate(rng, true);
                 let (mut best, mut worst) = (first, first);
                 for _ in 1..self.settings.k {
-                    let d = rng.categorical(&self.sampler.cum_q);
+                    let d = self.candidate(rng, true);
                     if better(d, best) {
                         best = d;
                     }

@@ -1,7 +1,7 @@
 //! The two policy classes. Both are log pi_theta = log pi_ref + f_theta - logsumexp, with
 //! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
 
-use crate::numerics::log_sum_exp;
+use crate::numerics::log_sum_exp_slice;
 use crate::settings::Model;
 use crate::world::World;
 
@@ -40,7 +40,7 @@ pub fn log_probs(world: &World, scores: &[f64]) -> Vec<f64> {
 pub fn log_probs_into(world: &World, scores: &[f64], out: &mut Vec<f64>) {
     out.clear();
     out.extend(world.ref_logp.iter().zip(scores).map(|(r, f)| r + f));
-    let lse = log_sum_exp(out.iter().copied());
+    let lse = log_sum_exp_slice(out);
     for l in out.iter_mut() {
         *l -= lse;
     }

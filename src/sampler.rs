@@ -1,6 +1,6 @@
 //! The data-generating distribution at one step: base mix, support, quality tilt.
 
-use crate::numerics::{exp, ln, log_sum_exp};
+use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
 use crate::rng::cumulative;
 use crate::settings::Settings;
 use crate::world::World;
@@ -24,6 +24,10 @@ pub struct Sampler {
     /// Prefix sums of pi_q and pi_0, for drawing candidates.
     pub cum_q: Vec<f64>,
     pub cum_0: Vec<f64>,
+    /// The last index with mass in `cum_q` and `cum_0`, where a draw that rounds onto the
+    /// total falls back to.
+    pub(crate) last_q: usize,
+    pub(crate) last_0: usize,
     /// Every response by decreasing base probability: the next step's sort starts from it.
     order: Vec<usize>,
 }
@@ -40,14 +44,11 @@ impl Sampler {
     pub fn update(&mut self, world: &World, s: &Settings, policy: &[f64]) {
         let n = world.n();
         let lambda = s.on_policy;
-        self.base.clear();
-        self.base.extend(
-            world
-                .ref_logp
-                .iter()
-                .zip(policy)
-                .map(|(lr, p)| (1.0 - lambda) * exp(*lr) + lambda * p),
-        );
+        self.base.clone_from(&world.ref_logp);
+        exp_in_place(&mut self.base);
+        for (b, p) in self.base.iter_mut().zip(policy) {
+            *b = (1.0 - lambda) * *b + lambda * p;
+        }
         let base = &self.base;
         // Insertion sort from the last step's order: the policy moves a little per step,
         // so this is about linear. The order is total (ties by index): the result is the
@@ -93,13 +94,17 @@ impl Sampler {
                     f64::NEG_INFINITY
                 }
             }));
-            let lse = log_sum_exp(self.piq.iter().copied());
+            let lse = log_sum_exp_slice(&self.piq);
             for l in &mut self.piq {
-                *l = exp(*l - lse);
+                *l -= lse;
             }
+            exp_in_place(&mut self.piq);
         }
         cumulative(&self.piq, &mut self.cum_q);
         cumulative(&self.pi0, &mut self.cum_0);
+        let last = |c: &[f64]| c.partition_point(|&x| x < c[c.len() - 1]);
+        self.last_q = last(&self.cum_q);
+        self.last_0 = last(&self.cum_0);
     }
 
     /// Probability mass of `probs` outside the support.

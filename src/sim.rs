@@ -7,7 +7,7 @@ use crate::closed_form::rlhf_reward;
 use crate::history::{History, Record, DEFAULT_CAPACITY, DEFAULT_HEAD};
 use crate::loss::{Evaluator, LossEval};
 use crate::metrics::Metrics;
-use crate::numerics::{dot, exp, norm, sym2_eigenvalues};
+use crate::numerics::{dot, exp, exp_in_place, norm, sym2_eigenvalues};
 use crate::pairs::{PairSampler, PairWeights, Preferences};
 use crate::policy::{dim, expected_reward_gradient_into, log_probs, log_probs_into, scores, scores_into};
 use crate::rng::Rng;
@@ -305,8 +305,8 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
     scores_into(world, s.model, theta, &mut work.scores);
     let f = &work.scores;
     log_probs_into(world, f, &mut st.log_probs);
-    st.probs.clear();
-    st.probs.extend(st.log_probs.iter().map(|l| exp(*l)));
+    st.probs.clone_from(&st.log_probs);
+    exp_in_place(&mut st.probs);
     if resample {
         match Rc::get_mut(&mut st.sampler) {
             Some(sampler) => sampler.update(world, s, &st.probs),
@@ -363,7 +363,8 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
         optimum.as_ref().map_or(f64::NAN, |o| {
             scores_into(world, s.model, &o.theta, &mut work.scratch);
             log_probs_into(world, &work.scratch, &mut work.more);
-            work.more.iter().zip(&world.reward).map(|(l, r)| exp(*l) * r).sum()
+            exp_in_place(&mut work.more);
+            world.expected_reward(&work.more)
         })
     } else {
         st.metrics.attainable_reward
