@@ -152,12 +152,10 @@ impl Evaluator {
         factor
     }
 
-    /// One pass over the pairs. On x86-64 CPUs with AVX2 the same code compiled for it
-    /// (4 lanes instead of 2, and the compiler then vectorises every variant); without
-    /// FMA, the results are the same bits either way.
+    /// One pass over the pairs, compiled for AVX2 where the CPU has it ([`wide`]).
     fn run(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::numerics::wide() {
             // SAFETY: the CPU has AVX2.
             return unsafe { self.run_avx2(beta, table, loss, hessian, factor) };
         }
@@ -336,26 +334,33 @@ fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
         for c in 0..len {
             let mq = beta * (fk - fl[c]);
             let up = mq >= 0.0;
-            // exp(-|m|): factored, or directly (clamped where it is below 1e-307 anyway,
-            // which changes nothing a sum can see).
-            let ex = if FACTOR {
-                if up {
-                    el[c] * rk
+            let (s, s_neg, l1p) = if FACTOR && !LOSS {
+                // sigma(m) = E_i / (E_i + E_j) with E = exp(beta f - c): no sign to follow.
+                let q = 1.0 / (ek + el[c]);
+                (ek * q, el[c] * q, 0.0)
+            } else {
+                // exp(-|m|): factored, or directly (clamped where it is below 1e-307
+                // anyway, which changes nothing a sum can see).
+                let ex = if FACTOR {
+                    if up {
+                        el[c] * rk
+                    } else {
+                        ek * rl[c]
+                    }
                 } else {
-                    ek * rl[c]
-                }
-            } else {
-                exp_core((-mq.abs()).max(-708.0))
+                    exp_core((-mq.abs()).max(-708.0))
+                };
+                // sigma(|m|) = 1 / (1 + e^-|m|), and with the loss log(1 + e^-|m|), from
+                // one division.
+                let (big, l1p) = if LOSS {
+                    reciprocal_and_log1p(ex)
+                } else {
+                    (1.0 / (1.0 + ex), 0.0)
+                };
+                let small = ex * big;
+                let (s, s_neg) = if up { (big, small) } else { (small, big) };
+                (s, s_neg, l1p)
             };
-            // sigma(|m|) = 1 / (1 + e^-|m|), and with the loss log(1 + e^-|m|), from one
-            // division.
-            let (big, l1p) = if LOSS {
-                reciprocal_and_log1p(ex)
-            } else {
-                (1.0 / (1.0 + ex), 0.0)
-            };
-            let small = ex * big;
-            let (s, s_neg) = if up { (big, small) } else { (small, big) };
             let (w_ij, w_ji) = (wf[c], wb[c]);
             if LOSS {
                 // -w_ij log sigma(m) - w_ji log sigma(-m) = (w_ij + w_ji) log(1 + e^-|m|)

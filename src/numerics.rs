@@ -180,6 +180,21 @@ pub fn ln(x: f64) -> f64 {
     k * LN2_HI - ((hfsq - (s * (hfsq + r) + k * LN2_LO)) - f)
 }
 
+/// Does this CPU run the loops compiled for AVX2 (x86-64)? Those give 4 lanes instead
+/// of 2 where the compiler vectorises; without FMA every operation rounds as before, so
+/// the results are the same bits either way (and as in wasm).
+#[inline(always)]
+pub fn wide() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// log(sigma(x)) without overflow for any finite x.
 pub fn log_sigmoid(x: f64) -> f64 {
     -log1p(exp(-x.abs())) + x.min(0.0)

@@ -34,12 +34,14 @@ pub struct PairList {
     pub members: Vec<usize>,
     /// Start of row k in `fwd` and `bwd`; `rows[m]` is the table's length.
     pub rows: Vec<usize>,
-    /// Row k, column c: W(i, j) with i = members[k], j = members[k + 1 + c].
+    /// Row k, column c: W(i, j) with i = members[k], j = members[k + 1 + c], before
+    /// normalising (times `scale` it is the probability).
     pub fwd: Vec<f64>,
     /// ... and W(j, i).
     pub bwd: Vec<f64>,
-    /// The sum of all weights: 1 up to rounding, 0 without pairs.
+    /// The sum of all weights in the table (0 without pairs), and its reciprocal (0 then).
     pub total: f64,
+    pub scale: f64,
     count: usize,
 }
 
@@ -59,7 +61,7 @@ impl PairList {
         (0..m).flat_map(move |k| {
             (k + 1..m).filter_map(move |l| {
                 let at = self.rows[k] + l - k - 1;
-                let (w_ij, w_ji) = (self.fwd[at], self.bwd[at]);
+                let (w_ij, w_ji) = (self.fwd[at] * self.scale, self.bwd[at] * self.scale);
                 (w_ij > 0.0 || w_ji > 0.0).then_some(Pair {
                     i: self.members[k],
                     j: self.members[l],
@@ -104,6 +106,11 @@ pub struct PairWeights {
     /// so averages over pairs of per-response values cost O(N).
     pub chosen: Vec<f64>,
     pub rejected: Vec<f64>,
+    /// The weighted second moment of the feature differences, sum W d_ij d_ij^T, as
+    /// [s00, s01, s11]: how the support's pairs spread in feature space.
+    pub spread: [f64; 3],
+    /// Scratch: the sums over the table, taken row by row as it is filled.
+    acc: RowSums,
     /// Scratch: pi_q and pi_0 by position, each response's position, a row of preferences.
     piq: Vec<f64>,
     pi0: Vec<f64>,
@@ -111,8 +118,89 @@ pub struct PairWeights {
     pref_row: Vec<f64>,
 }
 
+/// The sums over the pair table, by position, taken a row at a time while the row is
+/// fresh: the marginals, the spread of the feature differences, the count and the total.
+/// Column sums run over a row's columns in lockstep (the loops vectorise); every order is
+/// fixed.
+#[derive(Clone, Debug, Default)]
+struct RowSums {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    chosen: Vec<f64>,
+    rejected: Vec<f64>,
+    spread: [Vec<f64>; 3],
+    count: usize,
+    total: [f64; LANES],
+    fwd_row: Vec<f64>,
+    bwd_row: Vec<f64>,
+}
+
+impl RowSums {
+    fn reset(&mut self, world: &World, members: &[usize]) {
+        let m = members.len();
+        self.x.clear();
+        self.x.extend(members.iter().map(|&i| world.features[i][0]));
+        self.y.clear();
+        self.y.extend(members.iter().map(|&i| world.features[i][1]));
+        for v in [&mut self.chosen, &mut self.rejected] {
+            v.clear();
+            v.resize(m, 0.0);
+        }
+        for v in &mut self.spread {
+            v.clear();
+            v.resize(m, 0.0);
+        }
+        self.count = 0;
+        self.total = [0.0; LANES];
+    }
+
+    /// Row k: W(members[k], members[k + 1 + c]) and the reverse, unpadded.
+    #[inline(always)]
+    fn row(&mut self, k: usize, fwd: &[f64], bwd: &[f64]) {
+        let (mut f, mut b) = (std::mem::take(&mut self.fwd_row), std::mem::take(&mut self.bwd_row));
+        f.clear();
+        f.extend_from_slice(fwd);
+        b.clear();
+        b.extend_from_slice(bwd);
+        self.fill_row(k, &mut f, &mut b, |c| (fwd[c], bwd[c]));
+        (self.fwd_row, self.bwd_row) = (f, b);
+    }
+
+    /// Fills row k, W(members[k], members[k + 1 + c]) and the reverse (unpadded), from
+    /// `weights(c)` and sums it in the same loop.
+    #[inline(always)]
+    fn fill_row(&mut self, k: usize, fwd: &mut [f64], bwd: &mut [f64], weights: impl Fn(usize) -> (f64, f64)) {
+        let len = fwd.len();
+        let m = k + 1 + len;
+        let (chosen, rejected) = (&mut self.chosen[k + 1..m], &mut self.rejected[k + 1..m]);
+        let [s0, s1, s2] = &mut self.spread;
+        let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
+        let (xk, yk, xl, yl) = (self.x[k], self.y[k], &self.x[k + 1..m], &self.y[k + 1..m]);
+        let bwd = &mut bwd[..len];
+        let mut count = 0;
+        for c in 0..len {
+            (fwd[c], bwd[c]) = weights(c);
+            rejected[c] += fwd[c];
+            chosen[c] += bwd[c];
+            count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
+            let w = fwd[c] + bwd[c];
+            let (dx, dy) = (xk - xl[c], yk - yl[c]);
+            s0[c] += w * dx * dx;
+            s1[c] += w * dx * dy;
+            s2[c] += w * dy * dy;
+        }
+        self.count += count;
+        self.chosen[k] += lane_sum(fwd);
+        self.rejected[k] += lane_sum(bwd);
+        let t = lane_sum2(fwd, bwd);
+        // Row totals into the lanes in turn: a fixed order.
+        self.total[k % LANES] += t;
+    }
+}
+
 /// Sums in LANES lanes, in a fixed order (a padded row's length is a multiple of LANES;
 /// the rest, if any, goes into the first lanes).
+#[inline(always)]
 pub(crate) fn lane_sum(v: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let mut chunks = v.chunks_exact(LANES);
@@ -128,6 +216,7 @@ pub(crate) fn lane_sum(v: &[f64]) -> f64 {
 }
 
 /// The sum of a + b over two equally long vectors, in lanes like [`lane_sum`].
+#[inline(always)]
 fn lane_sum2(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
@@ -208,6 +297,22 @@ impl PairWeights {
 
     /// Recomputes the pair law in place, reusing the buffers.
     pub fn update(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::numerics::wide() {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { self.update_avx2(world, s, sampler, prefs) };
+        }
+        self.update_any(world, s, sampler, prefs)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn update_avx2(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
+        self.update_any(world, s, sampler, prefs)
+    }
+
+    #[inline(always)]
+    fn update_any(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
         let n = world.n();
         self.n = n;
         let table = &mut self.pairs;
@@ -215,6 +320,8 @@ impl PairWeights {
         table.members.extend((0..n).filter(|&i| sampler.in_support[i]));
         let m = table.members.len();
         table.reset(m);
+        let acc = &mut self.acc;
+        acc.reset(world, &table.members);
         match s.design {
             Design::Independent | Design::Contrastive => {
                 self.piq.clear();
@@ -240,19 +347,18 @@ impl PairWeights {
                         &self.pref_row
                     };
                     let (qa, pa) = (q[k], p0[k]);
-                    // Probability that the two candidates are a and b, in either order.
+                    // Probability that the two candidates are a and b, in either order,
+                    // then the label; the row's sums while it is fresh.
                     if independent {
-                        for c in 0..len {
+                        acc.fill_row(k, fwd, bwd, |c| {
                             let both = 2.0 * qa * ql[c];
-                            fwd[c] = both * prefs_row[c];
-                            bwd[c] = both * (1.0 - prefs_row[c]);
-                        }
+                            (both * prefs_row[c], both * (1.0 - prefs_row[c]))
+                        });
                     } else {
-                        for c in 0..len {
+                        acc.fill_row(k, fwd, bwd, |c| {
                             let both = qa * pl[c] + pa * ql[c];
-                            fwd[c] = both * prefs_row[c];
-                            bwd[c] = both * (1.0 - prefs_row[c]);
-                        }
+                            (both * prefs_row[c], both * (1.0 - prefs_row[c]))
+                        });
                     }
                 }
             }
@@ -291,44 +397,28 @@ impl PairWeights {
                         }
                     }
                 }
+                for k in 0..m {
+                    let (start, len) = (table.rows[k], m - k - 1);
+                    acc.row(k, &table.fwd[start..start + len], &table.bwd[start..start + len]);
+                }
             }
         }
-        // Normalise, count, and the marginals (by position, then by response).
-        let total = lane_sum2(&table.fwd, &table.bwd);
+        // The weights stay as drawn; `scale` normalises them.
+        let total = acc.total.iter().sum::<f64>();
         let scale = if total > 0.0 { 1.0 / total } else { 0.0 };
-        let (mut count, mut sum) = (0, 0.0);
-        self.pi0.clear();
-        self.pi0.resize(m, 0.0); // reused: chosen by position
-        self.piq.clear();
-        self.piq.resize(m, 0.0); // reused: rejected by position
-        for k in 0..m {
-            let (start, end) = (table.rows[k], table.rows[k + 1]);
-            let (fwd, bwd) = (&mut table.fwd[start..end], &mut table.bwd[start..end]);
-            for (f, b) in fwd.iter_mut().zip(bwd.iter_mut()) {
-                *f *= scale;
-                *b *= scale;
-            }
-            let len = m - k - 1;
-            let (chosen, rejected) = (&mut self.pi0[k + 1..m], &mut self.piq[k + 1..m]);
-            for c in 0..len {
-                rejected[c] += fwd[c];
-                chosen[c] += bwd[c];
-                count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
-            }
-            self.pi0[k] += lane_sum(fwd);
-            self.piq[k] += lane_sum(bwd);
-            sum += lane_sum2(fwd, bwd);
-        }
         self.chosen.clear();
         self.chosen.resize(n, 0.0);
         self.rejected.clear();
         self.rejected.resize(n, 0.0);
         for (k, &i) in table.members.iter().enumerate() {
-            self.chosen[i] = self.pi0[k];
-            self.rejected[i] = self.piq[k];
+            self.chosen[i] = acc.chosen[k] * scale;
+            self.rejected[i] = acc.rejected[k] * scale;
         }
-        table.count = count;
-        table.total = sum;
+        let [s0, s1, s2] = &acc.spread;
+        self.spread = [lane_sum(s0) * scale, lane_sum(s1) * scale, lane_sum(s2) * scale];
+        table.count = acc.count;
+        table.total = total;
+        table.scale = scale;
         self.distinct = total;
     }
 
@@ -360,7 +450,10 @@ impl PairWeights {
         let lookup = |a: usize, b: usize| {
             let (i, j) = (a.min(b), a.max(b));
             let at = self.pairs.cell(position[i], position[j]);
-            let (w_ij, w_ji) = (self.pairs.fwd[at], self.pairs.bwd[at]);
+            let (w_ij, w_ji) = (
+                self.pairs.fwd[at] * self.pairs.scale,
+                self.pairs.bwd[at] * self.pairs.scale,
+            );
             (w_ij > 0.0 || w_ji > 0.0).then_some(Pair { i, j, w_ij, w_ji })
         };
         let mut out = Vec::new();
@@ -449,7 +542,14 @@ impl<'a> PairSampler<'a> {
             (&self.sampler.cum_0, self.sampler.last_0)
         };
         let target = rng.uniform() * cum[cum.len() - 1];
-        cum.partition_point(|&c| c <= target).min(last)
+        // The prefix sums do not decrease: the entries <= target are a prefix, which a
+        // short vector counts faster than a binary search finds its end.
+        let at = if cum.len() <= 64 {
+            cum.iter().map(|&c| usize::from(c <= target)).sum()
+        } else {
+            cum.partition_point(|&c| c <= target)
+        };
+        at.min(last)
     }
 
     /// One labelled pair by the generative process, redrawing identical candidates.

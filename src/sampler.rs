@@ -42,6 +42,22 @@ impl Sampler {
 
     /// Recomputes the sampler in place for a new policy, reusing the buffers.
     pub fn update(&mut self, world: &World, s: &Settings, policy: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::numerics::wide() {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { self.update_avx2(world, s, policy) };
+        }
+        self.update_any(world, s, policy)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn update_avx2(&mut self, world: &World, s: &Settings, policy: &[f64]) {
+        self.update_any(world, s, policy)
+    }
+
+    #[inline(always)]
+    fn update_any(&mut self, world: &World, s: &Settings, policy: &[f64]) {
         let n = world.n();
         let lambda = s.on_policy;
         self.base.clone_from(&world.ref_logp);

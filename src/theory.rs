@@ -124,19 +124,7 @@ fn linear_minimiser(
     let table = &pairs.pairs;
     let phi = |k: usize| world.features[table.members[k]];
     // How the support's feature differences spread: their weighted second moment.
-    let mut spread = [0.0; 3];
-    for k in 0..table.members.len() {
-        let a = phi(k);
-        for l in k + 1..table.members.len() {
-            let at = table.rows[k] + l - k - 1;
-            let b = phi(l);
-            let d = [a[0] - b[0], a[1] - b[1]];
-            let w = table.fwd[at] + table.bwd[at];
-            spread[0] += w * d[0] * d[0];
-            spread[1] += w * d[0] * d[1];
-            spread[2] += w * d[1] * d[1];
-        }
-    }
+    let spread = pairs.spread;
     let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
     if hi.is_nan() || hi <= 0.0 {
         return None;
