@@ -6,7 +6,7 @@
 #   ./build.sh dist    build, then dist/ (static site, scripts bundled by esbuild) and dist/dpo-sim-standalone.html and
 #                      dist/tour-standalone.html (one file each, working from file://)
 #   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
-#   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE)
+#   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE), the step against NumPy, the page
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -102,6 +102,12 @@ case "${1:-}" in
     # which merges both into bench/results.json and prints the targets.
     dist
     cargo bench --bench core -- --json bench/native.json "${@:2}"
+    # The exact step against the same step in NumPy (pinned, installed into bench/.venv),
+    # alternately; BENCH_BEFORE=COMMIT also times the step of that commit alternately.
+    bench/side_by_side.sh
+    if [ -n "${BENCH_BEFORE:-}" ]; then
+      bench/before_after.sh "$BENCH_BEFORE"
+    fi
     npm_deps
     node bench/browser.mjs
     ;;

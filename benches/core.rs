@@ -1,5 +1,6 @@
 //! Native micro-benchmarks of the core: `cargo bench --bench core` (or `./build.sh bench`).
 //! Prints a table and, with `--json FILE`, writes the medians for bench/results.json.
+//! `--steps` times the steps only (no landscape, no million-step soak).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -60,11 +61,17 @@ fn soak() -> Vec<(String, (f64, f64))> {
 
 fn main() {
     let json = std::env::args().skip_while(|a| a != "--json").nth(1);
-    let cases: [(&str, &str); 6] = [
+    let steps_only = std::env::args().any(|a| a == "--steps");
+    let cases: [(&str, &str); 8] = [
         ("step N=48 (linear)", ""),
         ("step N=48 (tabular)", "model=tabular"),
         ("step N=48 online", "online=1&quality=0.5"),
+        (
+            "step N=48 online misspecified",
+            "online=1&quality=0.5&gamma=0.5&shape=concave",
+        ),
         ("step N=256", "n=256"),
+        ("step N=256 online", "online=1&quality=0.5&n=256"),
         ("step N=48 exact", "exact=1"),
         ("step N=48 best-of-8", "design=bvw&k=8"),
     ];
@@ -74,12 +81,19 @@ fn main() {
         let mut sim = Simulation::new(Settings::parse(&format!("lr=0.01&{settings}")).unwrap());
         rows.push((name.to_string(), time(31, 200, || black_box(sim.step()).unwrap())));
     }
-    for (name, settings) in [("landscape 40x40 N=48", ""), ("landscape 40x40 N=256", "n=256")] {
+    let landscapes: &[(&str, &str)] = if steps_only {
+        &[]
+    } else {
+        &[("landscape 40x40 N=48", ""), ("landscape 40x40 N=256", "n=256")]
+    };
+    for &(name, settings) in landscapes {
         let mut sim = Simulation::new(Settings::parse(settings).unwrap());
         sim.run(20).unwrap();
         rows.push((name.to_string(), time(21, 10, || drop(black_box(landscape(&sim, 40))))));
     }
-    rows.extend(soak());
+    if !steps_only {
+        rows.extend(soak());
+    }
     println!("{:<28} {:>12} {:>12}", "benchmark", "median µs", "p95 µs");
     for (name, (median, p95)) in &rows {
         println!("{name:<28} {median:>12.2} {p95:>12.2}");

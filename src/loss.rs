@@ -1,14 +1,21 @@
 //! The DPO loss: -log sigma(beta (h(chosen) - h(rejected))), averaged over pairs, with its
 //! exact gradient and (linear model) Hessian.
+//!
+//! The population sums run over the pair table of [`PairList`] (a struct of arrays, rows
+//! padded to [`LANES`]) in chunks the compiler vectorises, with the exp and log1p of
+//! [`crate::numerics`]. Per pair: one exp (or, when the members' scores span a moderate
+//! range, a product of two per-response exponentials: exp(-|m|) = exp(beta f_j - c)
+//! exp(c - beta f_i)), one division and, for the loss, one log1p. Sums run in fixed
+//! lanes and a fixed order: the same bits natively and in wasm.
 
-use crate::numerics::logistic_pair;
-use crate::pairs::PairWeights;
-use crate::policy::pull_back;
+use crate::numerics::{exp_core, logistic_pair, reciprocal_and_log1p};
+use crate::pairs::{lane_sum, PairList, PairWeights, LANES};
+use crate::policy::pull_back_into;
 use crate::settings::Model;
 use crate::world::World;
 
 /// Loss and derivatives at one theta.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LossEval {
     pub loss: f64,
     pub grad: Vec<f64>,
@@ -16,8 +23,8 @@ pub struct LossEval {
     pub hessian: Option<[f64; 3]>,
 }
 
-/// Accumulates weighted pairs. The scores f may omit the log-normaliser: it cancels in
-/// the margin beta (f_i - f_j).
+/// Accumulates weighted pairs one at a time (the minibatch). The scores f may omit the
+/// log-normaliser: it cancels in the margin beta (f_i - f_j).
 struct Accumulator<'a> {
     world: &'a World,
     model: Model,
@@ -25,13 +32,14 @@ struct Accumulator<'a> {
     scores: &'a [f64],
     loss: f64,
     total: f64,
-    d_scores: Vec<f64>,
+    d_scores: &'a mut Vec<f64>,
     hessian: [f64; 3],
 }
 
 impl<'a> Accumulator<'a> {
-    fn new(world: &'a World, model: Model, beta: f64, scores: &'a [f64]) -> Self {
-        let n = scores.len();
+    fn new(world: &'a World, model: Model, beta: f64, scores: &'a [f64], d_scores: &'a mut Vec<f64>) -> Self {
+        d_scores.clear();
+        d_scores.resize(scores.len(), 0.0);
         Accumulator {
             world,
             model,
@@ -39,7 +47,7 @@ impl<'a> Accumulator<'a> {
             scores,
             loss: 0.0,
             total: 0.0,
-            d_scores: vec![0.0; n],
+            d_scores,
             hessian: [0.0; 3],
         }
     }
@@ -64,33 +72,331 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    fn finish(self) -> LossEval {
+    fn finish(self, out: &mut LossEval) {
         let norm = if self.total > 0.0 { 1.0 / self.total } else { 0.0 };
-        let d: Vec<f64> = self.d_scores.iter().map(|g| g * norm).collect();
-        LossEval {
-            loss: self.loss * norm,
-            grad: pull_back(self.world, self.model, &d),
-            hessian: (self.model == Model::Linear).then(|| self.hessian.map(|h| h * norm)),
+        for g in self.d_scores.iter_mut() {
+            *g *= norm;
         }
+        out.loss = self.loss * norm;
+        pull_back_into(self.world, self.model, self.d_scores, &mut out.grad);
+        out.hessian = (self.model == Model::Linear).then(|| self.hessian.map(|h| h * norm));
+    }
+}
+
+/// Scratch for population evaluations, reused from step to step: per member position
+/// (padded by [`LANES`]) the scores, the factored exponentials, the features and the
+/// gradient with respect to the scores.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluator {
+    f: Vec<f64>,
+    e: Vec<f64>,
+    r: Vec<f64>,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    d: Vec<f64>,
+    /// By response: the gradient with respect to the scores.
+    d_scores: Vec<f64>,
+    cols: Columns,
+}
+
+/// The members' scores may be factored (exp(-|m|) as a product of two per-response
+/// exponentials) when beta f spans at most twice this: the exponentials' arguments then
+/// carry at most this much more rounding than the margin's own (a few 1e-15 relative).
+const FACTOR_RANGE: f64 = 16.0;
+
+/// Unnormalised sums of one pass over the pairs.
+struct Sums {
+    loss: f64,
+    hessian: [f64; 3],
+}
+
+impl Evaluator {
+    /// Loads the members' scores (and, for the Hessian, features) by position; returns
+    /// whether the exponentials factor.
+    fn load(
+        &mut self,
+        world: &World,
+        beta: f64,
+        table: &PairList,
+        scores: impl Fn(usize) -> f64,
+        features: bool,
+    ) -> bool {
+        let m = table.members.len();
+        let padded = m + LANES;
+        let fill = |v: &mut Vec<f64>, get: &dyn Fn(usize) -> f64| {
+            v.clear();
+            v.extend(table.members.iter().map(|&i| get(i)));
+            let last = v.last().copied().unwrap_or(0.0);
+            v.resize(padded, last);
+        };
+        fill(&mut self.f, &scores);
+        if features {
+            fill(&mut self.x, &|i| world.features[i][0]);
+            fill(&mut self.y, &|i| world.features[i][1]);
+        }
+        self.d.clear();
+        self.d.resize(padded, 0.0);
+        let (lo, hi) = self.f[..m]
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
+                (lo.min(beta * f), hi.max(beta * f))
+            });
+        let factor = m > 0 && hi - lo <= 2.0 * FACTOR_RANGE;
+        if factor {
+            let c = 0.5 * (lo + hi);
+            self.e.clear();
+            self.e.extend(self.f.iter().map(|f| exp_core(beta * f - c)));
+            self.r.clear();
+            self.r.extend(self.f.iter().map(|f| exp_core(c - beta * f)));
+        }
+        factor
+    }
+
+    /// One pass over the pairs. On x86-64 CPUs with AVX2 the same code compiled for it
+    /// (4 lanes instead of 2, and the compiler then vectorises every variant); without
+    /// FMA, the results are the same bits either way.
+    fn run(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { self.run_avx2(beta, table, loss, hessian, factor) };
+        }
+        self.run_any(beta, table, loss, hessian, factor)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn run_avx2(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+        self.run_any(beta, table, loss, hessian, factor)
+    }
+
+    #[inline(always)]
+    fn run_any(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+        let (f, e, r, x, y, d, cols) = (&self.f, &self.e, &self.r, &self.x, &self.y, &mut self.d, &mut self.cols);
+        macro_rules! go {
+            ($($l:literal $h:literal $f:literal),*) => {
+                match (loss, hessian, factor) {
+                    $(($l, $h, $f) => pass::<$l, $h, $f>(beta, table, f, e, r, x, y, d, cols),)*
+                }
+            };
+        }
+        go!(
+            true true true,
+            true true false,
+            true false true,
+            true false false,
+            false true true,
+            false true false,
+            false false true,
+            false false false
+        )
+    }
+
+    /// The population loss under the exact pair law at `scores` (every response's), into
+    /// `out`, reusing its buffers.
+    pub fn population_into(
+        &mut self,
+        world: &World,
+        model: Model,
+        beta: f64,
+        weights: &PairWeights,
+        scores: &[f64],
+        out: &mut LossEval,
+    ) {
+        let table = &weights.pairs;
+        let linear = model == Model::Linear;
+        let factor = self.load(world, beta, table, |i| scores[i], linear);
+        let sums = self.run(beta, table, true, linear, factor);
+        let norm = if table.total > 0.0 { 1.0 / table.total } else { 0.0 };
+        self.d_scores.clear();
+        self.d_scores.resize(world.n(), 0.0);
+        for (&i, d) in table.members.iter().zip(&self.d) {
+            self.d_scores[i] = d * norm;
+        }
+        out.loss = sums.loss * norm;
+        pull_back_into(world, model, &self.d_scores, &mut out.grad);
+        out.hessian = linear.then(|| sums.hessian.map(|h| h * norm));
+    }
+
+    /// The linear model's population loss (when asked; NaN otherwise), gradient and
+    /// Hessian at `theta`: what Newton's method needs, without allocating.
+    pub fn linear(
+        &mut self,
+        world: &World,
+        beta: f64,
+        weights: &PairWeights,
+        theta: [f64; 2],
+        loss: bool,
+    ) -> LinearEval {
+        let table = &weights.pairs;
+        let score = |i: usize| theta[0] * world.features[i][0] + theta[1] * world.features[i][1];
+        let factor = self.load(world, beta, table, score, true);
+        let sums = self.run(beta, table, loss, true, factor);
+        let norm = if table.total > 0.0 { 1.0 / table.total } else { 0.0 };
+        // The pull-back, in increasing response index like `pull_back`.
+        let mut grad = [0.0; 2];
+        for (k, d) in self.d[..table.members.len()].iter().enumerate() {
+            let d = d * norm;
+            grad[0] += d * self.x[k];
+            grad[1] += d * self.y[k];
+        }
+        LinearEval {
+            loss: if loss { sums.loss * norm } else { f64::NAN },
+            grad,
+            hessian: sums.hessian.map(|h| h * norm),
+        }
+    }
+
+    /// The minibatch loss into `out`: the mean over drawn (chosen, rejected) pairs.
+    pub fn minibatch_into(
+        &mut self,
+        world: &World,
+        model: Model,
+        beta: f64,
+        batch: &[(usize, usize)],
+        scores: &[f64],
+        out: &mut LossEval,
+    ) {
+        let mut acc = Accumulator::new(world, model, beta, scores, &mut self.d_scores);
+        for &(c, r) in batch {
+            acc.add(c, r, 1.0, 0.0);
+        }
+        acc.finish(out);
+    }
+}
+
+/// The linear model's loss, gradient and Hessian at one theta.
+#[derive(Clone, Copy, Debug)]
+pub struct LinearEval {
+    pub loss: f64,
+    pub grad: [f64; 2],
+    pub hessian: [f64; 3],
+}
+
+/// Per-column accumulators of a pass: column c of every row adds into entry c, so the
+/// loops carry no dependence from one pair to the next and vectorise.
+#[derive(Clone, Debug, Default)]
+struct Columns {
+    loss: Vec<f64>,
+    h: [Vec<f64>; 3],
+    slope: Vec<f64>,
+}
+
+impl Columns {
+    fn reset(&mut self, len: usize) {
+        let [h0, h1, h2] = &mut self.h;
+        for v in [&mut self.loss, h0, h1, h2, &mut self.slope] {
+            v.clear();
+            v.resize(len, 0.0);
+        }
+    }
+}
+
+/// One pass over the pair table: per pair {i, j} (i the lower position), the margin
+/// m = beta (f_i - f_j), -W(i,j) log sigma(m) - W(j,i) log sigma(-m) into the loss, its
+/// derivative into d (by position), and the curvature times d_ij d_ij^T into the Hessian.
+/// Unnormalised. Rows run in whole chunks of LANES (the padding weighs 0).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
+    beta: f64,
+    table: &PairList,
+    f: &[f64],
+    e: &[f64],
+    r: &[f64],
+    x: &[f64],
+    y: &[f64],
+    d: &mut [f64],
+    cols: &mut Columns,
+) -> Sums {
+    let m = table.members.len();
+    let widest = table.rows.get(1).copied().unwrap_or(0);
+    cols.reset(widest);
+    for k in 0..m.saturating_sub(1) {
+        let (start, len) = (table.rows[k], table.rows[k + 1] - table.rows[k]);
+        let (l0, fk) = (k + 1, f[k]);
+        let (ek, rk) = if FACTOR { (e[k], r[k]) } else { (0.0, 0.0) };
+        let (xk, yk) = if HESS { (x[k], y[k]) } else { (0.0, 0.0) };
+        let (wf, wb) = (&table.fwd[start..start + len], &table.bwd[start..start + len]);
+        let fl = &f[l0..l0 + len];
+        let (el, rl) = if FACTOR {
+            (&e[l0..l0 + len], &r[l0..l0 + len])
+        } else {
+            (fl, fl)
+        };
+        let (xl, yl) = if HESS {
+            (&x[l0..l0 + len], &y[l0..l0 + len])
+        } else {
+            (fl, fl)
+        };
+        let dl = &mut d[l0..l0 + len];
+        let (cl, slope_out) = (&mut cols.loss[..len], &mut cols.slope[..len]);
+        let [h0, h1, h2] = &mut cols.h;
+        let (h0, h1, h2) = (&mut h0[..len], &mut h1[..len], &mut h2[..len]);
+        for c in 0..len {
+            let mq = beta * (fk - fl[c]);
+            let up = mq >= 0.0;
+            // exp(-|m|): factored, or directly (clamped where it is below 1e-307 anyway,
+            // which changes nothing a sum can see).
+            let ex = if FACTOR {
+                if up {
+                    el[c] * rk
+                } else {
+                    ek * rl[c]
+                }
+            } else {
+                exp_core((-mq.abs()).max(-708.0))
+            };
+            // sigma(|m|) = 1 / (1 + e^-|m|), and with the loss log(1 + e^-|m|), from one
+            // division.
+            let (big, l1p) = if LOSS {
+                reciprocal_and_log1p(ex)
+            } else {
+                (1.0 / (1.0 + ex), 0.0)
+            };
+            let small = ex * big;
+            let (s, s_neg) = if up { (big, small) } else { (small, big) };
+            let (w_ij, w_ji) = (wf[c], wb[c]);
+            if LOSS {
+                // -w_ij log sigma(m) - w_ji log sigma(-m) = (w_ij + w_ji) log(1 + e^-|m|)
+                // + w_ji m (m >= 0) or - w_ij m (m < 0).
+                cl[c] += (w_ij + w_ji) * l1p + if up { w_ji * mq } else { -(w_ij * mq) };
+            }
+            let slope = beta * (w_ji * s - w_ij * s_neg);
+            slope_out[c] = slope;
+            dl[c] -= slope;
+            if HESS {
+                let (dx, dy) = (xk - xl[c], yk - yl[c]);
+                let curvature = (w_ij + w_ji) * beta * beta * s * s_neg;
+                h0[c] += curvature * dx * dx;
+                h1[c] += curvature * dx * dy;
+                h2[c] += curvature * dy * dy;
+            }
+        }
+        d[k] += lane_sum(&cols.slope[..len]);
+    }
+    Sums {
+        loss: if LOSS { lane_sum(&cols.loss) } else { 0.0 },
+        hessian: if HESS {
+            [lane_sum(&cols.h[0]), lane_sum(&cols.h[1]), lane_sum(&cols.h[2])]
+        } else {
+            [0.0; 3]
+        },
     }
 }
 
 /// The population loss under the exact pair distribution.
 pub fn population(world: &World, model: Model, beta: f64, weights: &PairWeights, scores: &[f64]) -> LossEval {
-    let mut acc = Accumulator::new(world, model, beta, scores);
-    for p in &weights.pairs {
-        acc.add(p.i, p.j, p.w_ij, p.w_ji);
-    }
-    acc.finish()
+    let mut out = LossEval::default();
+    Evaluator::default().population_into(world, model, beta, weights, scores, &mut out);
+    out
 }
 
 /// The minibatch loss: the mean over drawn (chosen, rejected) pairs.
 pub fn minibatch(world: &World, model: Model, beta: f64, batch: &[(usize, usize)], scores: &[f64]) -> LossEval {
-    let mut acc = Accumulator::new(world, model, beta, scores);
-    for &(c, r) in batch {
-        acc.add(c, r, 1.0, 0.0);
-    }
-    acc.finish()
+    let mut out = LossEval::default();
+    Evaluator::default().minibatch_into(world, model, beta, batch, scores, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -18,19 +18,128 @@ pub struct Pair {
     pub w_ji: f64,
 }
 
+const _: () = assert!(LANES == 4, "the lane sums are written for 4 lanes");
+
+/// Width of the pair loops: each row of [`PairList`] is padded to a multiple of it with
+/// pairs of weight 0, so the loops run in whole chunks that the compiler vectorises.
+pub const LANES: usize = 4;
+
+/// Every unordered pair of the support as a struct of arrays: row k holds member k (the
+/// lower response index) against members k + 1, k + 2, ... (each row padded with zero
+/// weights to a multiple of [`LANES`]). Pairs of zero probability stay in the table (they
+/// add nothing) but are not counted or listed.
+#[derive(Clone, Debug, Default)]
+pub struct PairList {
+    /// The support's responses in increasing index: position -> response.
+    pub members: Vec<usize>,
+    /// Start of row k in `fwd` and `bwd`; `rows[m]` is the table's length.
+    pub rows: Vec<usize>,
+    /// Row k, column c: W(i, j) with i = members[k], j = members[k + 1 + c].
+    pub fwd: Vec<f64>,
+    /// ... and W(j, i).
+    pub bwd: Vec<f64>,
+    /// The sum of all weights: 1 up to rounding, 0 without pairs.
+    pub total: f64,
+    count: usize,
+}
+
+impl PairList {
+    /// Pairs with positive probability.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The pairs with positive probability, i < j.
+    pub fn iter(&self) -> impl Iterator<Item = Pair> + '_ {
+        let m = self.members.len();
+        (0..m).flat_map(move |k| {
+            (k + 1..m).filter_map(move |l| {
+                let at = self.rows[k] + l - k - 1;
+                let (w_ij, w_ji) = (self.fwd[at], self.bwd[at]);
+                (w_ij > 0.0 || w_ji > 0.0).then_some(Pair {
+                    i: self.members[k],
+                    j: self.members[l],
+                    w_ij,
+                    w_ji,
+                })
+            })
+        })
+    }
+
+    /// Lays out the rows for `m` members; every weight 0.
+    fn reset(&mut self, m: usize) {
+        self.rows.clear();
+        let mut at = 0;
+        for k in 0..m {
+            self.rows.push(at);
+            at += (m - k - 1).div_ceil(LANES) * LANES;
+        }
+        self.rows.push(at);
+        self.fwd.clear();
+        self.fwd.resize(at, 0.0);
+        self.bwd.clear();
+        self.bwd.resize(at, 0.0);
+    }
+
+    /// Where the pair of positions k < l sits.
+    fn cell(&self, k: usize, l: usize) -> usize {
+        self.rows[k] + l - k - 1
+    }
+}
+
 /// The exact distribution of (chosen, rejected) pairs, renormalised over distinct
 /// responses. Each unordered pair appears once (the loss of both orders shares one
-/// exp and one log); pairs of zero probability are left out.
-#[derive(Clone, Debug)]
+/// exp and one log).
+#[derive(Clone, Debug, Default)]
 pub struct PairWeights {
     pub n: usize,
-    pub pairs: Vec<Pair>,
+    pub pairs: PairList,
     /// Probability that a draw gives two different responses (before renormalising).
     pub distinct: f64,
     /// P(response i is the chosen one) and P(it is the rejected one): the marginals of W,
     /// so averages over pairs of per-response values cost O(N).
     pub chosen: Vec<f64>,
     pub rejected: Vec<f64>,
+    /// Scratch: pi_q and pi_0 by position, each response's position, a row of preferences.
+    piq: Vec<f64>,
+    pi0: Vec<f64>,
+    position: Vec<usize>,
+    pref_row: Vec<f64>,
+}
+
+/// Sums in LANES lanes, in a fixed order (a padded row's length is a multiple of LANES;
+/// the rest, if any, goes into the first lanes).
+pub(crate) fn lane_sum(v: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let mut chunks = v.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for q in 0..LANES {
+            acc[q] += chunk[q];
+        }
+    }
+    for (q, x) in chunks.remainder().iter().enumerate() {
+        acc[q] += x;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// The sum of a + b over two equally long vectors, in lanes like [`lane_sum`].
+fn lane_sum2(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for q in 0..LANES {
+            acc[q] += x[q] + y[q];
+        }
+    }
+    for (q, (x, y)) in ca.remainder().iter().zip(cb.remainder()).enumerate() {
+        acc[q] += x + y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// P(i preferred to j) under the labeller, for every ordered pair: fixed for a world,
@@ -75,6 +184,11 @@ impl Preferences {
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.p[i * self.n + j]
     }
+
+    /// P(i preferred to j) for every j.
+    fn row(&self, i: usize) -> &[f64] {
+        &self.p[i * self.n..(i + 1) * self.n]
+    }
 }
 
 /// The support's members from worst to best reward (ties by index): the order in which
@@ -87,30 +201,67 @@ fn by_reward(world: &World, sampler: &Sampler) -> Vec<usize> {
 
 impl PairWeights {
     pub fn new(world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) -> PairWeights {
-        let m = sampler.members.len();
-        let mut pairs = Vec::with_capacity(m * (m - 1) / 2);
-        let mut push = |a: usize, b: usize, w_ab: f64, w_ba: f64| {
-            if w_ab > 0.0 || w_ba > 0.0 {
-                let (i, j, w_ij, w_ji) = if a < b { (a, b, w_ab, w_ba) } else { (b, a, w_ba, w_ab) };
-                pairs.push(Pair { i, j, w_ij, w_ji });
-            }
-        };
+        let mut w = PairWeights::default();
+        w.update(world, s, sampler, prefs);
+        w
+    }
+
+    /// Recomputes the pair law in place, reusing the buffers.
+    pub fn update(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
+        let n = world.n();
+        self.n = n;
+        let table = &mut self.pairs;
+        table.members.clear();
+        table.members.extend((0..n).filter(|&i| sampler.in_support[i]));
+        let m = table.members.len();
+        table.reset(m);
         match s.design {
             Design::Independent | Design::Contrastive => {
-                let (q, p0) = (&sampler.piq, &sampler.pi0);
-                for (k, &a) in sampler.members.iter().enumerate() {
-                    for &b in &sampler.members[k + 1..] {
-                        // Probability that the two candidates are a and b, in either order.
-                        let both = match s.design {
-                            Design::Independent => 2.0 * q[a] * q[b],
-                            _ => q[a] * p0[b] + p0[a] * q[b],
-                        };
-                        let p = prefs.get(a, b);
-                        push(a, b, both * p, both * (1.0 - p));
+                self.piq.clear();
+                self.piq.extend(table.members.iter().map(|&i| sampler.piq[i]));
+                self.pi0.clear();
+                self.pi0.extend(table.members.iter().map(|&i| sampler.pi0[i]));
+                let (q, p0) = (&self.piq, &self.pi0);
+                let independent = s.design == Design::Independent;
+                for k in 0..m {
+                    let a = table.members[k];
+                    let len = m - k - 1;
+                    let start = table.rows[k];
+                    let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
+                    let (ql, pl) = (&q[k + 1..m], &p0[k + 1..m]);
+                    // P(a preferred to b) for the row's b: contiguous when the support is
+                    // every response, gathered otherwise.
+                    let prefs_row: &[f64] = if m == n {
+                        &prefs.row(a)[a + 1..]
+                    } else {
+                        self.pref_row.clear();
+                        self.pref_row
+                            .extend(table.members[k + 1..].iter().map(|&b| prefs.get(a, b)));
+                        &self.pref_row
+                    };
+                    let (qa, pa) = (q[k], p0[k]);
+                    // Probability that the two candidates are a and b, in either order.
+                    if independent {
+                        for c in 0..len {
+                            let both = 2.0 * qa * ql[c];
+                            fwd[c] = both * prefs_row[c];
+                            bwd[c] = both * (1.0 - prefs_row[c]);
+                        }
+                    } else {
+                        for c in 0..len {
+                            let both = qa * pl[c] + pa * ql[c];
+                            fwd[c] = both * prefs_row[c];
+                            bwd[c] = both * (1.0 - prefs_row[c]);
+                        }
                     }
                 }
             }
             Design::BestVsWorst => {
+                self.position.clear();
+                self.position.resize(n, usize::MAX);
+                for (k, &i) in table.members.iter().enumerate() {
+                    self.position[i] = k;
+                }
                 let order = by_reward(world, sampler);
                 let mut prefix = vec![0.0];
                 for &i in &order {
@@ -130,31 +281,55 @@ impl PairWeights {
                         let a = a as isize;
                         // Inclusion-exclusion: min exactly at b and max exactly at a.
                         let w = all_in(b, a) - all_in(b + 1, a) - all_in(b, a - 1) + all_in(b + 1, a - 1);
-                        push(best, worst, w.max(0.0), 0.0);
+                        let (pb, pw) = (self.position[best], self.position[worst]);
+                        if pb < pw {
+                            let at = table.cell(pb, pw);
+                            table.fwd[at] = w.max(0.0);
+                        } else {
+                            let at = table.cell(pw, pb);
+                            table.bwd[at] = w.max(0.0);
+                        }
                     }
                 }
             }
         }
-        let total: f64 = pairs.iter().map(|p| p.w_ij + p.w_ji).sum();
-        let n = world.n();
-        let (mut chosen, mut rejected) = (vec![0.0; n], vec![0.0; n]);
-        if total > 0.0 {
-            for p in &mut pairs {
-                p.w_ij /= total;
-                p.w_ji /= total;
-                chosen[p.i] += p.w_ij;
-                rejected[p.j] += p.w_ij;
-                chosen[p.j] += p.w_ji;
-                rejected[p.i] += p.w_ji;
+        // Normalise, count, and the marginals (by position, then by response).
+        let total = lane_sum2(&table.fwd, &table.bwd);
+        let scale = if total > 0.0 { 1.0 / total } else { 0.0 };
+        let (mut count, mut sum) = (0, 0.0);
+        self.pi0.clear();
+        self.pi0.resize(m, 0.0); // reused: chosen by position
+        self.piq.clear();
+        self.piq.resize(m, 0.0); // reused: rejected by position
+        for k in 0..m {
+            let (start, end) = (table.rows[k], table.rows[k + 1]);
+            let (fwd, bwd) = (&mut table.fwd[start..end], &mut table.bwd[start..end]);
+            for (f, b) in fwd.iter_mut().zip(bwd.iter_mut()) {
+                *f *= scale;
+                *b *= scale;
             }
+            let len = m - k - 1;
+            let (chosen, rejected) = (&mut self.pi0[k + 1..m], &mut self.piq[k + 1..m]);
+            for c in 0..len {
+                rejected[c] += fwd[c];
+                chosen[c] += bwd[c];
+                count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
+            }
+            self.pi0[k] += lane_sum(fwd);
+            self.piq[k] += lane_sum(bwd);
+            sum += lane_sum2(fwd, bwd);
         }
-        PairWeights {
-            n,
-            pairs,
-            distinct: total,
-            chosen,
-            rejected,
+        self.chosen.clear();
+        self.chosen.resize(n, 0.0);
+        self.rejected.clear();
+        self.rejected.resize(n, 0.0);
+        for (k, &i) in table.members.iter().enumerate() {
+            self.chosen[i] = self.pi0[k];
+            self.rejected[i] = self.piq[k];
         }
+        table.count = count;
+        table.total = sum;
+        self.distinct = total;
     }
 
     /// Every labelled pair (chosen, rejected, probability) with positive probability.
@@ -173,6 +348,34 @@ impl PairWeights {
         }
         m
     }
+
+    /// The pairs with positive probability in the order the generative process's fallback
+    /// enumerates them (the sampler's members order; best-vs-worst: by reward), so a seed
+    /// draws the same pairs whatever the table's layout.
+    fn draw_order(&self, world: &World, s: &Settings, sampler: &Sampler) -> Vec<Pair> {
+        let mut position = vec![usize::MAX; self.n];
+        for (k, &i) in self.pairs.members.iter().enumerate() {
+            position[i] = k;
+        }
+        let lookup = |a: usize, b: usize| {
+            let (i, j) = (a.min(b), a.max(b));
+            let at = self.pairs.cell(position[i], position[j]);
+            let (w_ij, w_ji) = (self.pairs.fwd[at], self.pairs.bwd[at]);
+            (w_ij > 0.0 || w_ji > 0.0).then_some(Pair { i, j, w_ij, w_ji })
+        };
+        let mut out = Vec::new();
+        if s.design == Design::BestVsWorst {
+            let order = by_reward(world, sampler);
+            for (b, &worst) in order.iter().enumerate() {
+                out.extend(order[b + 1..].iter().filter_map(|&best| lookup(best, worst)));
+            }
+        } else {
+            for (k, &a) in sampler.members.iter().enumerate() {
+                out.extend(sampler.members[k + 1..].iter().filter_map(|&b| lookup(a, b)));
+            }
+        }
+        out
+    }
 }
 
 /// Draws minibatch pairs by running the generative process: candidates, then the label.
@@ -180,8 +383,7 @@ pub struct PairSampler<'a> {
     world: &'a World,
     settings: &'a Settings,
     prefs: &'a Preferences,
-    cum_q: Vec<f64>,
-    cum_0: Vec<f64>,
+    sampler: &'a Sampler,
     weights: &'a PairWeights,
 }
 
@@ -194,18 +396,14 @@ impl<'a> PairSampler<'a> {
         world: &'a World,
         settings: &'a Settings,
         prefs: &'a Preferences,
-        sampler: &Sampler,
+        sampler: &'a Sampler,
         weights: &'a PairWeights,
     ) -> PairSampler<'a> {
-        let (mut cum_q, mut cum_0) = (Vec::new(), Vec::new());
-        cumulative(&sampler.piq, &mut cum_q);
-        cumulative(&sampler.pi0, &mut cum_0);
         PairSampler {
             world,
             settings,
             prefs,
-            cum_q,
-            cum_0,
+            sampler,
             weights,
         }
     }
@@ -213,25 +411,45 @@ impl<'a> PairSampler<'a> {
     /// `n` labelled pairs (chosen, rejected); fewer (none) when the sampler cannot emit
     /// two different responses.
     pub fn draw_batch(&self, n: usize, rng: &mut Rng) -> Vec<(usize, usize)> {
+        let mut out = Vec::with_capacity(n);
+        self.draw_batch_into(n, rng, &mut out);
+        out
+    }
+
+    /// [`PairSampler::draw_batch`] into a buffer (cleared first).
+    pub fn draw_batch_into(&self, n: usize, rng: &mut Rng, out: &mut Vec<(usize, usize)>) {
+        out.clear();
         if self.weights.pairs.is_empty() {
-            return Vec::new();
+            return;
         }
         if self.weights.distinct >= MIN_DISTINCT {
-            return (0..n).map(|_| self.draw(rng)).collect();
+            out.extend((0..n).map(|_| self.draw(rng)));
+            return;
         }
+        let pairs = self.weights.draw_order(self.world, self.settings, self.sampler);
         let mut cum_pairs = Vec::new();
-        let w: Vec<f64> = self.weights.pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
+        let w: Vec<f64> = pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
         cumulative(&w, &mut cum_pairs);
-        (0..n)
-            .map(|_| {
-                let p = self.weights.pairs[rng.categorical(&cum_pairs)];
-                if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
-                    (p.i, p.j)
-                } else {
-                    (p.j, p.i)
-                }
-            })
-            .collect()
+        out.extend((0..n).map(|_| {
+            let p = pairs[rng.categorical(&cum_pairs)];
+            if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
+                (p.i, p.j)
+            } else {
+                (p.j, p.i)
+            }
+        }));
+    }
+
+    /// A candidate from pi_q (`tilted`) or pi_0: the same draw as `Rng::categorical` on
+    /// their prefix sums, with the fallback index found once per sampler.
+    fn candidate(&self, rng: &mut Rng, tilted: bool) -> usize {
+        let (cum, last) = if tilted {
+            (&self.sampler.cum_q, self.sampler.last_q)
+        } else {
+            (&self.sampler.cum_0, self.sampler.last_0)
+        };
+        let target = rng.uniform() * cum[cum.len() - 1];
+        cum.partition_point(|&c| c <= target).min(last)
     }
 
     /// One labelled pair by the generative process, redrawing identical candidates.
@@ -247,13 +465,8 @@ impl<'a> PairSampler<'a> {
         let reward = &self.world.reward;
         match self.settings.design {
             Design::Independent | Design::Contrastive => {
-                let a = rng.categorical(&self.cum_q);
-                let other = if self.settings.design == Design::Independent {
-                    &self.cum_q
-                } else {
-                    &self.cum_0
-                };
-                let b = rng.categorical(other);
+                let a = self.candidate(rng, true);
+                let b = self.candidate(rng, self.settings.design == Design::Independent);
                 if a == b {
                     return None;
                 }
@@ -262,10 +475,10 @@ impl<'a> PairSampler<'a> {
             }
             Design::BestVsWorst => {
                 let better = |x: usize, y: usize| reward[x].total_cmp(&reward[y]).then(x.cmp(&y)).is_gt();
-                let first = rng.categorical(&self.cum_q);
+                let first = self.candidate(rng, true);
                 let (mut best, mut worst) = (first, first);
                 for _ in 1..self.settings.k {
-                    let d = rng.categorical(&self.cum_q);
+                    let d = self.candidate(rng, true);
                     if better(d, best) {
                         best = d;
                     }

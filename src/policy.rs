@@ -1,7 +1,7 @@
 //! The two policy classes. Both are log pi_theta = log pi_ref + f_theta - logsumexp, with
 //! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
 
-use crate::numerics::log_softmax;
+use crate::numerics::log_sum_exp_slice;
 use crate::settings::Model;
 use crate::world::World;
 
@@ -15,45 +15,81 @@ pub fn dim(model: Model, n: usize) -> usize {
 
 /// f_theta(i) for every response.
 pub fn scores(world: &World, model: Model, theta: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    scores_into(world, model, theta, &mut out);
+    out
+}
+
+/// [`scores`] into a buffer.
+pub fn scores_into(world: &World, model: Model, theta: &[f64], out: &mut Vec<f64>) {
+    out.clear();
     match model {
-        Model::Tabular => theta.to_vec(),
-        Model::Linear => world
-            .features
-            .iter()
-            .map(|phi| theta[0] * phi[0] + theta[1] * phi[1])
-            .collect(),
+        Model::Tabular => out.extend_from_slice(theta),
+        Model::Linear => out.extend(world.features.iter().map(|phi| theta[0] * phi[0] + theta[1] * phi[1])),
     }
 }
 
 /// log pi_theta(i) from the scores.
 pub fn log_probs(world: &World, scores: &[f64]) -> Vec<f64> {
-    let logits: Vec<f64> = world.ref_logp.iter().zip(scores).map(|(r, f)| r + f).collect();
-    log_softmax(&logits)
+    let mut out = Vec::new();
+    log_probs_into(world, scores, &mut out);
+    out
+}
+
+/// [`log_probs`] into a buffer.
+pub fn log_probs_into(world: &World, scores: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(world.ref_logp.iter().zip(scores).map(|(r, f)| r + f));
+    let lse = log_sum_exp_slice(out);
+    for l in out.iter_mut() {
+        *l -= lse;
+    }
 }
 
 /// Maps a gradient with respect to the scores to one with respect to theta
 /// (the scores are linear in theta, so this is exact).
 pub fn pull_back(world: &World, model: Model, d_scores: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    pull_back_into(world, model, d_scores, &mut out);
+    out
+}
+
+/// [`pull_back`] into a buffer.
+pub fn pull_back_into(world: &World, model: Model, d_scores: &[f64], out: &mut Vec<f64>) {
+    out.clear();
     match model {
-        Model::Tabular => d_scores.to_vec(),
-        Model::Linear => world
-            .features
-            .iter()
-            .zip(d_scores)
-            .fold(vec![0.0; 2], |mut g, (phi, d)| {
+        Model::Tabular => out.extend_from_slice(d_scores),
+        Model::Linear => {
+            let g = world.features.iter().zip(d_scores).fold([0.0; 2], |mut g, (phi, d)| {
                 g[0] += d * phi[0];
                 g[1] += d * phi[1];
                 g
-            }),
+            });
+            out.extend_from_slice(&g);
+        }
     }
 }
 
 /// Gradient of J(theta) = E_{pi_theta}[r] with respect to theta:
 /// dJ/df_i = pi(i) (r_i - J).
 pub fn expected_reward_gradient(world: &World, model: Model, probs: &[f64]) -> Vec<f64> {
+    let (mut out, mut scratch) = (Vec::new(), Vec::new());
+    expected_reward_gradient_into(world, model, probs, &mut scratch, &mut out);
+    out
+}
+
+/// [`expected_reward_gradient`] into a buffer, with a scratch buffer for dJ/df.
+pub fn expected_reward_gradient_into(
+    world: &World,
+    model: Model,
+    probs: &[f64],
+    scratch: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+) {
     let j = world.expected_reward(probs);
-    let d: Vec<f64> = probs.iter().zip(&world.reward).map(|(p, r)| p * (r - j)).collect();
-    pull_back(world, model, &d)
+    scratch.clear();
+    scratch.extend(probs.iter().zip(&world.reward).map(|(p, r)| p * (r - j)));
+    pull_back_into(world, model, scratch, out);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The data-generating distribution at one step: base mix, support, quality tilt.
 
-use crate::numerics::log_sum_exp;
+use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
+use crate::rng::cumulative;
 use crate::settings::Settings;
 use crate::world::World;
 
@@ -8,7 +9,7 @@ use crate::world::World;
 pub const TILT: f64 = 4.0;
 
 /// The sampler for one step.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Sampler {
     /// (1 - lambda) pi_ref + lambda pi_theta.
     pub base: Vec<f64>,
@@ -20,57 +21,90 @@ pub struct Sampler {
     pub pi0: Vec<f64>,
     /// pi_0 tilted toward high reward by the quality.
     pub piq: Vec<f64>,
+    /// Prefix sums of pi_q and pi_0, for drawing candidates.
+    pub cum_q: Vec<f64>,
+    pub cum_0: Vec<f64>,
+    /// The last index with mass in `cum_q` and `cum_0`, where a draw that rounds onto the
+    /// total falls back to.
+    pub(crate) last_q: usize,
+    pub(crate) last_0: usize,
+    /// Every response by decreasing base probability: the next step's sort starts from it.
+    order: Vec<usize>,
 }
 
 impl Sampler {
     /// The sampler given the current policy's probabilities.
     pub fn new(world: &World, s: &Settings, policy: &[f64]) -> Sampler {
+        let mut sampler = Sampler::default();
+        sampler.update(world, s, policy);
+        sampler
+    }
+
+    /// Recomputes the sampler in place for a new policy, reusing the buffers.
+    pub fn update(&mut self, world: &World, s: &Settings, policy: &[f64]) {
         let n = world.n();
         let lambda = s.on_policy;
-        let base: Vec<f64> = world
-            .ref_logp
-            .iter()
-            .zip(policy)
-            .map(|(lr, p)| (1.0 - lambda) * lr.exp() + lambda * p)
-            .collect();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| base[b].total_cmp(&base[a]).then(a.cmp(&b)));
-        order.truncate(s.support_size().min(n));
-        let mut in_support = vec![false; n];
-        for &i in &order {
-            in_support[i] = true;
+        self.base.clone_from(&world.ref_logp);
+        exp_in_place(&mut self.base);
+        for (b, p) in self.base.iter_mut().zip(policy) {
+            *b = (1.0 - lambda) * *b + lambda * p;
         }
-        let mass: f64 = order.iter().map(|&i| base[i]).sum();
-        let pi0: Vec<f64> = (0..n)
-            .map(|i| match (in_support[i], mass > 0.0) {
-                (false, _) => 0.0,
-                (true, true) => base[i] / mass,
-                (true, false) => 1.0 / order.len() as f64,
-            })
-            .collect();
+        let base = &self.base;
+        // Insertion sort from the last step's order: the policy moves a little per step,
+        // so this is about linear. The order is total (ties by index): the result is the
+        // same whatever the start.
+        if self.order.len() != n {
+            self.order.clear();
+            self.order.extend(0..n);
+        }
+        let before = |a: usize, b: usize| base[b].total_cmp(&base[a]).then(a.cmp(&b)).is_lt();
+        for k in 1..n {
+            let x = self.order[k];
+            let mut at = k;
+            while at > 0 && before(x, self.order[at - 1]) {
+                self.order[at] = self.order[at - 1];
+                at -= 1;
+            }
+            self.order[at] = x;
+        }
+        self.members.clear();
+        self.members.extend_from_slice(&self.order[..s.support_size().min(n)]);
+        self.in_support.clear();
+        self.in_support.resize(n, false);
+        for &i in &self.members {
+            self.in_support[i] = true;
+        }
+        let mass: f64 = self.members.iter().map(|&i| base[i]).sum();
+        let size = self.members.len() as f64;
+        self.pi0.clear();
+        self.pi0.extend((0..n).map(|i| match (self.in_support[i], mass > 0.0) {
+            (false, _) => 0.0,
+            (true, true) => base[i] / mass,
+            (true, false) => 1.0 / size,
+        }));
+        self.piq.clear();
         // Quality 0 is no tilt at all: keep pi_q equal to pi_0 to the last bit.
-        let piq = if s.quality == 0.0 {
-            pi0.clone()
+        if s.quality == 0.0 {
+            self.piq.extend_from_slice(&self.pi0);
         } else {
-            let log_tilted: Vec<f64> = (0..n)
-                .map(|i| {
-                    if pi0[i] > 0.0 {
-                        pi0[i].ln() + TILT * s.quality * world.z[i]
-                    } else {
-                        f64::NEG_INFINITY
-                    }
-                })
-                .collect();
-            let lse = log_sum_exp(log_tilted.iter().copied());
-            log_tilted.iter().map(|l| (l - lse).exp()).collect()
-        };
-        Sampler {
-            base,
-            in_support,
-            members: order,
-            pi0,
-            piq,
+            self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
+                if *p > 0.0 {
+                    ln(*p) + TILT * s.quality * z
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }));
+            let lse = log_sum_exp_slice(&self.piq);
+            for l in &mut self.piq {
+                *l -= lse;
+            }
+            exp_in_place(&mut self.piq);
         }
+        cumulative(&self.piq, &mut self.cum_q);
+        cumulative(&self.pi0, &mut self.cum_0);
+        let last = |c: &[f64]| c.partition_point(|&x| x < c[c.len() - 1]);
+        self.last_q = last(&self.cum_q);
+        self.last_0 = last(&self.cum_0);
     }
 
     /// Probability mass of `probs` outside the support.

@@ -5,15 +5,15 @@ use std::rc::Rc;
 
 use crate::closed_form::rlhf_reward;
 use crate::history::{History, Record, DEFAULT_CAPACITY, DEFAULT_HEAD};
-use crate::loss::{minibatch, population, LossEval};
+use crate::loss::{Evaluator, LossEval};
 use crate::metrics::Metrics;
-use crate::numerics::{dot, norm, sym2_eigenvalues};
+use crate::numerics::{dot, exp, exp_in_place, norm, sym2_eigenvalues};
 use crate::pairs::{PairSampler, PairWeights, Preferences};
-use crate::policy::{dim, expected_reward_gradient, log_probs, scores};
+use crate::policy::{dim, expected_reward_gradient_into, log_probs, log_probs_into, scores, scores_into};
 use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::Settings;
-use crate::theory::{minimiser, Optimum};
+use crate::theory::{minimiser_with, Optimum};
 use crate::world::World;
 
 /// A population loss above this counts as divergence: training starts at ln 2 and
@@ -21,7 +21,7 @@ use crate::world::World;
 pub const DIVERGED_LOSS: f64 = 1000.0;
 
 /// Everything measured at the current parameters.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct State {
     pub log_probs: Vec<f64>,
     pub probs: Vec<f64>,
@@ -49,7 +49,7 @@ struct Dataset {
 
 impl Dataset {
     fn new(world: &World, s: &Settings, prefs: &Preferences) -> Dataset {
-        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
+        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| exp(*l)).collect();
         let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &ref_probs), prefs);
         Dataset {
             chosen: pairs.chosen,
@@ -76,6 +76,20 @@ pub struct Simulation {
     dataset: Dataset,
     /// The latest distances to the target, for the measured rate.
     distances: VecDeque<f64>,
+    /// J_ref and J*: fixed for a world and settings.
+    ref_reward: f64,
+    rlhf_reward: f64,
+    /// Buffers a step reuses.
+    work: Work,
+}
+
+/// What a step computes in and throws away, kept so a step allocates (almost) nothing.
+#[derive(Default)]
+struct Work {
+    eval: Evaluator,
+    scores: Vec<f64>,
+    scratch: Vec<f64>,
+    more: Vec<f64>,
 }
 
 impl Simulation {
@@ -83,41 +97,33 @@ impl Simulation {
     pub fn new(settings: Settings) -> Simulation {
         let world = World::new(&settings);
         let theta = vec![0.0; dim(settings.model, world.n())];
-        let mut rng = Rng::new(settings.seed, 1);
+        let rng = Rng::new(settings.seed, 1);
         let prefs = Preferences::new(&world, &settings);
         let dataset = Dataset::new(&world, &settings, &prefs);
-        let state = measure(
-            &Context {
-                world: &world,
-                settings: &settings,
-                prefs: &prefs,
-                dataset: &dataset,
-            },
-            &theta,
-            0,
-            &mut rng,
-            Carry::None,
-        );
-        let mut history = History::new(DEFAULT_CAPACITY, DEFAULT_HEAD);
-        history.push(Record {
-            values: state.metrics.values(),
-            theta: theta.clone(),
-        });
-        let prev_probs = state.probs.clone();
+        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| exp(*l)).collect();
         let mut sim = Simulation {
+            ref_reward: world.expected_reward(&ref_probs),
+            rlhf_reward: rlhf_reward(&world, &settings),
             settings,
             world,
             theta,
             step: 0,
             rng,
             prefs,
-            state,
-            prev_probs,
-            history,
+            state: State::default(),
+            prev_probs: Vec::new(),
+            history: History::new(DEFAULT_CAPACITY, DEFAULT_HEAD),
             diverged: None,
             dataset,
             distances: VecDeque::new(),
+            work: Work::default(),
         };
+        sim.measure_now(true);
+        sim.history.push(Record {
+            values: sim.state.metrics.values(),
+            theta: sim.theta.clone(),
+        });
+        sim.prev_probs = sim.state.probs.clone();
         sim.track_distance();
         sim
     }
@@ -139,8 +145,9 @@ impl Simulation {
             self.prefs = Preferences::new(&self.world, &self.settings);
         }
         self.dataset = Dataset::new(&self.world, &self.settings, &self.prefs);
-        let warm = self.state.optimum.as_ref().map(|o| o.theta.clone());
-        self.state = self.measure_now(Carry::Warm(warm));
+        self.rlhf_reward = rlhf_reward(&self.world, &self.settings);
+        // The sampler is recomputed; Newton starts from the last minimiser.
+        self.measure_now(true);
         // The target may have moved: the rate starts over.
         self.distances.clear();
         self.track_distance();
@@ -161,29 +168,17 @@ impl Simulation {
         } else {
             &self.state.batch_eval.grad
         };
-        let next: Vec<f64> = self
-            .theta
-            .iter()
-            .zip(direction)
-            .map(|(t, g)| t - self.settings.lr * g)
-            .collect();
-        if next.iter().any(|t| !t.is_finite()) {
+        let lr = self.settings.lr;
+        if self.theta.iter().zip(direction).any(|(t, g)| !(t - lr * g).is_finite()) {
             return Err(self.diverge(self.step + 1, "the parameters became non-finite"));
         }
+        for (t, g) in self.theta.iter_mut().zip(direction) {
+            *t -= lr * g;
+        }
         self.step += 1;
-        self.theta = next;
+        self.prev_probs.clone_from(&self.state.probs);
         // Offline the sampler never moves: its pair law and minimiser carry over.
-        let carry = if self.settings.on_policy == 0.0 {
-            Carry::Same(
-                self.state.sampler.clone(),
-                self.state.pairs.clone(),
-                self.state.optimum.clone(),
-            )
-        } else {
-            Carry::Warm(self.state.optimum.as_ref().map(|o| o.theta.clone()))
-        };
-        let state = self.measure_now(carry);
-        self.prev_probs = std::mem::replace(&mut self.state, state).probs;
+        self.measure_now(self.settings.on_policy != 0.0);
         self.track_distance();
         self.history.push(Record {
             values: self.state.metrics.values(),
@@ -200,15 +195,27 @@ impl Simulation {
         Ok(())
     }
 
-    /// Measures the current parameters under the current settings (draws this step's batch).
-    fn measure_now(&mut self, carry: Carry) -> State {
+    /// Measures the current parameters under the current settings (draws this step's
+    /// batch), in place. `resample`: recompute the sampler, its pair law and minimiser
+    /// (warm from the last one); otherwise they carry over.
+    fn measure_now(&mut self, resample: bool) {
         let ctx = Context {
             world: &self.world,
             settings: &self.settings,
             prefs: &self.prefs,
             dataset: &self.dataset,
+            ref_reward: self.ref_reward,
+            rlhf_reward: self.rlhf_reward,
         };
-        measure(&ctx, &self.theta, self.step, &mut self.rng, carry)
+        measure(
+            &ctx,
+            &self.theta,
+            self.step,
+            &mut self.rng,
+            resample,
+            &mut self.state,
+            &mut self.work,
+        );
     }
 
     /// Records the latest distance to the target and sets the measured rate: the geometric
@@ -286,46 +293,53 @@ struct Context<'a> {
     settings: &'a Settings,
     prefs: &'a Preferences,
     dataset: &'a Dataset,
+    ref_reward: f64,
+    rlhf_reward: f64,
 }
 
-/// What a measurement can take over from the last one.
-enum Carry {
-    /// Nothing: a fresh run.
-    None,
-    /// The sampler may have moved: Newton starts from the last minimiser.
-    Warm(Option<Vec<f64>>),
-    /// The sampler cannot have moved (offline, same settings): its pair law and minimiser.
-    Same(Rc<Sampler>, Rc<PairWeights>, Option<Optimum>),
-}
-
-/// Measures everything at `theta`, drawing this step's minibatch from `rng`.
-fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry) -> State {
+/// Measures everything at `theta` into `st`, drawing this step's minibatch from `rng`.
+/// With `resample` the sampler, pair law and minimiser are recomputed (in place when no
+/// one else holds them); otherwise `st`'s carry over.
+fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: bool, st: &mut State, work: &mut Work) {
     let (world, s) = (ctx.world, ctx.settings);
-    let f = scores(world, s.model, theta);
-    let log_probs = log_probs(world, &f);
-    let probs: Vec<f64> = log_probs.iter().map(|l| l.exp()).collect();
-    let (sampler, pairs, optimum) = match carry {
-        Carry::Same(sampler, pairs, optimum) => (sampler, pairs, optimum),
-        Carry::None | Carry::Warm(_) => {
-            let sampler = Sampler::new(world, s, &probs);
-            let pairs = PairWeights::new(world, s, &sampler, ctx.prefs);
-            let warm = match &carry {
-                Carry::Warm(w) => w.as_deref(),
-                _ => None,
-            };
-            let optimum = minimiser(world, s, &sampler, &pairs, warm);
-            (Rc::new(sampler), Rc::new(pairs), optimum)
+    scores_into(world, s.model, theta, &mut work.scores);
+    let f = &work.scores;
+    log_probs_into(world, f, &mut st.log_probs);
+    st.probs.clone_from(&st.log_probs);
+    exp_in_place(&mut st.probs);
+    if resample {
+        match Rc::get_mut(&mut st.sampler) {
+            Some(sampler) => sampler.update(world, s, &st.probs),
+            None => st.sampler = Rc::new(Sampler::new(world, s, &st.probs)),
         }
-    };
-    let batch = if s.exact {
-        Vec::new()
+        match Rc::get_mut(&mut st.pairs) {
+            Some(pairs) => pairs.update(world, s, &st.sampler, ctx.prefs),
+            None => st.pairs = Rc::new(PairWeights::new(world, s, &st.sampler, ctx.prefs)),
+        }
+        let warm = st.optimum.take();
+        st.optimum = minimiser_with(
+            &mut work.eval,
+            world,
+            s,
+            &st.sampler,
+            &st.pairs,
+            warm.as_ref().map(|o| &o.theta[..]),
+        );
+    }
+    let (sampler, pairs) = (&st.sampler, &st.pairs);
+    if s.exact {
+        st.batch.clear();
     } else {
-        PairSampler::new(world, s, ctx.prefs, &sampler, &pairs).draw_batch(s.batch, rng)
-    };
-    let exact = population(world, s.model, s.beta, &pairs, &f);
-    let batch_eval = minibatch(world, s.model, s.beta, &batch, &f);
-    let reward_grad = expected_reward_gradient(world, s.model, &probs);
+        PairSampler::new(world, s, ctx.prefs, sampler, pairs).draw_batch_into(s.batch, rng, &mut st.batch);
+    }
+    work.eval
+        .population_into(world, s.model, s.beta, pairs, f, &mut st.exact);
+    work.eval
+        .minibatch_into(world, s.model, s.beta, &st.batch, f, &mut st.batch_eval);
+    expected_reward_gradient_into(world, s.model, &st.probs, &mut work.scratch, &mut st.reward_grad);
 
+    let (exact, batch_eval, optimum, batch) = (&st.exact, &st.batch_eval, &st.optimum, &st.batch);
+    let (log_probs, probs, reward_grad) = (&st.log_probs, &st.probs, &st.reward_grad);
     let no_pairs = pairs.pairs.is_empty();
     let undefined_without_pairs = |v: f64| if no_pairs { f64::NAN } else { v };
     let margin = s.beta
@@ -333,10 +347,10 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry)
             .chosen
             .iter()
             .zip(&pairs.rejected)
-            .zip(&f)
+            .zip(f)
             .map(|((c, r), f)| (c - r) * f)
             .sum::<f64>();
-    let reward_grad_norm = norm(&reward_grad);
+    let reward_grad_norm = norm(reward_grad);
     let (hessian_min, hessian_max) = exact
         .hessian
         .map_or((f64::NAN, f64::NAN), |h| sym2_eigenvalues(h[0], h[1], h[2]));
@@ -344,12 +358,18 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry)
         .as_ref()
         .and_then(|o| o.eigenvalues)
         .unwrap_or((f64::NAN, f64::NAN));
-    let attainable_reward = optimum.as_ref().map_or(f64::NAN, |o| {
-        let p: Vec<f64> = log_probs_at(world, s, &o.theta).iter().map(|l| l.exp()).collect();
-        world.expected_reward(&p)
-    });
-    let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| l.exp()).collect();
-    let metrics = Metrics {
+    // It depends on the minimiser only: unchanged while that carries over.
+    let attainable_reward = if resample {
+        optimum.as_ref().map_or(f64::NAN, |o| {
+            scores_into(world, s.model, &o.theta, &mut work.scratch);
+            log_probs_into(world, &work.scratch, &mut work.more);
+            exp_in_place(&mut work.more);
+            world.expected_reward(&work.more)
+        })
+    } else {
+        st.metrics.attainable_reward
+    };
+    st.metrics = Metrics {
         step,
         loss: undefined_without_pairs(exact.loss),
         batch_loss: if batch.is_empty() { f64::NAN } else { batch_eval.loss },
@@ -360,29 +380,34 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry)
             norm(&batch_eval.grad)
         },
         signal: if reward_grad_norm > 0.0 {
-            -dot(&exact.grad, &reward_grad) / reward_grad_norm
+            -dot(&exact.grad, reward_grad) / reward_grad_norm
         } else {
             0.0
         },
-        expected_reward: world.expected_reward(&probs),
-        ref_reward: world.expected_reward(&ref_probs),
-        rlhf_reward: rlhf_reward(world, s),
+        expected_reward: world.expected_reward(probs),
+        ref_reward: ctx.ref_reward,
+        rlhf_reward: ctx.rlhf_reward,
         best_reward: world.best_reward(),
         attainable_reward,
         kl: probs
             .iter()
-            .zip(&log_probs)
+            .zip(log_probs)
             .zip(&world.ref_logp)
             .map(|((p, l), r)| if *p > 0.0 { p * (l - r) } else { 0.0 })
             .sum(),
-        off_support_mass: sampler.off_support_mass(&probs),
-        chosen_logp: undefined_without_pairs(dot(&pairs.chosen, &log_probs)),
-        rejected_logp: undefined_without_pairs(dot(&pairs.rejected, &log_probs)),
-        fixed_chosen_logp: dot(&ctx.dataset.chosen, &log_probs),
-        fixed_rejected_logp: dot(&ctx.dataset.rejected, &log_probs),
+        off_support_mass: sampler.off_support_mass(probs),
+        chosen_logp: undefined_without_pairs(dot(&pairs.chosen, log_probs)),
+        rejected_logp: undefined_without_pairs(dot(&pairs.rejected, log_probs)),
+        fixed_chosen_logp: dot(&ctx.dataset.chosen, log_probs),
+        fixed_rejected_logp: dot(&ctx.dataset.rejected, log_probs),
         margin: undefined_without_pairs(margin),
         target_distance: optimum.as_ref().map_or(f64::NAN, |o| {
-            norm(&o.theta.iter().zip(theta).map(|(a, b)| a - b).collect::<Vec<_>>())
+            o.theta
+                .iter()
+                .zip(theta)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f64>()
+                .sqrt()
         }),
         hessian_min,
         hessian_max,
@@ -397,18 +422,6 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, carry: Carry)
         // Set by the run, which knows the recent distances.
         measured_rate: f64::NAN,
     };
-    State {
-        log_probs,
-        probs,
-        sampler,
-        pairs,
-        batch,
-        exact,
-        batch_eval,
-        reward_grad,
-        optimum,
-        metrics,
-    }
 }
 
 /// log pi_theta for any parameters.

@@ -9,10 +9,9 @@
 //! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent.
 
 use crate::closed_form::{has_finite_optimum, linear_target, tabular_limit};
-use crate::loss::{population, LossEval};
+use crate::loss::{Evaluator, LinearEval};
 use crate::numerics::{dot, norm, sym2_eigenvalues};
 use crate::pairs::PairWeights;
-use crate::policy::scores;
 use crate::sampler::Sampler;
 use crate::settings::{Model, Settings};
 use crate::world::World;
@@ -56,6 +55,18 @@ pub fn minimiser(
     pairs: &PairWeights,
     start: Option<&[f64]>,
 ) -> Option<Optimum> {
+    minimiser_with(&mut Evaluator::default(), world, s, sampler, pairs, start)
+}
+
+/// [`minimiser`] with the evaluation buffers of a run.
+pub fn minimiser_with(
+    ev: &mut Evaluator,
+    world: &World,
+    s: &Settings,
+    sampler: &Sampler,
+    pairs: &PairWeights,
+    start: Option<&[f64]>,
+) -> Option<Optimum> {
     if !has_finite_optimum(s) || pairs.pairs.is_empty() {
         return None;
     }
@@ -73,15 +84,9 @@ pub fn minimiser(
                     [t[0], t[1]]
                 }
             };
-            linear_minimiser(world, s.beta, pairs, guess)
+            linear_minimiser(ev, world, s.beta, pairs, guess)
         }
     }
-}
-
-/// Feature difference of a pair.
-fn difference(world: &World, i: usize, j: usize) -> [f64; 2] {
-    let (a, b) = (world.features[i], world.features[j]);
-    [a[0] - b[0], a[1] - b[1]]
 }
 
 /// The unit eigenvector of [[a, b], [b, c]] for its larger eigenvalue.
@@ -99,22 +104,52 @@ fn top_direction([a, b, c]: [f64; 3]) -> [f64; 2] {
     }
 }
 
-fn linear_minimiser(world: &World, beta: f64, pairs: &PairWeights, guess: [f64; 2]) -> Option<Optimum> {
+/// A full Newton step p whose margins change by at most this much (beta |<d_ij, p>| over
+/// all pairs) provably passes the line search: the logistic loss's third derivative along
+/// p is at most that change times its second, so L(theta + p) <= L(theta) - 0.4 p^T H p.
+/// Then no loss needs evaluating, which also keeps the search from mistaking rounding
+/// noise in the loss for a failed decrease near the minimiser.
+const CERTIFIED: f64 = 0.5;
+/// Below this change of the margins the Hessian at theta + p equals the one at theta to
+/// this relative accuracy (it changes by at most a factor e^change).
+const SAME_HESSIAN: f64 = 1e-14;
+
+fn linear_minimiser(
+    ev: &mut Evaluator,
+    world: &World,
+    beta: f64,
+    pairs: &PairWeights,
+    guess: [f64; 2],
+) -> Option<Optimum> {
+    let table = &pairs.pairs;
+    let phi = |k: usize| world.features[table.members[k]];
     // How the support's feature differences spread: their weighted second moment.
     let mut spread = [0.0; 3];
-    for p in &pairs.pairs {
-        let d = difference(world, p.i, p.j);
-        let w = p.w_ij + p.w_ji;
-        spread[0] += w * d[0] * d[0];
-        spread[1] += w * d[0] * d[1];
-        spread[2] += w * d[1] * d[1];
+    for k in 0..table.members.len() {
+        let a = phi(k);
+        for l in k + 1..table.members.len() {
+            let at = table.rows[k] + l - k - 1;
+            let b = phi(l);
+            let d = [a[0] - b[0], a[1] - b[1]];
+            let w = table.fwd[at] + table.bwd[at];
+            spread[0] += w * d[0] * d[0];
+            spread[1] += w * d[0] * d[1];
+            spread[2] += w * d[1] * d[1];
+        }
     }
     let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
     if hi.is_nan() || hi <= 0.0 {
         return None;
     }
     let line = (lo <= FLAT * hi).then(|| top_direction(spread));
-    let eval = |theta: [f64; 2]| population(world, Model::Linear, beta, pairs, &scores(world, Model::Linear, &theta));
+    // beta max |<d_ij, p>|, bounded by the spread of <phi, p> over the members.
+    let margin_change = |p: [f64; 2]| {
+        let (lo, hi) = (0..table.members.len()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), k| {
+            let v = dot(&phi(k), &p);
+            (lo.min(v), hi.max(v))
+        });
+        beta * (hi - lo)
+    };
     // On a line, search along it only, from the guess's projection onto it.
     let mut theta = match line {
         Some(e) => {
@@ -123,62 +158,82 @@ fn linear_minimiser(world: &World, beta: f64, pairs: &PairWeights, guess: [f64; 
         }
         None => guess,
     };
-    let mut at = eval(theta);
+    let optimum = |theta: [f64; 2], h: [f64; 3]| Optimum {
+        theta: theta.to_vec(),
+        valley: line.map(|e| [-e[1], e[0]]),
+        eigenvalues: Some(sym2_eigenvalues(h[0], h[1], h[2])),
+    };
+    let mut at = ev.linear(world, beta, pairs, theta, false);
     for _ in 0..MAX_ITERATIONS {
-        let step = newton_step(&at, line)?;
+        let (step, newton) = newton_step(&at, line)?;
         let decrement = -dot(&at.grad, &step);
         if decrement.is_nan() || decrement < 0.0 {
             return None;
         }
-        // Backtracking (Armijo). Once the decrement is at rounding level, loss differences
-        // are below f64 resolution: take the full step, Newton is quadratic there.
-        let mut t = 1.0;
-        let next = loop {
-            let candidate = [theta[0] + t * step[0], theta[1] + t * step[1]];
-            let e = eval(candidate);
-            if decrement < 1e-20 || e.loss <= at.loss - 1e-4 * t * decrement {
-                break (candidate, e);
+        let change = margin_change(step);
+        let certified = newton && change <= CERTIFIED;
+        let full = [theta[0] + step[0], theta[1] + step[1]];
+        if certified && change <= SAME_HESSIAN && norm(&step) <= STEP_TOLERANCE * norm(&full).max(1.0) {
+            // Converged, and the Hessian there is this one.
+            return full.iter().all(|v| v.is_finite()).then(|| optimum(full, at.hessian));
+        }
+        let (t, next) = if certified || decrement < 1e-20 {
+            (1.0, ev.linear(world, beta, pairs, full, false))
+        } else {
+            // Backtracking (Armijo). Once the decrement is at rounding level, loss
+            // differences are below f64 resolution: take the full step, Newton is
+            // quadratic there.
+            if at.loss.is_nan() {
+                at = ev.linear(world, beta, pairs, theta, true);
             }
-            t *= 0.5;
-            if t < 1e-12 {
-                break (candidate, e);
+            let mut t = 1.0;
+            loop {
+                let candidate = [theta[0] + t * step[0], theta[1] + t * step[1]];
+                let e = ev.linear(world, beta, pairs, candidate, true);
+                if e.loss <= at.loss - 1e-4 * t * decrement {
+                    break (t, e);
+                }
+                t *= 0.5;
+                if t < 1e-12 {
+                    break (t, e);
+                }
             }
         };
         let moved = t * norm(&step);
-        (theta, at) = next;
+        theta = [theta[0] + t * step[0], theta[1] + t * step[1]];
+        at = next;
         if !theta.iter().all(|v| v.is_finite()) || norm(&theta) > 1e12 {
             return None;
         }
         if moved <= STEP_TOLERANCE * norm(&theta).max(1.0) {
-            let h = at.hessian.expect("the linear model has a Hessian");
-            return Some(Optimum {
-                theta: theta.to_vec(),
-                valley: line.map(|e| [-e[1], e[0]]),
-                eigenvalues: Some(sym2_eigenvalues(h[0], h[1], h[2])),
-            });
+            return Some(optimum(theta, at.hessian));
         }
     }
     None
 }
 
-/// The Newton direction -H^-1 g (along `line` only, when the loss is flat across it).
-fn newton_step(at: &LossEval, line: Option<[f64; 2]>) -> Option<[f64; 2]> {
-    let h = at.hessian?;
+/// The Newton direction -H^-1 g (along `line` only, when the loss is flat across it), and
+/// whether it is one (saturated margins can leave only a gradient step).
+fn newton_step(at: &LinearEval, line: Option<[f64; 2]>) -> Option<([f64; 2], bool)> {
+    let h = at.hessian;
     let g = &at.grad;
     match line {
         Some(e) => {
             let curvature = e[0] * (h[0] * e[0] + h[1] * e[1]) + e[1] * (h[1] * e[0] + h[2] * e[1]);
             let slope = dot(g, &e);
-            (curvature > 0.0).then(|| [-slope / curvature * e[0], -slope / curvature * e[1]])
+            (curvature > 0.0).then(|| ([-slope / curvature * e[0], -slope / curvature * e[1]], true))
         }
         None => {
             let det = h[0] * h[2] - h[1] * h[1];
             // Saturated margins far from the minimiser can leave H numerically singular:
             // then a gradient step, which the line search scales.
             if det.is_nan() || det <= 1e-300 {
-                return Some([-g[0], -g[1]]);
+                return Some(([-g[0], -g[1]], false));
             }
-            Some([(-h[2] * g[0] + h[1] * g[1]) / det, (h[1] * g[0] - h[0] * g[1]) / det])
+            Some((
+                [(-h[2] * g[0] + h[1] * g[1]) / det, (h[1] * g[0] - h[0] * g[1]) / det],
+                true,
+            ))
         }
     }
 }
@@ -186,7 +241,9 @@ fn newton_step(at: &LossEval, line: Option<[f64; 2]>) -> Option<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loss::population;
     use crate::pairs::Preferences;
+    use crate::policy::scores;
 
     fn optimum(text: &str) -> (Settings, World, PairWeights, Option<Optimum>) {
         let s = Settings::parse(text).unwrap();

@@ -45,8 +45,19 @@ test('every settings field has a labelled control of its kind, a value readout a
     assert.ok(control.label, `#ctl-${control.key} has a non-empty <label for>`);
     assert.ok(control.value !== null, `#val-${control.key} exists`);
   }
+  // The settings other than the two on top live in the settings panel, folded away at first.
+  assert.equal(await page.locator('#settings-panel').isVisible(), false, 'the settings panel starts closed');
+  assert.equal(await page.locator('#ctl-seed').isVisible(), false, 'a secondary setting is in the closed panel');
+  for (const key of ['quality', 'support']) assert.equal(await page.locator(`#ctl-${key}`).isVisible(), true, `#ctl-${key} is on top`);
+  await page.click('#open-settings');
+  await page.locator('#settings-panel').waitFor({ state: 'visible', timeout: WAIT_TIMEOUT });
+  assert.equal(await page.getAttribute('#open-settings', 'aria-expanded'), 'true');
+  assert.equal(await page.locator('#ctl-seed').isVisible(), true, 'the open panel shows the other settings');
   const text = await page.evaluate(() => document.body.innerText);
   assert.match(text, /restart/i, 'the page explains which settings restart the run');
+  const badges = await page.evaluate(() => [...document.querySelectorAll('[data-scope="restart"]')]
+    .filter((c) => !c.closest('.control')?.querySelector('.badge.restart')?.checkVisibility()).map((c) => c.id));
+  assert.deepEqual(badges, [], 'each restarting setting shows its badge in the open panel');
   assertNoProblems(problems);
 });
 

@@ -7,11 +7,12 @@ import { suite, openSim, assertNoProblems, api } from './helpers.mjs';
 
 const env = suite();
 
-// src/metrics.rs COLUMNS.
+// The metrics table of the core (src/metrics.rs; `dpo-sim metrics` lists it), in its order.
 const COLUMNS = [
   'step', 'loss', 'batch_loss', 'grad_norm', 'batch_grad_norm', 'signal', 'expected_reward', 'ref_reward',
-  'target_reward', 'kl', 'off_support_mass', 'chosen_logp', 'rejected_logp', 'margin', 'target_distance',
-  'hessian_min', 'hessian_max',
+  'rlhf_reward', 'best_reward', 'attainable_reward', 'kl', 'off_support_mass', 'chosen_logp', 'rejected_logp',
+  'fixed_chosen_logp', 'fixed_rejected_logp', 'margin', 'target_distance', 'hessian_min', 'hessian_max',
+  'condition', 'hessian_min_opt', 'hessian_max_opt', 'predicted_rate', 'measured_rate',
 ];
 
 function parseCsv(text) {
@@ -37,6 +38,7 @@ test('csv() parses and matches history(): same columns, rows and numbers', async
   const history = await api(page, 'history');
   const { header, rows } = parseCsv(await api(page, 'csv'));
   assert.deepEqual(header, COLUMNS);
+  assert.deepEqual(Object.keys(history[0]).sort(), [...COLUMNS].sort(), 'history() records carry the same keys');
   assert.equal(rows.length, history.length);
   assert.ok(history.length >= 2, 'history has the recorded steps');
   assert.equal(history.at(-1).step, 25);

@@ -15,8 +15,11 @@ export const DIST = join(ROOT, 'dist');
 export const STANDALONE = join(DIST, 'dpo-sim-standalone.html');
 export const OUTPUT = join(ROOT, 'test-output');
 
-/** The four plot canvases of the page. */
-export const PLOTS = ['map', 'landscape', 'signal', 'curves'];
+/** The plot canvases of the full page, in the order of the core's chart registry (charts()). */
+export const PLOTS = ['landscape', 'signal', 'map', 'curves', 'convergence'];
+
+/** The plots embed and talk modes show when the address names none (`plots=`). */
+export const COMPACT_PLOTS = ['landscape', 'signal'];
 
 /** Every settings key of the contract, in the order of src/settings.rs FIELDS. */
 export const SETTINGS_KEYS = [

@@ -8,7 +8,7 @@ import {
 
 const env = suite();
 
-test('play advances the step count and redraws all four plots; pause stops it', async () => {
+test('play advances the step count and redraws every plot; pause stops it', async () => {
   const { page, problems } = await openSim(env);
   const initial = await plotHashes(page);
   await page.click('#play');

@@ -1,5 +1,7 @@
 // Talk mode (#talk=1): one 1280 x 720 projector screen without scrolling, large type, the two
-// main sliders and play/step/reset only, number keys for the presets, a plot enlarged on click.
+// main sliders, play/step/reset and the pace only, the plots `plots=` names (landscape and signal
+// by default) with text of 18 px and more, entered and left by changing the address of an open
+// page, number keys for the presets, a plot enlarged on click.
 // And for everyone: the short spoken readout is polite and never per frame; nothing autoplays.
 
 import { test, after } from 'node:test';
@@ -7,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT,
+  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, PLOTS, COMPACT_PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT,
 } from './helpers.mjs';
 
 const env = suite();
@@ -38,16 +40,20 @@ function boxes(page, selectors) {
 
 const fontPx = (page, selector) => page.evaluate((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize), selector);
 
-test('talk mode fits a 1280 x 720 projector without scrolling: large type, two sliders, play/step/reset, big plots', async () => {
+/** The smallest text each drawn canvas carries (data-text-px, CSS px). */
+const textPx = (page, ids) => page.evaluate((list) => Object.fromEntries(list.map((id) => [id, Number(document.getElementById(id).dataset.textPx)])), ids);
+
+test('talk mode fits a 1280 x 720 projector without scrolling: large type, two sliders, play/step/reset, the pace, big plots', async () => {
   const { page, problems } = await openSim(env, 'talk=1&preset=quality', { viewport: PROJECTOR });
-  await assertPlotsDrawn(page);
+  await assertPlotsDrawn(page, COMPACT_PLOTS);
   const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   assert.ok(size[0] <= PROJECTOR.width && size[1] <= PROJECTOR.height, `no scrolling (page is ${size.join(' x ')})`);
 
-  const shown = ['#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#step-count', '#talk-title', ...PLOTS.map((p) => `#${p}`)];
+  const shown = ['#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed', '#step-count', '#talk-title', '#talk-numbers', ...COMPACT_PLOTS.map((p) => `#${p}`)];
   const hidden = [
     ...SETTINGS_KEYS.filter((k) => k !== 'quality' && k !== 'support').map((k) => `#ctl-${k}`),
-    '#speed', '#preset', '#pin', '#unpin', '#share', '#export-png', '#export-csv', '#readout', '.site-header', '.site-footer',
+    ...PLOTS.filter((p) => !COMPACT_PLOTS.includes(p)).map((p) => `#${p}`),
+    '#preset', '#pin', '#unpin', '#share', '#export-png', '#export-csv', '#readout', '#key-numbers', '.site-header', '.site-footer', '#sweep',
   ];
   const placed = await boxes(page, [...shown, ...hidden]);
   for (const s of shown) {
@@ -57,12 +63,13 @@ test('talk mode fits a 1280 x 720 projector without scrolling: large type, two s
   }
   for (const s of hidden) assert.equal(placed[s], null, `${s} is not shown in talk mode`);
 
-  // The plots take most of the screen.
-  const area = PLOTS.reduce((sum, p) => sum + placed[`#${p}`].width * placed[`#${p}`].height, 0);
+  // The plots take most of the screen, and their text is legible from the back of the room.
+  const area = COMPACT_PLOTS.reduce((sum, p) => sum + placed[`#${p}`].width * placed[`#${p}`].height, 0);
   assert.ok(area > 0.45 * PROJECTOR.width * PROJECTOR.height, `plots cover ${(100 * area / (PROJECTOR.width * PROJECTOR.height)).toFixed(0)}% of the screen`);
+  for (const [id, px] of Object.entries(await textPx(page, COMPACT_PLOTS))) assert.ok(px >= 18, `#${id}: smallest text ${px} px`);
   // No two plots overlap.
-  for (const a of PLOTS) {
-    for (const b of PLOTS) {
+  for (const a of COMPACT_PLOTS) {
+    for (const b of COMPACT_PLOTS) {
       if (a >= b) continue;
       const [p, q] = [placed[`#${a}`], placed[`#${b}`]];
       const apart = p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top;
@@ -72,7 +79,9 @@ test('talk mode fits a 1280 x 720 projector without scrolling: large type, two s
   // Large type, black on white.
   assert.ok(await fontPx(page, 'label[for="ctl-quality"]') >= 20, 'slider labels are large');
   assert.ok(await fontPx(page, '#talk-title') >= 26, 'the scenario title is large');
-  assert.ok(await fontPx(page, '#play') >= 20, 'buttons are large');
+  // The one row of controls now holds the pace as well: buttons at 18 px, the size of the plot text.
+  assert.ok(await fontPx(page, '#play') >= 18, 'buttons are large');
+  assert.ok(await fontPx(page, '#speed') >= 18, 'the pace is large');
   const colours = await page.evaluate(() => [getComputedStyle(document.body).color, getComputedStyle(document.documentElement).backgroundColor]);
   assert.deepEqual(colours, ['rgb(0, 0, 0)', 'rgb(255, 255, 255)'], 'black on white');
   assert.match(await textOf(page, '#talk-title'), /^2\. Quality amplifies the gradient signal$/);
@@ -80,6 +89,49 @@ test('talk mode fits a 1280 x 720 projector without scrolling: large type, two s
   await api(page, 'step', 40);
   await settle(page);
   await shoot(page, 'talk-1280x720');
+  assertNoProblems(problems);
+});
+
+test('talk mode by a change of address: the run goes on, it fits 1280 x 720 with 18 px plot text; leaving it restores the page', async () => {
+  const { page, problems } = await openSim(env, 'preset=online', { viewport: PROJECTOR });
+  await api(page, 'step', 37);
+  await settle(page);
+  const settings = await api(page, 'get');
+  const metrics = await api(page, 'metrics');
+  const full = await boxes(page, PLOTS.map((p) => `#${p}`));
+  await page.evaluate(() => { location.hash = `${location.hash.slice(1)}&talk=1`; });
+  await page.waitForFunction(() => document.documentElement.classList.contains('talk'), null, { timeout: WAIT_TIMEOUT });
+  // Each shown canvas notes its smallest text when drawn: wait for the redraw at the new size.
+  await page.waitForFunction((ids) => ids.every((id) => Number(document.getElementById(id).dataset.textPx) >= 18), COMPACT_PLOTS, { timeout: WAIT_TIMEOUT })
+    .catch(() => {});
+  await settle(page);
+  assert.equal(await textOf(page, '#step-count'), '37', 'the run survives entering talk mode');
+  assert.deepEqual(await api(page, 'metrics'), metrics, 'the same run, not a reload');
+  assert.deepEqual(await api(page, 'get'), settings);
+  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.ok(size[0] <= PROJECTOR.width && size[1] <= PROJECTOR.height, `no scrolling (page is ${size.join(' x ')})`);
+  const shown = await page.evaluate(() => [...document.querySelectorAll('#plots canvas')].filter((c) => c.getClientRects().length > 0)
+    .map((c) => ({ id: c.id, px: Number(c.dataset.textPx) })));
+  assert.deepEqual(shown.map((c) => c.id), COMPACT_PLOTS, 'talk mode shows the landscape and the signal');
+  for (const { id, px } of shown) assert.ok(px >= 18, `#${id}: smallest text ${px} px`);
+  const placed = await boxes(page, ['#talk-title', '#talk-numbers', '#play', '#speed', '#ctl-quality', ...COMPACT_PLOTS.map((p) => `#${p}`)]);
+  for (const [s, b] of Object.entries(placed)) {
+    assert.ok(b && b.top >= 0 && b.bottom <= PROJECTOR.height && b.right <= PROJECTOR.width, `${s} on screen: ${JSON.stringify(b)}`);
+  }
+  assert.match(await textOf(page, '#talk-title'), /^3\. Online DPO/);
+  await shoot(page, 'talk-1280x720-by-hash');
+
+  await page.evaluate(() => { location.hash = location.hash.slice(1).replace(/&talk=1/, ''); });
+  await page.waitForFunction(() => !document.documentElement.classList.contains('talk'), null, { timeout: WAIT_TIMEOUT });
+  await settle(page);
+  assert.equal(await textOf(page, '#step-count'), '37', 'the run survives leaving talk mode');
+  assert.deepEqual(await api(page, 'metrics'), metrics);
+  await assertPlotsDrawn(page);
+  for (const s of ['.site-header', '#preset', '#key-numbers', '#pin', '#readout']) {
+    assert.equal(await page.locator(s).first().isVisible(), true, `${s} is back`);
+  }
+  assert.deepEqual(await boxes(page, PLOTS.map((p) => `#${p}`)), full, 'the plots are back where they were');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight), true, 'the full page scrolls again');
   assertNoProblems(problems);
 });
 
@@ -123,40 +175,52 @@ test('number keys 1-9 load the presets in menu order; talk=1 stays in the addres
   assertNoProblems(plain.problems);
 });
 
-test('a click on a plot enlarges it to the plot area (bigger text); a second click or Escape restores all four', async () => {
-  const { page, problems } = await openSim(env, 'talk=1&preset=displacement', { viewport: PROJECTOR });
+test('a click on a plot enlarges it to the plot area (text stays 18 px and more); a second click or Escape restores all four', async () => {
+  // Four plots named in the address: all fit a 1280 x 720 screen in talk mode.
+  const FOUR = ['landscape', 'signal', 'map', 'curves'];
+  const { page, problems } = await openSim(env, `talk=1&preset=displacement&plots=${FOUR.join(',')}`, { viewport: PROJECTOR });
   await api(page, 'step', 60);
   await settle(page);
-  const before = await boxes(page, PLOTS.map((p) => `#${p}`));
+  const before = await boxes(page, FOUR.map((p) => `#${p}`));
+  for (const p of FOUR) assert.ok(before[`#${p}`], `#${p} is shown`);
+  const textBefore = await textPx(page, ['curves']);
   await page.click('#curves');
   await page.waitForFunction(() => document.getElementById('map').getClientRects().length === 0, null, { timeout: WAIT_TIMEOUT });
   await settle(page, ['curves']);
-  const zoomed = await boxes(page, PLOTS.map((p) => `#${p}`));
+  const zoomed = await boxes(page, FOUR.map((p) => `#${p}`));
   assert.ok(zoomed['#curves'].width > 1.8 * before['#curves'].width, 'the plot is about twice as wide');
   assert.ok(zoomed['#curves'].bottom <= PROJECTOR.height, 'and still on screen');
   for (const p of ['map', 'landscape', 'signal']) assert.equal(zoomed[`#${p}`], null, `#${p} is hidden meanwhile`);
   await assertPlotsDrawn(page, ['curves']);
+  const textZoomed = await textPx(page, ['curves']);
+  // The text grows only once the plot is more than twice its design size both ways; never smaller.
+  assert.ok(textZoomed.curves >= Math.max(18, textBefore.curves), `text ${textBefore.curves} -> ${textZoomed.curves} px`);
   await shoot(page, 'talk-zoomed-curves');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => document.getElementById('map').getClientRects().length > 0, null, { timeout: WAIT_TIMEOUT });
   await page.click('#signal');
   await page.click('#signal');
   await settle(page);
-  await assertPlotsDrawn(page);
-  const after = await boxes(page, PLOTS.map((p) => `#${p}`));
+  await assertPlotsDrawn(page, FOUR);
+  const after = await boxes(page, FOUR.map((p) => `#${p}`));
   assert.deepEqual(after, before, 'all four back in place');
   assertNoProblems(problems);
 });
 
+// A number as the core formats it: a minus sign (U+2212) or '-', digits, maybe an exponent.
+const NUM = '[-\u2212]?[\\d.]+(?:e[-\u2212+]?\\d+)?';
+
 test('the short readout for screen readers is polite, names step, expected reward and signal, and is not per frame', async () => {
-  const { page, problems } = await openSim(env, 'preset=quality');
+  // A slow pace, so the scenario's story (100 steps) does not end during the 3 s of play below.
+  const { page, problems } = await openSim(env, 'preset=quality&pace=10');
   assert.equal(await page.getAttribute('#announce', 'aria-live'), 'polite');
   assert.equal(await page.getAttribute('#announce', 'role'), 'status');
-  assert.match(await textOf(page, '#announce'), /^Step 0\. Expected reward -?[\d.]+/);
+  assert.match(await textOf(page, '#announce'), new RegExp(`^Step 0\\. Expected reward ${NUM}`));
 
   await api(page, 'step', 7);
   await page.waitForFunction(() => document.getElementById('announce').textContent.startsWith('Step 7.'), null, { timeout: WAIT_TIMEOUT });
-  assert.match(await textOf(page, '#announce'), /^Step 7\. Expected reward -?[\d.e-]+ \(reference -?[\d.e-]+\)\. Gradient signal -?[\d.e-]+\.$/);
+  assert.match(await textOf(page, '#announce'),
+    new RegExp(`^Step 7\\. Expected reward ${NUM}, where DPO can end ${NUM}\\. Gradient signal ${NUM}\\.$`));
 
   // While playing it speaks rarely: count its changes over a few seconds of play.
   await page.evaluate(() => {
