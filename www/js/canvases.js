@@ -8,9 +8,10 @@ import { CHARTS, chartTextPx } from './wasm.js';
 export const DEFAULT_PLOTS = ['landscape', 'signal'];
 // A compact view shows a plot only with this much room (CSS px), so its text stays legible.
 const MIN_PLOT = { w: 280, h: 190 };
-// Talk mode draws plot text at least this many times its design size (18 px and more).
+// Talk mode draws plot text at least this many times its design size (18 px and more), and
+// larger on a larger plot (an enlarged one): as if the design size were three quarters.
 const TALK_TEXT = 2;
-const DESIGN = { w: 450, h: 320 };
+const TALK_DESIGN = { w: 337, h: 240 };
 // A plot's natural height, as a share of its width (elements, and the height an embed asks for).
 const NATURAL_ASPECT = 1 / 1.47;
 
@@ -77,7 +78,7 @@ export function fitCanvases(ui, scale) {
  */
 export function chartScale(ui, canvas, scale) {
   if (ui.mode !== 'talk') return scale;
-  const grow = Math.min(canvas.clientWidth / DESIGN.w, canvas.clientHeight / DESIGN.h);
+  const grow = Math.min(canvas.clientWidth / TALK_DESIGN.w, canvas.clientHeight / TALK_DESIGN.h);
   return scale * Math.max(TALK_TEXT, grow);
 }
 

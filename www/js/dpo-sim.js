@@ -23,7 +23,7 @@ import { startLoop } from './loop.js';
 
 const SETTINGS = FIELDS.map((f) => f.key);
 const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'autoplay'];
-const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'metrics', 'history', 'csv', 'isPlaying', 'sweep'];
+const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin', 'metrics', 'history', 'csv', 'isPlaying', 'error', 'sweep'];
 // In view: at least this share of the element shows.
 const IN_VIEW = 0.25;
 

@@ -5,7 +5,7 @@ import { el } from './dom.js';
 import { queryObject } from './codec.js';
 import { SweepTable, FIELDS, METRICS, guard } from './wasm.js';
 import { runSweep } from './api.js';
-import { setQuery, reset, pause } from './actions.js';
+import { setQuery, reset, pause, loadPreset } from './actions.js';
 import { render } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
@@ -142,6 +142,14 @@ export function wireSweep(ui) {
   view.ui = ui;
   buildForm();
   $('sweep-form').addEventListener('submit', start);
+  // The claim on the scenario that shows it: load it, then map it.
+  $('sweep-support').addEventListener('click', () => {
+    pause(ui);
+    loadPreset(ui, 'support');
+    $('sweep-form').elements.kind.value = 'phase';
+    syncKind();
+    $('sweep-form').requestSubmit();
+  });
   $('sweep-form').addEventListener('change', (event) => {
     if (event.target.name === 'kind') syncKind();
   });
