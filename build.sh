@@ -3,7 +3,8 @@
 #   ./build.sh setup   install what is missing: the wasm target, wasm-bindgen-cli at the Cargo.lock version
 #   ./build.sh build   setup, then the wasm and its JS glue into www/pkg
 #   ./build.sh serve   build, then serve www/ on http://127.0.0.1:8000/ (PORT=... to change)
-#   ./build.sh dist    build, then dist/ (static site, scripts bundled by esbuild) and dist/dpo-sim-standalone.html (one file, works from file://)
+#   ./build.sh dist    build, then dist/ (static site, scripts bundled by esbuild) and dist/dpo-sim-standalone.html and
+#                      dist/tour-standalone.html (one file each, working from file://)
 #   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
 #   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE), the step against NumPy, the page
 set -euo pipefail
@@ -62,7 +63,7 @@ dist() {
   npm_deps
   rm -rf dist
   node scripts/bundle.mjs www dist
-  node scripts/standalone.mjs www dist/dpo-sim-standalone.html
+  node scripts/standalone.mjs www dist
 }
 
 serve() {

@@ -1,6 +1,6 @@
 // The page's bundles, made by esbuild. `node scripts/bundle.mjs <www> <dist>` writes the static
 // site: www's files, with its scripts bundled at the same paths (js/main.js, js/worker.js,
-// tour.js). The wasm-bindgen glue stays one file, pkg/dpo_sim.js, outside the bundles: the
+// js/tour.js, and js/dpo-sim.js: the element for other pages). The wasm-bindgen glue stays one file, pkg/dpo_sim.js, outside the bundles: the
 // page and its worker each load it once, and the tests and the benchmark import it to reach
 // the page's own wasm instance. scripts/standalone.mjs uses bundle() for the one-file page.
 import { build } from 'esbuild';
@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The scripts the pages load; every other script outside pkg/ is bundled into one of them. */
-const ENTRIES = ['js/main.js', 'js/worker.js', 'tour.js'];
+const ENTRIES = ['js/main.js', 'js/worker.js', 'js/tour.js', 'js/dpo-sim.js'];
 // ES modules: the page awaits the wasm at the top level.
 const OPTIONS = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, logLevel: 'warning' };
 

@@ -57,6 +57,8 @@ const server = createServer(async (req, res) => {
     'Content-Length': found.body.length,
     // A rebuilt wasm must never meet a cached glue file.
     'Cache-Control': 'no-store',
+    // A page elsewhere may load the <dpo-sim> element, its worker and the wasm from here.
+    'Access-Control-Allow-Origin': '*',
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(req.method === 'HEAD' ? undefined : found.body);

@@ -1,18 +1,20 @@
-// Writes one HTML file that works from file://: `node scripts/standalone.mjs <www> <out.html>`.
-// A page opened from disk may import no module, fetch nothing and start no worker from a file.
-// So esbuild bundles js/main.js with the wasm-bindgen glue included and js/sources-standalone.js
-// in place of js/sources.js: the wasm bytes travel inline (esbuild's binary loader), and the
-// worker's own bundle (glue included) travels as text, started from a blob: URL. The page's
-// CSP allows exactly this inline script and style, by hash, 'wasm-unsafe-eval', and workers
-// from blob: URLs; a blob worker inherits that policy.
+// Writes the pages as single HTML files that work from file://: `node scripts/standalone.mjs
+// <www> <dist>` writes dist/dpo-sim-standalone.html (the simulator) and dist/tour-standalone.html
+// (the guided tour, its figures <dpo-sim> elements). A page opened from disk may import no module,
+// fetch nothing and start no worker from a file. So esbuild bundles each page's script with the
+// wasm-bindgen glue included and js/sources-standalone.js in place of js/sources.js: the wasm
+// bytes travel inline (esbuild's binary loader), and the worker's own bundle (glue included)
+// travels as text, started from a blob: URL. Each page's CSP allows exactly its inline script
+// and style, by hash, 'wasm-unsafe-eval', and workers from blob: URLs; a blob worker inherits
+// that policy. The elements' own styles are a constructed stylesheet, which the CSP allows.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle } from './bundle.mjs';
 
-const [www, out] = process.argv.slice(2);
-if (!www || !out) {
-  console.error('usage: node scripts/standalone.mjs <www dir> <out.html>');
+const [www, dist] = process.argv.slice(2);
+if (!www || !dist) {
+  console.error('usage: node scripts/standalone.mjs <www dir> <dist dir>');
   process.exit(2);
 }
 const read = (name) => readFileSync(join(www, name), 'utf8');
@@ -32,11 +34,6 @@ function inlineSources(workerCode) {
 // A classic worker script: Chromium refuses module workers from blob: URLs in a file:// page.
 // The glue's default wasm path (unused: the worker gets the page's module) then reads the worker's own URL.
 const worker = await bundle(join(www, 'js/worker.js'), { format: 'iife', define: { 'import.meta.url': 'self.location.href' } });
-const script = await bundle(join(www, 'js/main.js'), { plugins: [inlineSources(worker)], loader: { '.wasm': 'binary' } });
-const style = read('style.css');
-for (const [name, text] of [['script', script], ['style', style]]) {
-  if (new RegExp(`</${name}`, 'i').test(text)) throw new Error(`standalone: the inlined ${name} contains </${name}`);
-}
 
 function replaceOnce(text, pattern, replacement, what) {
   let count = 0;
@@ -49,13 +46,27 @@ function replaceOnce(text, pattern, replacement, what) {
 }
 
 const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const csp =
-  `default-src 'none'; script-src ${hash(script)} 'wasm-unsafe-eval'; worker-src blob:; style-src ${hash(style)}; ` +
-  `img-src data: blob:; connect-src 'none'`;
 
-let html = read('index.html');
-html = replaceOnce(html, /<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`, 'CSP meta tag');
-html = replaceOnce(html, /<link rel="stylesheet" href="style.css">/, `<style>${style}</style>`, 'stylesheet link');
-html = replaceOnce(html, /<script type="module" src="js\/main.js"><\/script>/, `<script type="module">${script}</script>`, 'page script tag');
-writeFileSync(out, html);
-console.log(`wrote ${out} (${(html.length / 1024).toFixed(0)} KiB)`);
+/** `page` (with its script `entry` and stylesheet `css`) as one file at `out`; `full` names the simulator page. */
+async function standalone({ page, entry, css, out }) {
+  const script = await bundle(join(www, entry), { plugins: [inlineSources(worker)], loader: { '.wasm': 'binary' } });
+  const style = read(css);
+  for (const [name, text] of [['script', script], ['style', style]]) {
+    if (new RegExp(`</${name}`, 'i').test(text)) throw new Error(`standalone: the inlined ${name} contains </${name}`);
+  }
+  const csp =
+    `default-src 'none'; script-src ${hash(script)} 'wasm-unsafe-eval'; worker-src blob:; style-src ${hash(style)}; ` +
+    `img-src data: blob:; connect-src 'none'`;
+  let html = read(page);
+  html = replaceOnce(html, /<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`, 'CSP meta tag');
+  html = replaceOnce(html, new RegExp(`<link rel="stylesheet" href="${css}">`), `<style>${style}</style>`, 'stylesheet link');
+  html = replaceOnce(html, new RegExp(`<script type="module" src="${entry}"></script>`), `<script type="module">${script}</script>`, 'page script tag');
+  // The one-file pages link to each other, not to pages that cannot run from disk.
+  html = replaceOnce(html, /<html lang="en">/, '<html lang="en" data-full-page="dpo-sim-standalone.html" data-tour-page="tour-standalone.html">', 'html tag');
+  html = html.replaceAll('href="tour.html', 'href="tour-standalone.html').replaceAll('href="index.html', 'href="dpo-sim-standalone.html');
+  writeFileSync(join(dist, out), html);
+  console.log(`wrote ${join(dist, out)} (${(html.length / 1024).toFixed(0)} KiB)`);
+}
+
+await standalone({ page: 'index.html', entry: 'js/main.js', css: 'style.css', out: 'dpo-sim-standalone.html' });
+await standalone({ page: 'tour.html', entry: 'js/tour.js', css: 'tour.css', out: 'tour-standalone.html' });

@@ -51,8 +51,9 @@ fn field(key: &str) -> Result<&'static Field, String> {
 /// A value in settings text, rounded so grid values read well (0.0595, not 0.059500000000000004).
 fn text_of(f: &Field, v: f64) -> String {
     match f.kind {
-        Kind::Int { .. } => format!("{}", v.round()),
-        _ => format!("{}", (v * 1e6).round() / 1e6),
+        Kind::Choice(options) => options[v as usize].to_string(),
+        Kind::Int { .. } | Kind::Bool => format!("{}", v.round()),
+        Kind::Real { .. } => format!("{}", (v * 1e6).round() / 1e6),
     }
 }
 
@@ -294,6 +295,12 @@ mod tests {
         assert_eq!(g.queries()[4], "quality=0.5&support=0.505");
         let d = Sweep::grid(&["design"], 5, 10).unwrap();
         assert_eq!(d.points.len(), 3);
+        let listed = Sweep::values("design", &["bvw", " independent"], 10).unwrap();
+        assert_eq!(listed.queries(), vec!["design=bvw", "design=independent"]);
+        assert_eq!(
+            Sweep::values("exact", &["true"], 10).unwrap().queries(),
+            vec!["exact=1"]
+        );
         let k = Sweep::grid(&["k"], 41, 10).unwrap();
         assert_eq!(k.points.len(), 31, "whole numbers, once each");
         let e = Sweep::values("quality", &["0", "2"], 10).unwrap_err();

@@ -388,8 +388,11 @@ impl SweepJob {
     ) -> Result<SweepJob, JsValue> {
         let base = Settings::parse(base).map_err(error)?;
         let keys: Vec<&str> = over.split(',').map(str::trim).collect();
-        if !(steps.is_finite() && steps >= 0.0 && steps.fract() == 0.0) {
-            return Err(error(format!("steps = {steps} is not a whole number")));
+        if !(steps.is_finite() && steps >= 1.0 && steps.fract() == 0.0) {
+            return Err(error(format!(
+                "steps = {steps} is not allowed: steps must be a whole number from 1 to {}",
+                crate::sweep::MAX_STEPS
+            )));
         }
         let sweep = match (values, grid) {
             (Some(values), None) if keys.len() == 1 => Sweep::values(

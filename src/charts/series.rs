@@ -17,8 +17,8 @@ pub enum Source {
     /// A metrics column.
     Column(&'static str),
     /// The distance exact gradient descent is predicted to keep near the minimiser:
-    /// d(t0) rho^(t - t0), from the step t0 where the run came within a tenth of its
-    /// starting distance (the local regime), with rho the latest predicted rate.
+    /// d(t0) rho^(t - t0), from the step t0 where the run came within 30% of its starting
+    /// distance (about where the local regime begins), with rho the latest predicted rate.
     Envelope,
 }
 
@@ -124,7 +124,8 @@ pub const CURVES: &[Panel] = &[
                 unless: Some("rlhf_reward"),
                 ..line("best_reward", INK, 1.3)
             },
-            dotted("attainable_reward", PURPLE, 2.0),
+            // Over J* (often equal to it): wide dots that show on the line.
+            dotted("attainable_reward", PURPLE, 2.8),
             line("expected_reward", GREEN, 2.2),
         ],
         zero: false,
@@ -187,6 +188,9 @@ impl Line {
     }
 }
 
+/// A run within this share of its starting distance is taken to be near the minimiser.
+const LOCAL: f64 = 0.3;
+
 fn envelope(h: &History) -> Vec<(f64, f64)> {
     let distance: Vec<(f64, f64)> = h.series(column("target_distance")).collect();
     let rate = h
@@ -196,7 +200,7 @@ fn envelope(h: &History) -> Vec<(f64, f64)> {
     let Some(&(_, d0)) = distance.first() else {
         return Vec::new();
     };
-    let anchor = distance.iter().find(|(_, d)| *d <= 0.1 * d0 && *d > 0.0);
+    let anchor = distance.iter().find(|(_, d)| *d <= LOCAL * d0 && *d > 0.0);
     let (Some(&(t0, da)), true) = (anchor, rate.is_finite() && rate > 0.0) else {
         return Vec::new();
     };
@@ -568,7 +572,7 @@ mod tests {
         let e = envelope(sim.history());
         let d: Vec<(f64, f64)> = sim.history().series(column("target_distance")).collect();
         let (t0, v0) = e[0];
-        assert!(v0 <= 0.1 * d[0].1 && d.iter().all(|(t, v)| *t >= t0 || *v > 0.1 * d[0].1));
+        assert!(v0 <= LOCAL * d[0].1 && d.iter().all(|(t, v)| *t >= t0 || *v > LOCAL * d[0].1));
         let rate = sim.metrics().predicted_rate;
         for w in e.windows(2) {
             assert!((w[1].1 / w[0].1 - rate.powf(w[1].0 - w[0].0)).abs() < 1e-12);

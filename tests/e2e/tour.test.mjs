@@ -1,15 +1,15 @@
-// The guided tour (tour.html): every section's live figure loads its scenario, plays it once in
-// view and draws; the numbers in the prose are computed and agree with the figures; every
-// 'try this' link changes what it says; reduced motion means no autoplay; the simulator's
-// preset stories link to the tour and the tour links back. Screenshots for a person to judge.
+// The guided tour (tour.html): every section's live figure (a <dpo-sim> element) loads its
+// scenario, plays it once in view and draws; the numbers in the prose are computed and agree
+// with the figures; every 'try this' link changes what it says; reduced motion means no
+// autoplay; the simulator's preset stories link to the tour and the tour links back.
+// Screenshots for a person to judge.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  suite, openPage, openSim, waitReady, assertNoProblems, assertPlotsDrawn, settle, simFrame, api, OUTPUT,
-  READY_TIMEOUT,
+  suite, openPage, openSim, waitReady, assertNoProblems, api, OUTPUT, READY_TIMEOUT, WAIT_TIMEOUT,
 } from './helpers.mjs';
 
 const env = suite();
@@ -60,17 +60,59 @@ function scrollTo(page, id) {
   return page.evaluate((sid) => document.getElementById(sid).scrollIntoView({ block: 'start' }), id);
 }
 
-/** The canvases a figure shows (its section's data-plots). */
-function shownPlots(frame) {
-  return frame.evaluate(() => [...document.querySelectorAll('#plots figure:not([hidden])')]
-    .sort((a, b) => Number(a.style.order) - Number(b.style.order))
-    .map((f) => f.querySelector('canvas').id));
-}
-
-/** The section's figure, once it answers. */
+/**
+ * The section's figure, once it answers: its <dpo-sim> element, read through its methods (and,
+ * for what the API does not say, the element's own state).
+ */
 async function figureOf(page, id) {
   await waitData(page, id, 'state', ['ready', 'running']);
-  return simFrame(page, `#${id} iframe`);
+  const sel = `#${id} dpo-sim`;
+  const on = (fn) => page.evaluate(fn, sel);
+  return {
+    metrics: () => on((s) => document.querySelector(s).metrics()),
+    get: () => on((s) => document.querySelector(s).get()),
+    isPlaying: () => on((s) => document.querySelector(s).isPlaying()),
+    preset: () => on((s) => document.querySelector(s).ui.preset),
+    pinned: () => on((s) => document.querySelector(s).ui.sim.pinned()),
+    scopes: () => on((s) => Object.fromEntries([...document.querySelector(s).ui.inputs.values()].map((c) => [c.f.key, c.f.scope]))),
+    /** The plots it shows, in their order on screen. */
+    plots: () => on((s) => [...document.querySelector(s).shadowRoot.querySelectorAll('figure:not([hidden])')]
+      .sort((a, b) => Number(a.style.order) - Number(b.style.order)).map((f) => f.querySelector('canvas').id)),
+    /** A fingerprint and the number of colours of each shown canvas. */
+    pixels: () => on((s) => [...document.querySelector(s).shadowRoot.querySelectorAll('figure:not([hidden]) canvas')].map((c) => {
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const ctx = copy.getContext('2d');
+      ctx.drawImage(c, 0, 0);
+      const data = new Uint32Array(ctx.getImageData(0, 0, copy.width, copy.height).data.buffer);
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < data.length; i++) hash = Math.imul(hash ^ data[i], 0x01000193);
+      return { id: c.id, hash: hash >>> 0, colours: new Set(data).size };
+    })),
+    /** Starts recording every step count the figure shows. */
+    watchSteps: () => on((s) => {
+      window.__e2eSteps = [];
+      const counter = document.querySelector(s).shadowRoot.getElementById('step-count');
+      new MutationObserver(() => window.__e2eSteps.push(Number(counter.textContent)))
+        .observe(counter, { childList: true, characterData: true, subtree: true });
+    }),
+    seenSteps: () => page.evaluate(() => window.__e2eSteps),
+  };
+}
+
+/** Waits until the figure's plots are at rest (unchanged over three frames), then asserts they are drawn. */
+async function assertFigureDrawn(page, figure, id) {
+  const deadline = Date.now() + WAIT_TIMEOUT;
+  let last = null;
+  for (let same = 0; same < 3;) {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(done)));
+    const now = JSON.stringify((await figure.pixels()).map((p) => p.hash));
+    same = now === last ? same + 1 : 0;
+    last = now;
+    assert.ok(Date.now() < deadline, `${id}: the figure's plots settle`);
+  }
+  for (const p of await figure.pixels()) assert.ok(p.colours >= 3, `${id}: ${p.id} is drawn (${p.colours} colours)`);
 }
 
 /** Numbers whose run is `script` (the section's own run when null) and that name a plain column. */
@@ -106,20 +148,18 @@ test('every section: the figure loads its scenario, plays it once in view, draws
     assert.ok(steps > 0, `${id}: the section runs its story`);
 
     // The figure is the scenario, played to its end.
-    assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, steps, `${id}: played ${steps} steps`);
-    if (data.preset) assert.equal(await frame.inputValue('#preset'), data.preset, `${id}: the figure shows preset ${data.preset}`);
-    assert.ok(await frame.evaluate(() => document.documentElement.classList.contains('embed')), `${id}: embedded layout`);
-    // It shows the plots the section names, drawn.
-    const plots = await shownPlots(frame);
-    if (data.plots) assert.deepEqual(plots, data.plots.split(','), `${id}: the figure shows ${data.plots}`);
-    await settle(frame, plots);
-    await assertPlotsDrawn(frame, plots);
+    assert.equal((await frame.metrics()).step, steps, `${id}: played ${steps} steps`);
+    if (data.preset) assert.equal(await frame.preset(), data.preset, `${id}: the figure shows preset ${data.preset}`);
+    // It shows the plots its element names, drawn.
+    const named = await page.getAttribute(`#${id} dpo-sim`, 'plots');
+    assert.deepEqual(await frame.plots(), named.split(','), `${id}: the figure shows ${named}`);
+    await assertFigureDrawn(page, frame, id);
 
     // Every number is filled in, and the section's own numbers are what the figure shows.
     const texts = await page.evaluate((sid) => [...document.getElementById(sid).querySelectorAll('[data-num], [data-table-best]')]
       .map((span) => span.textContent.trim()), id);
     for (const text of texts) assert.match(text, /^−?\d+(\.\d+)?(e[−+-]?\d+)?$/, `${id}: a computed number, not '${text}'`);
-    const metrics = await frame.evaluate(() => window.dpoSim.metrics());
+    const metrics = await frame.metrics();
     for (const n of await plainNumbers(page, id, null)) {
       assert.ok(close(n.value, metrics[n.column]), `${id}: prose ${n.column} ${n.value} vs figure ${metrics[n.column]}`);
     }
@@ -128,7 +168,7 @@ test('every section: the figure loads its scenario, plays it once in view, draws
     assert.match(await page.textContent(`#${id} .fig-status`), new RegExp(`^Step ${steps} · Expected reward J`));
     const href = await page.getAttribute(`#${id} .open-full`, 'href');
     assert.match(href, /^index\.html#/, `${id}: a relative link to the simulator`);
-    const settings = await frame.evaluate(() => window.dpoSim.get());
+    const settings = await frame.get();
     const linked = Object.fromEntries(href.split('#')[1].split('&').map((p) => p.split('=')));
     for (const [key, value] of Object.entries(settings)) assert.ok(sameSetting(linked[key], value), `${id}: link keeps ${key}`);
     if (data.preset) assert.equal(linked.preset, data.preset);
@@ -164,11 +204,7 @@ function expectAfter(script, before, home, scopes) {
 }
 
 async function figureState(frame) {
-  return frame.evaluate(() => ({
-    settings: window.dpoSim.get(),
-    step: window.dpoSim.metrics().step,
-    pinned: !document.getElementById('unpin').disabled,
-  }));
+  return { settings: await frame.get(), step: (await frame.metrics()).step, pinned: await frame.pinned() };
 }
 
 async function checkLinks(page, id, { animated, only = Infinity }) {
@@ -181,8 +217,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
   await page.click(`#${id} .replay`);
   await waitData(page, id, 'state', ['ready']);
   const home = (await figureState(frame)).settings;
-  const scopes = await frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[id^="ctl-"]')]
-    .map((c) => [c.id.slice(4), c.dataset.scope])));
+  const scopes = await frame.scopes();
   const links = page.locator(`#${id} a.try`);
   const count = await links.count();
   assert.ok(count > 0, `${id} has 'try this' links`);
@@ -192,12 +227,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
     const expected = expectAfter(script, await figureState(frame), home, scopes);
     const actions = Number((await dataset(page, id)).actions);
     // Every step count the figure shows on the way.
-    await frame.evaluate(() => {
-      window.__e2eSteps = [];
-      const counter = document.getElementById('step-count');
-      new MutationObserver(() => window.__e2eSteps.push(Number(counter.textContent)))
-        .observe(counter, { childList: true, characterData: true, subtree: true });
-    });
+    await frame.watchSteps();
     await link.click();
     await page.waitForFunction(([sid, n]) => {
       const d = document.getElementById(sid).dataset;
@@ -210,11 +240,11 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
     assert.equal(now.step, expected.step, `${id} '${label}': step`);
     assert.equal(now.pinned, expected.pinned, `${id} '${label}': pinned ghost`);
     if (animated) {
-      const shown = new Set(await frame.evaluate(() => window.__e2eSteps));
+      const shown = new Set(await frame.seenSteps());
       assert.ok(shown.size >= 5, `${id} '${label}': the figure animated (${shown.size} distinct steps shown)`);
     }
     // What the prose promises for this link is what the figure now shows.
-    const metrics = await frame.evaluate(() => window.dpoSim.metrics());
+    const metrics = await frame.metrics();
     for (const n of await plainNumbers(page, id, script)) {
       assert.ok(close(n.value, metrics[n.column]), `${id} '${label}': prose ${n.column} ${n.value} vs figure ${metrics[n.column]}`);
     }
@@ -227,9 +257,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
         assert.ok(sameSetting(linked[key], value), `${id} '${label}': href sets ${key}`);
       }
     }
-    const plots = await shownPlots(frame);
-    await settle(frame, plots);
-    await assertPlotsDrawn(frame, plots);
+    await assertFigureDrawn(page, frame, id);
   }
 }
 
@@ -316,13 +344,13 @@ test('with prefers-reduced-motion the figures do not play by themselves; a butto
   const frame = await figureOf(page, 'support');
   await waitData(page, 'support', 'autorun', ['skipped']);
   await page.waitForTimeout(1000);
-  assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, 0, 'still at step 0');
-  assert.equal(await frame.evaluate(() => window.dpoSim.isPlaying()), false);
+  assert.equal((await frame.metrics()).step, 0, 'still at step 0');
+  assert.equal(await frame.isPlaying(), false);
   const steps = Number((await dataset(page, 'support')).steps);
   assert.match(await page.textContent('#support .replay'), new RegExp(`${steps}`));
   await page.click('#support .replay');
   await page.waitForFunction(() => document.getElementById('support').dataset.actions === '1', null, { timeout: RUN_TIMEOUT });
-  assert.equal((await frame.evaluate(() => window.dpoSim.metrics())).step, steps);
+  assert.equal((await frame.metrics()).step, steps);
   assertNoProblems(problems);
 });
 
@@ -346,12 +374,12 @@ test('the simulator\'s preset stories link to their tour section, and the tour l
   await page.waitForFunction(() => document.documentElement.dataset.tour === 'ready', null, { timeout: READY_TIMEOUT });
   const frame = await figureOf(page, 'online');
   await waitData(page, 'online', 'autorun', ['done']);
-  assert.equal(await frame.inputValue('#preset'), 'online');
+  assert.equal(await frame.preset(), 'online');
   const top = await page.evaluate(() => document.getElementById('online').getBoundingClientRect().top);
   assert.ok(Math.abs(top) < 60, `the tour opened at the section (its top at ${top}px)`);
 
   // And back: "Open in the full simulator" restores the figure's settings.
-  const settings = await frame.evaluate(() => window.dpoSim.get());
+  const settings = await frame.get();
   await page.click('#online .open-full');
   await page.waitForURL(/index\.html#preset=online&/);
   await waitReady(page);
@@ -366,11 +394,9 @@ test('the tour on a phone: figure under each heading, no sideways scrolling', as
   await scrollTo(page, 'quality');
   const frame = await figureOf(page, 'quality');
   // Figures above may have settled their heights meanwhile.
-  await page.locator('#quality figure').scrollIntoViewIfNeeded();
+  await page.locator('#quality figure.live').scrollIntoViewIfNeeded();
   await waitData(page, 'quality', 'autorun', ['done']);
-  const plots = await shownPlots(frame);
-  await settle(frame, plots);
-  await assertPlotsDrawn(frame, plots);
+  await assertFigureDrawn(page, frame, 'quality');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
   await shoot(page, 'tour-phone-390x844');

@@ -3,7 +3,7 @@
 // file opened from disk (a worker from a blob: URL, under the page's hash-based CSP); the page
 // keeps animating while a long job runs; a cancelled job stops; a worker that fails to start
 // fails its jobs. The page exposes compute() as window.__dpoCompute for these tests only; it
-// is not part of window.dpoSim.
+// is not part of window.dpoSim. The jobs are sweeps: each of their runs is fresh.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,37 +11,41 @@ import { suite, openSim, openPage, waitReady, assertNoProblems, api, standaloneU
 
 const env = suite();
 
-// Fresh runs of 50 steps with three settings, far apart: the linear and the tabular model,
-// offline and online, minibatch and best-vs-worst pairs.
-const QUERIES = ['quality=0.5&support=0.5', 'model=tabular&design=bvw&k=8&seed=7', 'online=1&n=64&batch=8&seed=3'];
-const STEPS = 50;
+// Fresh runs of 50 steps with three settings, far apart: online minibatch runs of the linear
+// model with independent, contrastive and best-vs-worst pairs.
+const BASE = 'online=1&n=64&batch=8&seed=3&quality=0.5&support=0.5';
+const DESIGNS = ['independent', 'contrastive', 'bvw'];
+const SHORT = { base: BASE, over: 'design', values: DESIGNS.join(','), grid: null, steps: 50 };
 // A job of several seconds: 40 runs of 600 steps with N = 96, each about 0.15 s here.
-const LONG = { queries: Array.from({ length: 40 }, (_, i) => `n=96&seed=${i + 1}`), steps: 600 };
+const LONG = { base: 'n=96', over: 'seed', values: Array.from({ length: 40 }, (_, i) => i + 1).join(','), grid: null, steps: 600 };
 
-/** In the page: the worker's final metrics for QUERIES, the page's own (set, reset, step), and the progress seen. */
+/** In the page: the worker's rows for SHORT, the page's own runs (set, reset, step), and the progress seen. */
 function workerAgainstPage(page) {
-  return page.evaluate(async ({ queries, steps }) => {
+  return page.evaluate(async ({ job, base }) => {
     const progress = [];
-    const worker = await window.__dpoCompute('runs', { queries, steps }, {
+    const { rows } = await window.__dpoCompute('sweep', job, {
       onProgress: ({ done, total }) => progress.push(`${done}/${total}`),
     });
     const defaults = window.dpoSim.get();
     const main = [];
-    for (const query of queries) {
-      const settings = Object.fromEntries(query.split('&').map((part) => part.split('=')));
+    for (const design of job.values.split(',')) {
+      const settings = Object.fromEntries(`${base}&design=${design}`.split('&').map((part) => part.split('=')));
       window.dpoSim.set({ ...defaults, ...settings });
       window.dpoSim.reset();
-      main.push(window.dpoSim.step(steps));
+      main.push(window.dpoSim.step(job.steps));
     }
-    return { worker, main, progress };
-  }, { queries: QUERIES, steps: STEPS });
+    return { worker: rows, main, progress };
+  }, { job: SHORT, base: BASE });
 }
 
 function assertSameRuns({ worker, main, progress }) {
-  assert.equal(worker.length, QUERIES.length);
-  for (const [i, metrics] of worker.entries()) {
-    assert.equal(metrics.step, STEPS, `${QUERIES[i]}: the worker ran ${STEPS} steps`);
-    assert.deepEqual(metrics, main[i], `${QUERIES[i]}: the worker's run is the page's, to the last digit`);
+  assert.equal(worker.length, DESIGNS.length);
+  for (const [i, row] of worker.entries()) {
+    assert.equal(row.design, DESIGNS[i]);
+    assert.equal(row.step, SHORT.steps, `${DESIGNS[i]}: the worker ran ${SHORT.steps} steps`);
+    for (const [key, value] of Object.entries(main[i])) {
+      assert.equal(row[key], value, `${DESIGNS[i]}: the worker's ${key} is the page's, to the last digit`);
+    }
   }
   assert.deepEqual(progress, ['1/3', '2/3', '3/3'], 'progress after each run');
 }
@@ -50,7 +54,7 @@ test('served: the worker gets the page\'s module and its runs equal the page\'s 
   const { page, problems } = await openSim(env);
   assertSameRuns(await workerAgainstPage(page));
   assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/js/worker.js'], 'one worker, the site\'s script');
-  const refused = await page.evaluate(() => window.__dpoCompute('runs', { queries: ['quality=2'], steps: 1 }).then(() => null, (e) => e.message));
+  const refused = await page.evaluate(() => window.__dpoCompute('sweep', { base: 'quality=2', over: 'seed', values: '1', steps: 1 }).then(() => null, (e) => e.message));
   assert.match(refused, /quality = '2' is not allowed/, 'a refused setting fails the job with the core\'s message');
   const wasm = problems.requests.filter((url) => url.endsWith('.wasm'));
   assert.equal(wasm.length, 1, `the wasm is fetched once, by the page: ${wasm.join(', ')}`);
@@ -91,7 +95,7 @@ test('the page keeps animating while a long job runs in the worker', async (t) =
     const controller = new AbortController();
     let runs = 0;
     let outcome = 'running';
-    const job = window.__dpoCompute('runs', long, { signal: controller.signal, onProgress: () => { runs += 1; } })
+    const job = window.__dpoCompute('sweep', long, { signal: controller.signal, onProgress: () => { runs += 1; } })
       .then(() => { outcome = 'finished'; }, (e) => { outcome = e.message; });
     window.dpoSim.play();
     const firstStep = window.dpoSim.metrics().step;
@@ -130,13 +134,14 @@ test('a cancelled job stops: its promise rejects and the worker takes the next j
   const outcome = await page.evaluate(async (long) => {
     const controller = new AbortController();
     // Cancelled after its first run of 40: the other 39 would take seconds.
-    const cancelled = window.__dpoCompute('runs', long, { signal: controller.signal, onProgress: () => controller.abort() });
+    const cancelled = window.__dpoCompute('sweep', long, { signal: controller.signal, onProgress: () => controller.abort() });
     const error = await cancelled.then(() => null, (e) => e.name);
     const start = performance.now();
-    const next = await window.__dpoCompute('runs', { queries: ['seed=5'], steps: 10 });
-    const already = await window.__dpoCompute('runs', { queries: ['seed=5'], steps: 10 }, { signal: AbortSignal.abort() })
+    const one = { base: '', over: 'seed', values: '5', steps: 10 };
+    const next = await window.__dpoCompute('sweep', one);
+    const already = await window.__dpoCompute('sweep', one, { signal: AbortSignal.abort() })
       .then(() => null, (e) => e.name);
-    return { error, nextMs: performance.now() - start, next: next.map((m) => m.step), already };
+    return { error, nextMs: performance.now() - start, next: next.rows.map((m) => m.step), already };
   }, LONG);
   t.diagnostic(`the next job took ${outcome.nextMs.toFixed(0)} ms`);
   assert.equal(outcome.error, 'AbortError', 'the cancelled job rejects with the abort reason');
@@ -148,8 +153,8 @@ test('a cancelled job stops: its promise rejects and the worker takes the next j
 
 test('a worker that cannot start fails its jobs with a message; the next job starts a new one', async () => {
   const { page, problems } = await openSim(env);
-  const job = () => page.evaluate(() => window.__dpoCompute('runs', { queries: ['seed=1'], steps: 3 })
-    .then((runs) => runs[0].step, (e) => e.message));
+  const job = () => page.evaluate(() => window.__dpoCompute('sweep', { base: '', over: 'seed', values: '1', steps: 3 })
+    .then((result) => result.rows[0].step, (e) => e.message));
   await page.route('**/js/worker.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
   assert.match(await job(), /^the worker failed/);
   await page.unroute('**/js/worker.js');

@@ -1,6 +1,6 @@
-// What the controls, the keyboard, the API and the address can do to the run. Each action
-// changes the store and commits; stepping only marks the plots out of date.
-import { store, commit, setError, PACES } from './store.js';
+// What the controls, the keyboard, the API and the address can do to a run. Each action
+// changes the ui and commits; stepping only marks the plots out of date.
+import { commit, setError, PACES } from './ui.js';
 import { guard, PRESETS, DEFAULTS } from './wasm.js';
 
 export function findPreset(key) {
@@ -13,100 +13,101 @@ export function findPreset(key) {
 }
 
 /** Applies `key=value&...` on top of the current settings; returns whether the run restarted. */
-export function setQuery(query) {
-  const restarted = guard(() => store.sim.set(query));
-  store.query = guard(() => store.sim.query());
+export function setQuery(ui, query) {
+  const restarted = guard(ui, () => ui.sim.set(query));
+  ui.query = guard(ui, () => ui.sim.query());
   // A restart is a new run: an old divergence no longer applies.
   if (restarted) {
-    store.error = null;
-    armStory();
+    ui.error = null;
+    armStory(ui);
   }
-  commit();
+  commit(ui);
   return restarted;
 }
 
 /** Replaces all settings and starts again from step 0 (presets, a new fragment). */
-export function load(query, presetKey) {
-  store.preset = presetKey;
-  setQuery(query);
-  reset();
+export function load(ui, query, presetKey) {
+  ui.preset = presetKey;
+  setQuery(ui, query);
+  reset(ui);
 }
 
-export function loadPreset(key) {
+export function loadPreset(ui, key) {
   const preset = findPreset(key);
-  load(`${DEFAULTS}&${preset.settings}`, preset.key);
+  load(ui, `${DEFAULTS}&${preset.settings}`, preset.key);
 }
 
 /** Back to custom settings: the run goes on, the address and the story forget the preset. */
-export function forgetPreset() {
-  store.preset = '';
-  store.storyEnd = null;
-  commit();
+export function forgetPreset(ui) {
+  ui.preset = '';
+  ui.storyEnd = null;
+  commit(ui);
 }
 
-/** A scenario's run pauses once at its story's length. */
-function armStory() {
-  store.storyEnd = PRESETS.find((p) => p.key === store.preset)?.steps ?? null;
+/** A run pauses once where its story ends: the scenario's length, or the one it was given. */
+function armStory(ui) {
+  ui.storyEnd = ui.storyLength ?? PRESETS.find((p) => p.key === ui.preset)?.steps ?? null;
 }
 
-export function reset() {
-  guard(() => store.sim.reset());
-  store.error = null;
-  armStory();
-  commit();
+export function reset(ui) {
+  guard(ui, () => ui.sim.reset());
+  ui.error = null;
+  armStory(ui);
+  commit(ui);
 }
 
-export function play() {
-  store.playing = true;
+export function play(ui) {
+  ui.playing = true;
   // The first step comes at once, not after a step's worth of time.
-  store.owed = 1;
-  store.lastFrame = null;
-  commit();
+  ui.owed = 1;
+  ui.lastFrame = null;
+  commit(ui);
 }
 
 /** Pauses; the redraw at rest gives the landscape its full resolution. */
-export function pause() {
-  store.playing = false;
-  commit();
+export function pause(ui) {
+  ui.playing = false;
+  commit(ui);
 }
 
-export function togglePlay() {
-  if (store.playing) pause();
-  else play();
+export function togglePlay(ui) {
+  if (ui.playing) pause(ui);
+  else play(ui);
 }
 
 /** Runs `n` steps; on divergence pauses and explains, leaving the run at the failing step. */
-export function advance(n) {
+export function advance(ui, n) {
   try {
-    guard(() => store.sim.step(n));
+    guard(ui, () => ui.sim.step(n));
   } catch (e) {
-    pause();
-    if (!store.error) setError(e.message);
+    pause(ui);
+    if (!ui.error) setError(ui, e.message);
   }
-  store.dirty = true;
+  ui.dirty = true;
+  ui.onStep?.();
 }
 
-export function pin() {
-  guard(() => store.sim.pin());
-  commit();
+export function pin(ui) {
+  guard(ui, () => ui.sim.pin());
+  commit(ui);
 }
 
-export function unpin() {
-  guard(() => store.sim.unpin());
-  commit();
+export function unpin(ui) {
+  guard(ui, () => ui.sim.unpin());
+  commit(ui);
 }
 
 /** The pace: one of PACES' values. */
-export function setPace(value) {
+export function setPace(ui, value) {
   if (!PACES.some((p) => p.value === value)) {
     throw new Error(`pace = '${String(value).slice(0, 40)}' is not allowed: pace must be one of ${PACES.map((p) => p.value).join(', ')}`);
   }
-  store.pace = value;
-  commit();
+  ui.pace = value;
+  commit(ui);
 }
 
 /** How the charts show the run: `{logSteps, pairs}`, either or both. */
-export function setView(view) {
-  Object.assign(store.view, view);
-  commit();
+export function setChartView(ui, view) {
+  Object.assign(ui.chart, view);
+  commit(ui);
 }

@@ -1,90 +1,63 @@
-// window.dpoSim, the same calls over postMessage for an embedding page, and the embedded
-// page's natural height for its parent. Messages are data only: anything not of the API's
-// shape is ignored, and an unknown method is answered with an error.
+// A simulator's scripting interface: the page publishes it as window.dpoSim (and answers
+// it over postMessage, messages.js), and every <dpo-sim> element carries it as its methods.
 import { objectQuery, queryObject } from './codec.js';
-import { store } from './store.js';
 import { guard } from './wasm.js';
 import { setQuery, advance, play, pause, reset, loadPreset, pin, unpin } from './actions.js';
-import { render, frameStats } from './loop.js';
-import { naturalHeight } from './canvases.js';
-import { runSweep } from './sweep.js';
+import { render } from './loop.js';
+import { compute } from './worker-client.js';
 
-export const api = {
-  get: () => queryObject(store.query),
-  set(partial) {
-    if (!partial || typeof partial !== 'object') throw new Error('set expects an object such as {quality: 0.5}');
-    for (const [key, value] of Object.entries(partial)) {
-      if (/[&=]/.test(key) || /[&=]/.test(String(value))) throw new Error(`${key.slice(0, 40)}: a value may not contain '&' or '='`);
-    }
-    return { restarted: setQuery(objectQuery(partial)) };
-  },
-  step(n = 1) {
-    const count = Number(n);
-    if (!Number.isInteger(count) || count < 0 || count > 1e6) throw new Error(`step expects a whole number of steps from 0 to 1000000, not ${String(n).slice(0, 40)}`);
-    advance(count);
-    render();
-    return api.metrics();
-  },
-  play,
-  pause,
-  reset() {
-    reset();
-    render();
-  },
-  preset(key) {
-    loadPreset(key);
-    render();
-  },
-  pin,
-  unpin,
-  metrics: () => guard(() => store.sim.metrics()),
-  history: () => guard(() => store.sim.history()),
-  csv: () => guard(() => store.sim.csv()),
-  isPlaying: () => store.playing,
-  error: () => store.error,
-  frameStats,
-  /** Fresh runs across values of a setting, or a grid over two; a Promise of their rows. */
-  sweep: (spec) => runSweep(spec).then((result) => result.rows),
-};
-
-const METHODS = Object.keys(api);
-
-function answer(event, id, settle) {
-  const reply = { type: 'dpo-sim-reply', id, ...settle };
-  // An opaque origin ("null", e.g. a file:// parent) can only be answered with '*'.
-  event.source?.postMessage(reply, { targetOrigin: event.origin === 'null' ? '*' : event.origin });
+/**
+ * `{over: 'quality' | ['quality', 'support'], values?, grid?, steps}` on top of the settings
+ * of `ui`: a Promise of `{keys, rows, csv}`. Errors name what is wrong.
+ */
+export function runSweep(ui, spec, { onProgress, signal } = {}) {
+  if (!spec || typeof spec !== 'object') return Promise.reject(new Error("sweep expects an object such as {over: 'quality', values: [0, 0.5, 1], steps: 100}"));
+  const over = Array.isArray(spec.over) ? spec.over.join(',') : String(spec.over ?? '');
+  const values = spec.values === undefined ? null : [].concat(spec.values).join(',');
+  const grid = spec.grid === undefined ? null : Number(spec.grid);
+  const steps = Number(spec.steps ?? 100);
+  if (values === null && grid === null) return Promise.reject(new Error('sweep needs values (one setting) or grid (a number of points per setting)'));
+  if (grid !== null && !Number.isInteger(grid)) return Promise.reject(new Error(`grid = '${String(spec.grid).slice(0, 40)}' is not a whole number`));
+  return compute('sweep', { base: ui.query, over, values, grid, steps }, { onProgress, signal });
 }
 
-/** `{type: 'dpo-sim', id, method, args}` in, `{type: 'dpo-sim-reply', id, result | error}` out. */
-async function onMessage(event) {
-  const d = event.data;
-  if (!d || typeof d !== 'object' || d.type !== 'dpo-sim' || typeof d.method !== 'string') return;
-  if (store.page.origin && event.origin !== store.page.origin) return;
-  if (!event.source) return;
-  if (!Object.hasOwn(api, d.method)) {
-    answer(event, d.id, { error: `unknown method '${d.method.slice(0, 40)}' (known: ${METHODS.join(', ')})` });
-    return;
-  }
-  try {
-    answer(event, d.id, { result: await api[d.method](...(Array.isArray(d.args) ? d.args : [])) });
-  } catch (e) {
-    answer(event, d.id, { error: String(e?.message ?? e) });
-  }
-}
-
-export function wireApi() {
-  window.addEventListener('message', onMessage);
-  if (store.page.embed && window.parent !== window) {
-    // Lets the embedding page size the iframe to its natural height: {type: 'dpo-sim-size', height}.
-    new ResizeObserver(() => {
-      window.parent.postMessage({ type: 'dpo-sim-size', height: naturalHeight() }, store.page.origin ?? '*');
-    }).observe(document.documentElement);
-  }
-}
-
-/** Hands the page to scripts: window.dpoSim, then the ready flag and event. */
-export function publish() {
-  window.dpoSim = api;
-  window.dpoSimReady = true;
-  window.dispatchEvent(new Event('dpo-sim-ready'));
+/** The calls that script the simulator `ui`. */
+export function makeApi(ui) {
+  const api = {
+    get: () => queryObject(ui.query),
+    set(partial) {
+      if (!partial || typeof partial !== 'object') throw new Error('set expects an object such as {quality: 0.5}');
+      for (const [key, value] of Object.entries(partial)) {
+        if (/[&=]/.test(key) || /[&=]/.test(String(value))) throw new Error(`${key.slice(0, 40)}: a value may not contain '&' or '='`);
+      }
+      return { restarted: setQuery(ui, objectQuery(partial)) };
+    },
+    step(n = 1) {
+      const count = Number(n);
+      if (!Number.isInteger(count) || count < 0 || count > 1e6) throw new Error(`step expects a whole number of steps from 0 to 1000000, not ${String(n).slice(0, 40)}`);
+      advance(ui, count);
+      render(ui);
+      return api.metrics();
+    },
+    play: () => play(ui),
+    pause: () => pause(ui),
+    reset() {
+      reset(ui);
+      render(ui);
+    },
+    preset(key) {
+      loadPreset(ui, key);
+      render(ui);
+    },
+    pin: () => pin(ui),
+    unpin: () => unpin(ui),
+    metrics: () => guard(ui, () => ui.sim.metrics()),
+    history: () => guard(ui, () => ui.sim.history()),
+    csv: () => guard(ui, () => ui.sim.csv()),
+    isPlaying: () => ui.playing,
+    error: () => ui.error,
+    /** Fresh runs across values of a setting, or a grid over two; a Promise of their rows. */
+    sweep: (spec) => runSweep(ui, spec).then((result) => result.rows),
+  };
+  return api;
 }

@@ -1,12 +1,12 @@
 // The controls: one per settings field, built from the wasm fields() table (the sliders the
-// study is about on top, the rest by group in the settings panel), the transport, the pace and
-// the scenario. Their views show the store; their events call actions.
-import { $, el } from './dom.js';
+// study is about on top; on the page the rest by group in the settings panel), the transport,
+// the pace and, on the page, the scenario. Their views show the ui; their events call actions.
+import { el } from './dom.js';
 import { queryObject } from './codec.js';
-import { store, setError, PACES } from './store.js';
+import { setError, compact, PACES } from './ui.js';
 import { FIELDS, PRESETS, formatNumber } from './wasm.js';
 import {
-  setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setView,
+  setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
 import { render } from './loop.js';
 
@@ -15,8 +15,6 @@ export const DEFAULT_CONTROLS = ['quality', 'support'];
 // Positions of a logarithmic slider.
 const LOG_STEPS = 200;
 
-/** Each settings key's field, its box, input, value text and scale, filled once by buildControls. */
-const controls = new Map();
 
 /**
  * How a field maps onto its control: slider position <-> value text. Fields spanning 100x
@@ -80,7 +78,7 @@ function inputFor(f, id, scale) {
   return el('input', { id, type: 'range', min: scale.min, max: scale.max, step: scale.step });
 }
 
-function buildControl(f) {
+function buildControl(ui, f) {
   const id = `ctl-${f.key}`;
   const scale = scaleOf(f);
   const input = inputFor(f, id, scale);
@@ -106,49 +104,62 @@ function buildControl(f) {
   };
   const onChange = () => {
     try {
-      setQuery(`${f.key}=${read()}`);
+      setQuery(ui, `${f.key}=${read()}`);
     } catch (e) {
-      setError(e.message);
+      setError(ui, e.message);
     }
   };
   // Sliders act while dragging; the seed acts when committed (typing "12" is not "1" then "12").
   input.addEventListener(scale.input === 'range' ? 'input' : 'change', onChange);
-  controls.set(f.key, { f, box, input, value, scale });
+  ui.inputs.set(f.key, { f, box, input, value, scale });
   return box;
 }
 
-export function buildControls() {
+/**
+ * Builds every setting's control. On the page the ones not on top wait in their groups in
+ * the settings panel (#groups); an element keeps only the ones it shows.
+ */
+export function buildControls(ui) {
+  ui.inputs = new Map();
   const groups = new Map();
   for (const f of FIELDS) {
+    const box = buildControl(ui, f);
+    const panel = ui.$('groups');
+    if (!panel) continue;
     if (!groups.has(f.group)) {
       const body = el('div', { class: 'group-body' });
-      $('groups').append(el('fieldset', { class: 'group' }, [el('legend', { text: f.group }), body]));
+      panel.append(el('fieldset', { class: 'group' }, [el('legend', { text: f.group }), body]));
       groups.set(f.group, body);
     }
-    groups.get(f.group).append(buildControl(f));
-    controls.get(f.key).home = groups.get(f.group);
+    groups.get(f.group).append(box);
+    ui.inputs.get(f.key).home = groups.get(f.group);
   }
-  for (const p of PACES) $('speed').append(el('option', { value: p.value, text: p.label }));
-  $('preset').append(el('option', { value: '', text: 'Custom settings' }));
-  for (const p of PRESETS) $('preset').append(el('option', { value: p.key, text: p.title }));
-  placeControls();
+  for (const p of PACES) ui.$('speed').append(el('option', { value: p.value, text: p.label }));
+  const picker = ui.$('preset');
+  if (picker) {
+    picker.append(el('option', { value: '', text: 'Custom settings' }));
+    for (const p of PRESETS) picker.append(el('option', { value: p.key, text: p.title }));
+  }
+  placeControls(ui);
 }
 
-/** The sliders on top: the ones embed and talk modes ask for, else quality and support. */
-function placeControls() {
-  const wanted = (store.page.embed || store.page.talk ? store.page.controls : null) ?? DEFAULT_CONTROLS;
-  for (const [key, c] of controls) {
-    const parent = wanted.includes(key) ? $('prominent') : c.home;
-    if (c.box.parentElement !== parent) parent.append(c.box);
+/** The sliders on top: the ones embed, talk and element modes ask for, else quality and support. */
+function placeControls(ui) {
+  const wanted = (compact(ui) ? ui.controls : null) ?? DEFAULT_CONTROLS;
+  const top = ui.$('prominent');
+  for (const [key, c] of ui.inputs) {
+    const parent = wanted.includes(key) ? top : c.home;
+    if (parent && c.box.parentElement !== parent) parent.append(c.box);
+    if (!parent) c.box.remove();
   }
-  for (const key of wanted) $('prominent').append(controls.get(key).box);
+  for (const key of wanted) top.append(ui.inputs.get(key).box);
 }
 
-/** The view of the settings, the pace, the views and the scenario (with its story). */
-export function syncControls() {
-  placeControls();
-  const values = queryObject(store.query);
-  for (const [key, { f, input, value, scale }] of controls) {
+/** The view of the settings, the pace, the chart options and the scenario (with its story). */
+export function syncControls(ui) {
+  placeControls(ui);
+  const values = queryObject(ui.query);
+  for (const [key, { f, input, value, scale }] of ui.inputs) {
     const text = values[key];
     if (f.kind === 'bool') input.checked = text === '1';
     else if (scale.toPosition) input.value = String(scale.toPosition(text));
@@ -156,87 +167,93 @@ export function syncControls() {
     value.textContent = display(f, text);
     if (scale.input === 'range') input.setAttribute('aria-valuetext', display(f, text));
   }
-  $('speed').value = store.pace;
-  $('view-log').checked = store.view.logSteps;
-  $('view-pairs').checked = store.view.pairs;
-  if (!picker.browsing) $('preset').value = store.preset;
-  syncStory(PRESETS.find((p) => p.key === $('preset').value));
+  ui.$('speed').value = ui.pace;
+  if (ui.$('view-log')) {
+    ui.$('view-log').checked = ui.chart.logSteps;
+    ui.$('view-pairs').checked = ui.chart.pairs;
+  }
+  const picker = ui.$('preset');
+  if (picker && !browsing.has(ui)) picker.value = ui.preset;
+  const shown = PRESETS.find((p) => p.key === (picker?.value ?? ui.preset));
+  syncStory(ui, shown);
+  ui.$('embed-title').textContent = shown?.title ?? '';
+  ui.$('embed-summary').textContent = shown?.summary ?? '';
 }
 
-function syncStory(preset) {
-  const story = $('preset-story');
+function syncStory(ui, preset) {
+  const story = ui.$('preset-story');
+  if (!story) return;
   if (!preset) {
     story.textContent = 'Choose a scenario: each tells one finding of the study and pauses when it has played out.';
     return;
   }
-  const pending = preset.key !== store.preset ? ' Press Enter to load it.' : '';
+  const pending = preset.key !== ui.preset ? ' Press Enter to load it.' : '';
   story.replaceChildren(`${preset.story} (It plays out in ${preset.steps} steps.)${pending} `);
   // The tour has a section (or subsection) per preset, with the preset's key as its id.
-  if (store.page.tour && !pending) story.append(el('a', { href: `tour.html#${preset.key}`, text: 'More in the tour' }));
-  $('embed-title').textContent = preset.title;
-  $('embed-summary').textContent = preset.summary;
+  if (ui.tourPage && !pending) story.append(el('a', { href: `${ui.tourPage}#${preset.key}`, text: 'More in the tour' }));
 }
 
 /** The view of playing and pinning. */
-export function syncButtons() {
-  $('play').textContent = store.playing ? 'Pause' : 'Play';
-  $('play').setAttribute('aria-pressed', String(store.playing));
-  const pinned = store.sim.pinned();
-  $('unpin').disabled = !pinned;
-  $('pin').textContent = pinned ? 'Pin again' : 'Pin as ghost';
+export function syncButtons(ui) {
+  ui.$('play').textContent = ui.playing ? 'Pause' : 'Play';
+  ui.$('play').setAttribute('aria-pressed', String(ui.playing));
+  if (!ui.$('pin')) return;
+  const pinned = ui.sim.pinned();
+  ui.$('unpin').disabled = !pinned;
+  ui.$('pin').textContent = pinned ? 'Pin again' : 'Pin as ghost';
 }
 
 /**
  * The scenario picker loads on commit: a click on an option, or Enter. The arrow keys on the
  * closed picker only browse (the story shows; Escape or leaving puts the picker back).
  */
-const picker = { browsing: false };
+const browsing = new Set();
 const BROWSE_KEYS = ['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End'];
 
-function choose(key) {
-  picker.browsing = false;
-  if (key === store.preset) return syncControls();
+function choose(ui, key) {
+  browsing.delete(ui);
+  if (key === ui.preset) return syncControls(ui);
   if (key) {
-    pause();
-    loadPreset(key);
-    render();
-  } else forgetPreset();
+    pause(ui);
+    loadPreset(ui, key);
+    render(ui);
+  } else forgetPreset(ui);
 }
 
-function wirePicker() {
-  const select = $('preset');
+function wirePicker(ui) {
+  const select = ui.$('preset');
   select.addEventListener('keydown', (event) => {
-    if (BROWSE_KEYS.includes(event.key) && !event.altKey) picker.browsing = true;
+    if (BROWSE_KEYS.includes(event.key) && !event.altKey) browsing.add(ui);
     else if (event.key === 'Enter') {
       event.preventDefault();
-      choose(select.value);
-    } else if (event.key === 'Escape' && picker.browsing) {
-      picker.browsing = false;
-      syncControls();
+      choose(ui, select.value);
+    } else if (event.key === 'Escape' && browsing.has(ui)) {
+      browsing.delete(ui);
+      syncControls(ui);
     }
   });
   select.addEventListener('change', () => {
-    if (picker.browsing) syncStory(PRESETS.find((p) => p.key === select.value));
-    else choose(select.value);
+    if (browsing.has(ui)) syncStory(ui, PRESETS.find((p) => p.key === select.value));
+    else choose(ui, select.value);
   });
   select.addEventListener('blur', () => {
-    if (!picker.browsing) return;
-    picker.browsing = false;
-    syncControls();
+    if (!browsing.delete(ui)) return;
+    syncControls(ui);
   });
 }
 
-export function wireControls() {
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', () => {
-    pause();
-    advance(1);
+export function wireControls(ui) {
+  ui.$('play').addEventListener('click', () => togglePlay(ui));
+  ui.$('step').addEventListener('click', () => {
+    pause(ui);
+    advance(ui, 1);
   });
-  $('reset').addEventListener('click', reset);
-  $('speed').addEventListener('change', () => setPace($('speed').value));
-  wirePicker();
-  $('pin').addEventListener('click', pin);
-  $('unpin').addEventListener('click', unpin);
-  $('view-log').addEventListener('change', () => setView({ logSteps: $('view-log').checked }));
-  $('view-pairs').addEventListener('change', () => setView({ pairs: $('view-pairs').checked }));
+  ui.$('reset').addEventListener('click', () => reset(ui));
+  ui.$('speed').addEventListener('change', () => setPace(ui, ui.$('speed').value));
+  if (!ui.$('preset')) return;
+  wirePicker(ui);
+  ui.$('pin').addEventListener('click', () => pin(ui));
+  ui.$('unpin').addEventListener('click', () => unpin(ui));
+  ui.$('view-log').addEventListener('change', () => setChartView(ui, { logSteps: ui.$('view-log').checked }));
+  ui.$('view-pairs').addEventListener('change', () => setChartView(ui, { pairs: ui.$('view-pairs').checked }));
 }

@@ -1,16 +1,15 @@
 // Getting a run out of the page: the plots on screen as one PNG, the history as CSV, a link.
-import { $, el } from './dom.js';
-import { store } from './store.js';
+import { el } from './dom.js';
+import { guard } from './wasm.js';
 import { shownCanvases } from './canvases.js';
 import { render } from './loop.js';
-import { api } from './api.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
 
 /** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
-function exportPng() {
-  render();
-  const canvases = shownCanvases();
+function exportPng(ui) {
+  render(ui);
+  const canvases = shownCanvases(ui);
   const scale = window.devicePixelRatio || 1;
   const w = Math.max(...canvases.map((c) => c.width));
   const h = Math.max(...canvases.map((c) => c.height));
@@ -33,26 +32,28 @@ function exportPng() {
   });
   ctx.font = `${Math.round(11 * scale)}px system-ui, sans-serif`;
   ctx.fillStyle = '#5d6676';
-  ctx.fillText(`step ${store.sim.stepCount()} · ${store.query}`, 12 * scale, out.height - footer / 2, out.width - 24 * scale);
-  out.toBlob((blob) => download(blob, `dpo-sim-step-${store.sim.stepCount()}.png`), 'image/png');
+  const step = guard(ui, () => ui.sim.stepCount());
+  ctx.fillText(`step ${step} · ${ui.query}`, 12 * scale, out.height - footer / 2, out.width - 24 * scale);
+  out.toBlob((blob) => download(blob, `dpo-sim-step-${step}.png`), 'image/png');
 }
 
-function exportCsv() {
-  download(new Blob([api.csv()], { type: 'text/csv' }), `dpo-sim-metrics-step-${store.sim.stepCount()}.csv`);
+function exportCsv(ui) {
+  const csv = guard(ui, () => ui.sim.csv());
+  download(new Blob([csv], { type: 'text/csv' }), `dpo-sim-metrics-step-${guard(ui, () => ui.sim.stepCount())}.csv`);
 }
 
-/** Copies `text`; says beside `button` whether it worked (and shows the text if not). */
-export async function copy(text, button, what) {
+/** Copies `text`; says beside `button` whether it worked (and how to do it if not). */
+export async function copy(ui, text, button, what) {
   try {
     await navigator.clipboard.writeText(text);
-    say(`${what} copied.`, button);
+    say(ui, `${what} copied.`, button);
   } catch {
-    say(`Copying was refused here: select the ${what.toLowerCase()} and copy it yourself.`, button);
+    say(ui, `Copying was refused here: select the ${what.toLowerCase()} and copy it yourself.`, button);
   }
 }
 
-export function wireExport() {
-  $('share').addEventListener('click', () => copy(location.href, $('share'), 'Link'));
-  $('export-png').addEventListener('click', exportPng);
-  $('export-csv').addEventListener('click', exportCsv);
+export function wireExport(ui) {
+  ui.$('share').addEventListener('click', () => copy(ui, location.href, ui.$('share'), 'Link'));
+  ui.$('export-png').addEventListener('click', () => exportPng(ui));
+  ui.$('export-csv').addEventListener('click', () => exportCsv(ui));
 }

@@ -1,9 +1,8 @@
 // Keyboard shortcuts: space plays or pauses, → steps once, r resets, and in talk mode the
 // number keys load the scenarios; never while the focused element needs the key itself.
-import { store } from './store.js';
 import { PRESETS } from './wasm.js';
-import { togglePlay, advance, reset, pause } from './actions.js';
-import { api } from './api.js';
+import { togglePlay, advance, reset, pause, loadPreset } from './actions.js';
+import { render } from './loop.js';
 
 /** Which of our keys the focused element needs for itself. */
 function ownKeys(target) {
@@ -17,27 +16,28 @@ function ownKeys(target) {
   return target.closest('button, a, input') ? [' '] : [];
 }
 
-function onKey(event) {
+function onKey(ui, event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const own = ownKeys(event.target);
   if (own.includes('all') || own.includes(event.key)) return;
   if (event.key === ' ') {
     event.preventDefault();
-    togglePlay();
+    togglePlay(ui);
   } else if (event.key === 'ArrowRight') {
     event.preventDefault();
-    advance(1);
+    advance(ui, 1);
   } else if (event.key === 'r' || event.key === 'R') {
-    reset();
-  } else if (store.page.talk && /^[1-9]$/.test(event.key)) {
+    reset(ui);
+  } else if (ui.mode === 'talk' && /^[1-9]$/.test(event.key)) {
     const preset = PRESETS[Number(event.key) - 1];
     if (!preset) return;
     event.preventDefault();
-    pause();
-    api.preset(preset.key);
+    pause(ui);
+    loadPreset(ui, preset.key);
+    render(ui);
   }
 }
 
-export function wireKeys() {
-  document.addEventListener('keydown', onKey);
+export function wireKeys(ui) {
+  document.addEventListener('keydown', (event) => onKey(ui, event));
 }

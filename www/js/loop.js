@@ -1,7 +1,8 @@
-// The animation loop: while playing it steps at the chosen pace (pausing once where a
-// scenario's story ends), whenever the store is dirty it redraws, and it times its frames for
-// frameStats(). The loss landscape is kept within a time budget.
-import { store, setError, PACES } from './store.js';
+// The animation loop of one simulator view: while playing it steps at the chosen pace
+// (pausing once where its story ends), whenever the view is dirty it redraws, and it times its
+// frames for frameStats(). Off screen it does neither. The loss landscape is kept within a
+// time budget.
+import { setError, PACES } from './ui.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
 import { shownCanvases, fitCanvases, chartScale, noteTextSize } from './canvases.js';
@@ -18,21 +19,21 @@ const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 6 };
 
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
 
-function landscapeResolution() {
-  const pairs = Math.max(1, guard(() => store.sim.pairCount()));
+function landscapeResolution(ui) {
+  const pairs = Math.max(1, guard(ui, () => ui.sim.pairCount()));
   const rest = clampResolution(Math.sqrt(LANDSCAPE.restEvals / pairs));
-  const { evalMs } = store.landscape;
-  if (!store.playing || evalMs === null) return rest;
+  const { evalMs } = ui.landscape;
+  if (!ui.playing || evalMs === null) return rest;
   return Math.min(rest, clampResolution(Math.sqrt(LANDSCAPE.playMs / (evalMs * pairs))));
 }
 
 /** Brings the landscape up to date, within its time budget while playing. */
-function prepareLandscape() {
-  const land = store.landscape;
+function prepareLandscape(ui) {
+  const land = ui.landscape;
   const start = performance.now();
   // Over budget even when coarse (very many pairs): while playing, refresh it less often.
-  if (store.playing && land.costMs > LANDSCAPE.playMs && start - land.at < 3 * land.costMs) return;
-  const work = guard(() => store.sim.prepareLandscape(landscapeResolution()));
+  if (ui.playing && land.costMs > LANDSCAPE.playMs && start - land.at < 3 * land.costMs) return;
+  const work = guard(ui, () => ui.sim.prepareLandscape(landscapeResolution(ui)));
   if (work > 0) {
     const end = performance.now();
     const perEval = (end - start) / work;
@@ -43,79 +44,83 @@ function prepareLandscape() {
 }
 
 /** Draws the plots and the readouts from the simulator as it is now. */
-export function render() {
+export function render(ui) {
   const scale = window.devicePixelRatio || 1;
-  fitCanvases(scale);
+  fitCanvases(ui, scale);
   try {
-    const canvases = shownCanvases();
-    if (canvases.some((c) => c.id === 'landscape')) prepareLandscape();
-    guard(() => store.sim.setView(store.view.logSteps, store.view.pairs));
+    const canvases = shownCanvases(ui);
+    if (canvases.some((c) => c.id === 'landscape')) prepareLandscape(ui);
+    guard(ui, () => ui.sim.setView(ui.chart.logSteps, ui.chart.pairs));
     for (const canvas of canvases) {
-      const k = chartScale(canvas, scale);
-      guard(() => store.sim.draw(canvas.id, canvas, k));
+      const k = chartScale(ui, canvas, scale);
+      guard(ui, () => ui.sim.draw(canvas.id, canvas, k));
       noteTextSize(canvas, k, scale);
     }
   } catch (e) {
-    pause();
-    if (!store.error) setError(`Drawing failed: ${e.message}`);
+    pause(ui);
+    if (!ui.error) setError(ui, `Drawing failed: ${e.message}`);
   }
-  updateReadouts();
-  scheduleAnnouncement();
-  store.dirty = false;
+  updateReadouts(ui);
+  scheduleAnnouncement(ui);
+  ui.dirty = false;
 }
 
 /** The steps this frame owes at the pace, up to the story's end. */
-function stepsDue(now) {
-  const rate = PACES.find((p) => p.value === store.pace).rate;
-  const elapsed = store.lastFrame === null ? 0 : Math.min(MAX_CATCH_UP_S, (now - store.lastFrame) / 1000);
-  store.lastFrame = now;
-  store.owed = Math.min(MAX_STEPS_PER_FRAME, store.owed + (Number.isFinite(rate) ? rate * elapsed : MAX_STEPS_PER_FRAME));
-  let n = Math.floor(store.owed);
-  store.owed -= n;
-  if (store.storyEnd !== null) {
+function stepsDue(ui, now) {
+  const rate = PACES.find((p) => p.value === ui.pace).rate;
+  const elapsed = ui.lastFrame === null ? 0 : Math.min(MAX_CATCH_UP_S, (now - ui.lastFrame) / 1000);
+  ui.lastFrame = now;
+  ui.owed = Math.min(MAX_STEPS_PER_FRAME, ui.owed + (Number.isFinite(rate) ? rate * elapsed : MAX_STEPS_PER_FRAME));
+  let n = Math.floor(ui.owed);
+  ui.owed -= n;
+  if (ui.storyEnd !== null) {
     // Already there (stepped there by hand): the story has no end left to pause at.
-    const left = store.storyEnd - guard(() => store.sim.stepCount());
-    if (left <= 0) store.storyEnd = null;
+    const left = ui.storyEnd - guard(ui, () => ui.sim.stepCount());
+    if (left <= 0) ui.storyEnd = null;
     else n = Math.min(n, left);
   }
   return n;
 }
 
 /** At the story's end: pause once, and say so. */
-function checkStory() {
-  if (store.storyEnd === null || guard(() => store.sim.stepCount()) < store.storyEnd) return;
-  store.storyEnd = null;
-  pause();
-  storyTold();
+function checkStory(ui) {
+  if (ui.storyEnd === null || guard(ui, () => ui.sim.stepCount()) < ui.storyEnd) return;
+  ui.storyEnd = null;
+  pause(ui);
+  storyTold(ui);
 }
 
-function frame(now) {
-  requestAnimationFrame(frame);
-  if (!store.playing && !store.dirty) return;
+function frame(ui, now) {
+  requestAnimationFrame((t) => frame(ui, t));
+  if (ui.offscreen || (!ui.playing && !ui.dirty)) {
+    // Time off screen is not owed steps.
+    ui.lastFrame = null;
+    return;
+  }
   const start = performance.now();
-  const sim = store.sim;
+  const sim = ui.sim;
   try {
-    if (store.playing) {
-      const n = stepsDue(now);
+    if (ui.playing) {
+      const n = stepsDue(ui, now);
       if (n > 0) {
-        advance(n);
-        checkStory();
+        advance(ui, n);
+        checkStory(ui);
       }
     }
-    render();
+    render(ui);
   } catch (e) {
     // A bug, not the run: show it once instead of failing again every frame. Redraw only if
     // guard() restarted a panicked simulator; otherwise wait for a change (reset, a setting).
     console.error(e);
-    pause();
-    if (!store.error) setError(`Internal error: ${e?.message ?? e}`);
-    store.dirty = store.sim !== sim;
+    pause(ui);
+    if (!ui.error) setError(ui, `Internal error: ${e?.message ?? e}`);
+    ui.dirty = ui.sim !== sim;
   }
-  record(start, performance.now());
+  record(ui, start, performance.now());
 }
 
-function record(start, end) {
-  const { frames } = store;
+function record(ui, start, end) {
+  const { frames } = ui;
   frames.count += 1;
   frames.times.push(end - start);
   if (frames.times.length > STATS_WINDOW) frames.times.shift();
@@ -123,12 +128,12 @@ function record(start, end) {
 }
 
 /** Draws the first frame at once (and says it), then animates. */
-export function startLoop() {
+export function startLoop(ui) {
   const start = performance.now();
-  render();
-  announce();
-  record(start, performance.now());
-  requestAnimationFrame(frame);
+  render(ui);
+  announce(ui);
+  record(ui, start, performance.now());
+  requestAnimationFrame((t) => frame(ui, t));
 }
 
 function quantile(sorted, q) {
@@ -136,8 +141,8 @@ function quantile(sorted, q) {
 }
 
 /** The recent frames' JavaScript time; the first frame's end, from navigation start. */
-export function frameStats() {
-  const { count, times, firstMs } = store.frames;
+export function frameStats(ui) {
+  const { count, times, firstMs } = ui.frames;
   const sorted = [...times].sort((a, b) => a - b);
   return { frames: count, median_ms: quantile(sorted, 0.5), p95_ms: quantile(sorted, 0.95), first_frame_ms: firstMs };
 }

@@ -1,45 +1,57 @@
 // The simulator page: builds the views, loads the run the address asks for, starts the loop
-// and hands the page to scripts. All simulation and drawing happens in the wasm core; all
-// page state lives in store.js.
+// and hands the page to scripts. All simulation and drawing happens in the wasm core; the
+// page's state lives in its ui (ui.js), the same kind a <dpo-sim> element has.
+import './first-paint.js';
 import { parseFragment } from './codec.js';
-import { store, onCommit } from './store.js';
+import { createUi, onCommit } from './ui.js';
 import { Sim, DEFAULTS } from './wasm.js';
+import { adoptSimStyle } from './sim-style.js';
+import { controlsParts } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
 import { syncBanner, wireErrors } from './banner.js';
-import { loadFragment, syncFragment, wireUrl } from './url.js';
+import { loadFragment, syncFragment, wireUrl, modeOf } from './url.js';
 import { syncTalk, wireTalk } from './talk.js';
 import { buildFigures, syncFigures, watchCanvases } from './canvases.js';
-import { syncStoryEnd } from './readouts.js';
+import { buildReadouts, syncStoryEnd } from './readouts.js';
 import { wireKeys } from './keys.js';
 import { wireExport } from './export.js';
 import { wireShare } from './share.js';
 import { wirePanel } from './panel.js';
 import { wireSweep, syncSweep } from './sweep.js';
-import { wireApi, publish } from './api.js';
-import { startLoop } from './loop.js';
+import { makeApi } from './api.js';
+import { wireMessages } from './messages.js';
+import { startLoop, frameStats } from './loop.js';
 import { compute } from './worker-client.js';
 
-buildFigures();
-buildControls();
-store.sim = new Sim(DEFAULTS);
-store.query = DEFAULTS;
-for (const view of [syncFragment, syncFigures, syncControls, syncButtons, syncBanner, syncTalk, syncStoryEnd, syncSweep]) onCommit(view);
-wireControls();
-wireExport();
-wireShare();
-wirePanel();
-wireSweep();
-wireKeys();
-wireApi();
-wireErrors();
-wireUrl();
-wireTalk();
-watchCanvases();
-if (!store.page.tour) for (const link of document.querySelectorAll('.tour-link')) link.hidden = true;
+adoptSimStyle(document);
+const ui = createUi(document, modeOf(parseFragment(location.hash)));
+// The tour is a second page beside this one (the one-file build names the one-file tour).
+ui.tourPage = document.documentElement.dataset.tourPage ?? 'tour.html';
+ui.$('main-controls').append(...controlsParts());
+buildFigures(ui);
+buildControls(ui);
+buildReadouts(ui);
+ui.sim = new Sim(DEFAULTS);
+ui.query = DEFAULTS;
+for (const view of [syncFragment, syncFigures, syncControls, syncButtons, syncBanner, syncTalk, syncStoryEnd, syncSweep]) onCommit(ui, view);
+wireControls(ui);
+wireExport(ui);
+wireShare(ui);
+wirePanel(ui);
+wireSweep(ui);
+wireKeys(ui);
+const api = { ...makeApi(ui), frameStats: () => frameStats(ui) };
+wireMessages(ui, api);
+wireErrors(ui);
+wireUrl(ui);
+wireTalk(ui);
+watchCanvases(ui);
 
-loadFragment(parseFragment(location.hash));
-startLoop();
+loadFragment(ui, parseFragment(location.hash));
+startLoop(ui);
 // Internal, not part of window.dpoSim: the worker's compute(), so that the browser tests can
 // check the worker itself (served and from file://) beside the sweeps that use it.
 window.__dpoCompute = compute;
-publish();
+window.dpoSim = api;
+window.dpoSimReady = true;
+window.dispatchEvent(new Event('dpo-sim-ready'));

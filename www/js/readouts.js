@@ -1,9 +1,8 @@
 // The numbers beside the plots: the key numbers, the full readout, talk mode's numbers for the
 // room, the sampler's sentence; and the page's one polite live region, which says a short
 // summary of the run and the page's brief messages (each also shown beside what caused it).
-import { $, el } from './dom.js';
+import { el } from './dom.js';
 import { queryObject } from './codec.js';
-import { store } from './store.js';
 import { guard, showMetric, metricLabel, PRESETS } from './wasm.js';
 import { speak } from './banner.js';
 
@@ -17,8 +16,8 @@ const TOAST_MS = 4000;
 const v = (m, key) => showMetric(key, m[key]);
 
 /** What the numbers depend on besides the metrics: the run's settings. */
-function context() {
-  const q = queryObject(store.query);
+function context(ui) {
+  const q = queryObject(ui.query);
   return { online: Number(q.online) > 0, exact: q.exact === '1', linear: q.model === 'linear' };
 }
 
@@ -66,85 +65,88 @@ const TALK_NUMBERS = [
 ];
 
 /** A `<dl>` of labels and empty values; returns the value cells. */
-function table(id, rows) {
+function table(list, rows) {
   return rows.map(([label]) => {
     const dd = el('dd');
-    $(id).append(el('dt', { text: label }), dd);
+    list.append(el('dt', { text: label }), dd);
     return dd;
   });
 }
 
-const tables = [
-  [KEY_NUMBERS, table('key-numbers', KEY_NUMBERS)],
-  [READOUT, table('readout', READOUT)],
-  [TALK_NUMBERS, table('talk-numbers', TALK_NUMBERS)],
-];
+/** The number tables of a view (those its markup has a place for). */
+export function buildReadouts(ui) {
+  ui.tables = [['key-numbers', KEY_NUMBERS], ['readout', READOUT], ['talk-numbers', TALK_NUMBERS]]
+    .filter(([id]) => ui.$(id))
+    .map(([id, rows]) => [rows, table(ui.$(id), rows)]);
+}
 
-export function updateReadouts() {
-  const m = guard(() => store.sim.metrics());
-  const c = context();
-  for (const [rows, cells] of tables) {
+export function updateReadouts(ui) {
+  const m = guard(ui, () => ui.sim.metrics());
+  const c = context(ui);
+  for (const [rows, cells] of ui.tables) {
     cells.forEach((dd, i) => {
       const text = rows[i][1](m, c);
       if (dd.textContent !== text) dd.textContent = text;
     });
   }
-  $('step-count').textContent = String(m.step);
-  const s = guard(() => store.sim.sampler());
+  ui.$('step-count').textContent = String(m.step);
+  if (!ui.$('sampler-readout')) return;
+  const s = guard(ui, () => ui.sim.sampler());
   const n = (x) => showMetric('expected_reward', x);
-  $('sampler-readout').textContent =
+  ui.$('sampler-readout').textContent =
     `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${s.online}. ` +
     `Expected reward of a sampled response: ${n(s.j_pi0)} under π₀, ${n(s.j_piq)} under π_q ` +
     `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.`;
 }
 
 /** The run in one sentence, for the live region. */
-function summary() {
-  const m = guard(() => store.sim.metrics());
+function summary(ui) {
+  const m = guard(ui, () => ui.sim.metrics());
   const end = m.attainable_reward === null ? '' : `, where DPO can end ${v(m, 'attainable_reward')}`;
   return `Step ${m.step}. Expected reward ${v(m, 'expected_reward')}${end}. Gradient signal ${v(m, 'signal')}.`;
 }
 
-export function announce() {
-  const { spoken } = store;
+export function announce(ui) {
+  const { spoken } = ui;
   spoken.timer = null;
   spoken.at = performance.now();
-  speak(summary());
+  speak(ui, summary(ui));
 }
 
 /**
  * Called on every redraw. At rest the summary waits until changes stop for a moment; while
  * playing it speaks at most every few seconds, never every frame.
  */
-export function scheduleAnnouncement() {
-  const { spoken } = store;
-  if (store.playing) {
-    if (spoken.timer === null) spoken.timer = setTimeout(announce, Math.max(ANNOUNCE.restMs, spoken.at + ANNOUNCE.playMs - performance.now()));
+export function scheduleAnnouncement(ui) {
+  const { spoken } = ui;
+  const speakNow = () => announce(ui);
+  if (ui.playing) {
+    if (spoken.timer === null) spoken.timer = setTimeout(speakNow, Math.max(ANNOUNCE.restMs, spoken.at + ANNOUNCE.playMs - performance.now()));
     return;
   }
   clearTimeout(spoken.timer);
-  spoken.timer = setTimeout(announce, ANNOUNCE.restMs);
+  spoken.timer = setTimeout(speakNow, ANNOUNCE.restMs);
 }
 
 /** A brief message beside `anchor` (the control that caused it) that goes after a moment; also spoken. */
-export function say(text, anchor) {
+export function say(ui, text, anchor) {
   const toast = el('span', { class: 'toast', text, 'aria-hidden': 'true' });
   anchor.after(toast);
   setTimeout(() => toast.remove(), TOAST_MS);
-  speak(text);
+  speak(ui, text);
 }
 
-/** The scenario's story has played out: say so beside the transport, with what to look at. */
-export function storyTold() {
-  const preset = PRESETS.find((p) => p.key === store.preset);
-  const m = guard(() => store.sim.metrics());
-  const text = `The story has played out at step ${m.step}: ${preset?.summary ?? ''} Press Play to go on.`;
-  $('story-end').textContent = text;
-  $('story-end').hidden = false;
-  speak(text);
+/** The story has played out: say so beside the transport, with what to look at. */
+export function storyTold(ui) {
+  const preset = PRESETS.find((p) => p.key === ui.preset);
+  const m = guard(ui, () => ui.sim.metrics());
+  const text = `The story has played out at step ${m.step}${preset ? `: ${preset.summary}` : '.'} Press Play to go on.`;
+  ui.$('story-end').textContent = text;
+  ui.$('story-end').hidden = false;
+  speak(ui, text);
 }
 
 /** The view of the story's end note: gone once the run moves on or changes. */
-export function syncStoryEnd() {
-  if (store.playing || store.storyEnd !== null) $('story-end').hidden = true;
+export function syncStoryEnd(ui) {
+  if (ui.playing || ui.storyEnd !== null) ui.$('story-end').hidden = true;
 }

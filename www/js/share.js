@@ -1,8 +1,7 @@
 // The "Share / embed" dialog: the link, the talk-mode link, and an iframe snippet (with the
 // few lines that size the iframe to its content) for the plots an author picks.
-import { $, el } from './dom.js';
+import { el } from './dom.js';
 import { writeFragment } from './codec.js';
-import { store } from './store.js';
 import { CHARTS } from './wasm.js';
 import { DEFAULT_PLOTS } from './canvases.js';
 import { copy } from './export.js';
@@ -18,9 +17,10 @@ addEventListener('message', (event) => {
 </script>`;
 
 const here = () => location.href.split('#')[0];
-const link = (keys) => `${here()}#${writeFragment({ preset: store.preset, query: store.query, ...keys })}`;
 
-function fill() {
+function fill(ui) {
+  const $ = ui.$;
+  const link = (keys) => `${here()}#${writeFragment({ preset: ui.preset, query: ui.query, ...keys })}`;
   $('share-link').value = location.href;
   $('share-talk').value = link({ talk: true });
   const plots = [...$('embed-plots').querySelectorAll('input:checked')].map((b) => b.value);
@@ -30,19 +30,20 @@ function fill() {
     + `title="DPO sampling-quality simulator" style="border:0; max-width:100%" loading="lazy"></iframe>\n${RESIZE_SCRIPT}`;
 }
 
-export function wireShare() {
+export function wireShare(ui) {
+  const $ = ui.$;
   for (const chart of CHARTS) {
     const box = el('input', { type: 'checkbox', value: chart.key, checked: DEFAULT_PLOTS.includes(chart.key) });
     $('embed-plots').append(el('label', {}, [box, ` ${chart.title}`]));
   }
   $('open-share').addEventListener('click', () => {
-    fill();
+    fill(ui);
     $('share-dialog').showModal();
   });
-  $('share-dialog').addEventListener('input', fill);
+  $('share-dialog').addEventListener('input', () => fill(ui));
   for (const button of $('share-dialog').querySelectorAll('[data-copy]')) {
     const field = $(button.dataset.copy);
     const what = field.labels[0]?.textContent.split(' (')[0].split(':')[0] ?? 'Text';
-    button.addEventListener('click', () => copy(field.value, button, what));
+    button.addEventListener('click', () => copy(ui, field.value, button, what));
   }
 }

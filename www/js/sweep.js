@@ -1,13 +1,11 @@
-// Sweeps: fresh runs across values of one setting, or a quality x support grid, computed in
-// the worker so the page keeps animating. runSweep() serves dpoSim.sweep and the sweep view;
-// the view draws the rows with the core's sweep charts and turns a click on the phase map
-// into that cell's settings.
-import { $, el } from './dom.js';
+// The page's sweep view: fresh runs across values of one setting, or a quality x support
+// grid (runSweep, in the worker, so the page keeps animating), drawn with the core's sweep
+// charts; a click on the phase map loads that cell's settings.
+import { el } from './dom.js';
 import { queryObject } from './codec.js';
-import { store } from './store.js';
 import { SweepTable, FIELDS, METRICS, guard } from './wasm.js';
-import { compute } from './worker-client.js';
-import { setQuery, reset, pause } from './actions.js';
+import { runSweep } from './api.js';
+import { setQuery, reset, pause, loadPreset } from './actions.js';
 import { render } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
@@ -20,24 +18,11 @@ const EXTRA_COLUMNS = [
   ['hessian_max_0', 'λ_max(H) at θ₀'],
 ];
 
-/**
- * `{over: 'quality' | ['quality', 'support'], values?, grid?, steps}` on top of the current
- * settings: a Promise of `{keys, rows, csv}`. Errors name what is wrong.
- */
-export function runSweep(spec, { onProgress, signal } = {}) {
-  if (!spec || typeof spec !== 'object') return Promise.reject(new Error("sweep expects an object such as {over: 'quality', values: [0, 0.5, 1], steps: 100}"));
-  const over = Array.isArray(spec.over) ? spec.over.join(',') : String(spec.over ?? '');
-  const values = spec.values === undefined ? null : [].concat(spec.values).join(',');
-  const grid = spec.grid === undefined ? null : Number(spec.grid);
-  const steps = Number(spec.steps ?? 100);
-  if (values === null && grid === null) return Promise.reject(new Error('sweep needs values (one setting) or grid (a number of points per setting)'));
-  if (grid !== null && !Number.isInteger(grid)) return Promise.reject(new Error(`grid = '${String(spec.grid).slice(0, 40)}' is not a whole number`));
-  return compute('sweep', { base: store.query, over, values, grid, steps }, { onProgress, signal });
-}
-
 // ---------------------------------------------------------------- the view
 
-const view = { table: null, steps: 100, csv: '', running: null, drawn: '' };
+// The page's sweep view: its ui (the page's), the finished sweep, and the one running.
+const view = { ui: null, table: null, steps: 100, csv: '', running: null, drawn: '' };
+const $ = (id) => view.ui.$(id);
 
 const kind = () => $('sweep-form').elements.kind.value;
 
@@ -59,8 +44,8 @@ function syncKind() {
 
 /** The settings the sweep varies now: the mark on the line chart, the outlined cell of the map. */
 function current() {
-  const q = queryObject(store.query);
-  const keys = view.table ? guard(() => view.table.keys()) : [];
+  const q = queryObject(view.ui.query);
+  const keys = view.table ? guard(view.ui, () => view.table.keys()) : [];
   const numberOf = (key) => {
     const f = FIELDS.find((x) => x.key === key);
     return f?.kind === 'choice' ? f.options.indexOf(q[key]) : Number(q[key]);
@@ -83,8 +68,8 @@ function draw() {
   const now = current();
   view.drawn = now.join();
   try {
-    if (now.length === 2) guard(() => view.table.drawPhase(canvas, scale, view.steps, now[0], now[1]));
-    else guard(() => view.table.drawLines(canvas, scale, chosenColumns().join(',') || 'expected_reward', now[0]));
+    if (now.length === 2) guard(view.ui, () => view.table.drawPhase(canvas, scale, view.steps, now[0], now[1]));
+    else guard(view.ui, () => view.table.drawLines(canvas, scale, chosenColumns().join(',') || 'expected_reward', now[0]));
   } catch (e) {
     $('sweep-status').textContent = `The sweep could not be drawn: ${e.message}`;
   }
@@ -118,7 +103,7 @@ async function start(event) {
   $('sweep-status').textContent = 'Running…';
   const began = performance.now();
   try {
-    const result = await runSweep(spec, {
+    const result = await runSweep(view.ui, spec, {
       signal: controller.signal,
       onProgress: ({ done, total }) => {
         progress.value = done / total;
@@ -143,19 +128,28 @@ function pick(event) {
   const canvas = $('sweep-chart');
   const box = canvas.getBoundingClientRect();
   const scale = canvas.width / box.width;
-  const query = guard(() => view.table.cellAt((event.clientX - box.left) * scale, (event.clientY - box.top) * scale));
+  const query = guard(view.ui, () => view.table.cellAt((event.clientX - box.left) * scale, (event.clientY - box.top) * scale));
   if (!query) return;
-  pause();
-  setQuery(query);
-  reset();
-  render();
+  pause(view.ui);
+  setQuery(view.ui, query);
+  reset(view.ui);
+  render(view.ui);
   draw();
-  say(`Loaded ${query.replace('&', ', ').replaceAll('=', ' ')}.`, $('sweep-csv'));
+  say(view.ui, `Loaded ${query.replace('&', ', ').replaceAll('=', ' ')}.`, $('sweep-csv'));
 }
 
-export function wireSweep() {
+export function wireSweep(ui) {
+  view.ui = ui;
   buildForm();
   $('sweep-form').addEventListener('submit', start);
+  // The claim on the scenario that shows it: load it, then map it.
+  $('sweep-support').addEventListener('click', () => {
+    pause(ui);
+    loadPreset(ui, 'support');
+    $('sweep-form').elements.kind.value = 'phase';
+    syncKind();
+    $('sweep-form').requestSubmit();
+  });
   $('sweep-form').addEventListener('change', (event) => {
     if (event.target.name === 'kind') syncKind();
   });

@@ -1,7 +1,7 @@
 // The address bar: the fragment a link or a hashchange brings is loaded, and every commit
 // writes the page's state back into it, so a copied link restores the run and its view.
 import { parseFragment, writeFragment } from './codec.js';
-import { store, commit, PACES, DEFAULT_PACE } from './store.js';
+import { commit, PACES, DEFAULT_PACE } from './ui.js';
 import { DEFAULTS, CHARTS, FIELDS, normalize } from './wasm.js';
 import { findPreset, load } from './actions.js';
 import { showNotice } from './banner.js';
@@ -34,19 +34,19 @@ function pageKeys(fragment) {
   };
 }
 
-/** Shows the page the way a fragment asks: mode, plots, controls, pace and view. */
-function applyPage(fragment) {
-  const page = store.page;
-  page.embed = fragment.embed;
-  page.talk = fragment.talk && !fragment.embed;
-  page.origin = fragment.origin;
+/** How a fragment asks the page to be shown: talk mode is for the whole screen, so embedding wins. */
+export const modeOf = (fragment) => (fragment.embed ? 'embed' : fragment.talk ? 'talk' : 'page');
+
+/** Shows the page the way a fragment asks: mode, plots, controls, pace and chart view. */
+function applyPage(ui, fragment) {
+  ui.mode = modeOf(fragment);
+  ui.origin = fragment.origin;
   try {
     const keys = pageKeys(fragment);
-    Object.assign(page, { plots: keys.plots, controls: keys.controls });
-    store.pace = keys.pace;
-    Object.assign(store.view, keys.view);
+    Object.assign(ui, { plots: keys.plots, controls: keys.controls, pace: keys.pace });
+    Object.assign(ui.chart, keys.view);
   } catch (e) {
-    showNotice(`Part of the link was ignored: ${e.message}`);
+    showNotice(ui, `Part of the link was ignored: ${e.message}`);
   }
 }
 
@@ -54,31 +54,41 @@ function applyPage(fragment) {
  * Loads what a fragment asks for; a bad one loads the defaults and says which key was wrong.
  * A fragment that changes only how the page is shown (talk=1 added to an open page) keeps the run.
  */
-export function loadFragment(fragment) {
-  applyPage(fragment);
+export function loadFragment(ui, fragment) {
+  applyPage(ui, fragment);
   let query = DEFAULTS;
   let presetKey = '';
   try {
     query = fragmentQuery(fragment);
     presetKey = fragment.preset ?? '';
   } catch (e) {
-    showNotice(`The link's settings were ignored and the defaults loaded: ${e.message}`);
+    showNotice(ui, `The link's settings were ignored and the defaults loaded: ${e.message}`);
   }
-  if (store.sim && query === store.query && presetKey === store.preset) commit();
-  else load(query, presetKey);
+  if (query === ui.query && presetKey === ui.preset) commit(ui);
+  else load(ui, query, presetKey);
 }
 
-/** The view of the store in the address bar (and of the mode in the page's classes). */
-export function syncFragment() {
-  const { embed, talk, origin, plots, controls } = store.page;
-  const pace = store.pace === DEFAULT_PACE ? null : store.pace;
-  const hash = `#${writeFragment({ preset: store.preset, query: store.query, embed, talk, origin, plots, controls, pace, ...store.view })}`;
+/** The view of the page in the address bar (and of the mode in the page's classes). */
+export function syncFragment(ui) {
+  const { mode, origin, plots, controls } = ui;
+  const pace = ui.pace === DEFAULT_PACE ? null : ui.pace;
+  const embed = mode === 'embed';
+  const talk = mode === 'talk';
+  const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, ...ui.chart })}`;
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
   if (location.hash !== hash) history.replaceState(null, '', hash);
-  document.documentElement.classList.toggle('embed', embed);
-  document.documentElement.classList.toggle('talk', talk);
+  showMode(ui);
 }
 
-export function wireUrl() {
-  window.addEventListener('hashchange', () => loadFragment(parseFragment(location.hash)));
+/** The page's classes follow its mode: the layout of an embed or of talk mode. */
+export function showMode(ui) {
+  document.documentElement.classList.toggle('embed', ui.mode === 'embed');
+  document.documentElement.classList.toggle('talk', ui.mode === 'talk');
+  const stage = ui.$('stage');
+  stage.classList.toggle('compact', ui.mode !== 'page');
+  stage.classList.toggle('fill', ui.mode !== 'page');
+}
+
+export function wireUrl(ui) {
+  window.addEventListener('hashchange', () => loadFragment(ui, parseFragment(location.hash)));
 }

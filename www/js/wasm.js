@@ -1,10 +1,10 @@
-// The wasm core: compiled once (the worker gets the same module), its tables, and the guard
-// every call from the page goes through.
+// The wasm core: compiled once per page (every simulator on it and the worker share the
+// module), its tables, and the guard every call goes through.
 import init, {
   Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, normalize, takePanic, showMetric, formatNumber, chartTextPx,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
-import { store, setError } from './store.js';
+import { setError } from './ui.js';
 
 /** The compiled core: instantiated here, and handed to the worker so it never loads it again. */
 export const wasmModule = await compileWasm();
@@ -21,17 +21,18 @@ export const DEFAULTS = defaultQuery();
 export const metricLabel = (key) => METRICS.find((m) => m.key === key)?.label ?? key;
 
 /**
- * Runs a call into wasm. A Rust panic aborts, which traps as a RuntimeError and leaves that
- * simulator unusable: show the panic message and start a fresh simulator from the last settings.
+ * Runs a call into wasm for `ui`. A Rust panic aborts, which traps as a RuntimeError and
+ * leaves that simulator unusable: show the panic message and start a fresh simulator from
+ * the last settings.
  */
-export function guard(call) {
+export function guard(ui, call) {
   try {
     return call();
   } catch (e) {
     if (!(e instanceof WebAssembly.RuntimeError)) throw e;
     const text = `Internal error: ${panicMessage(e)}. The simulator was restarted from step 0.`;
-    restartSim();
-    setError(text);
+    restartSim(ui);
+    setError(ui, text);
     throw new Error(text);
   }
 }
@@ -45,12 +46,12 @@ function panicMessage(trap) {
   }
 }
 
-function restartSim() {
-  store.playing = false;
+function restartSim(ui) {
+  ui.playing = false;
   try {
-    store.sim = new Sim(store.query);
+    ui.sim = new Sim(ui.query);
   } catch {
-    store.sim = new Sim('');
-    store.query = store.sim.query();
+    ui.sim = new Sim('');
+    ui.query = ui.sim.query();
   }
 }

@@ -5,26 +5,12 @@
 // The page sends its compiled module first: the worker never loads the wasm itself. Jobs run
 // one at a time, in order; a running job yields to the event loop every few milliseconds, so
 // a cancel is seen (a cancelled job sends nothing more).
-import { initSync, Sim, SweepJob } from '../pkg/dpo_sim.js';
+import { initSync, SweepJob } from '../pkg/dpo_sim.js';
 
-// Work between yields, and steps per call into wasm (a step of the largest settings takes a few ms).
+// Work between yields to the event loop (a sweep checks after each run).
 const SLICE_MS = 20;
-const CHUNK_STEPS = 10;
 
 const KINDS = {
-  /**
-   * `{queries, steps}`: a fresh run of `steps` steps for each settings query; their final
-   * metrics. A refused query or a diverging run fails the job with the core's message.
-   */
-  async runs({ queries, steps }, job) {
-    const out = [];
-    for (const query of queries) {
-      out.push(await runFresh(query, steps, job));
-      job.post('progress', { done: out.length, total: queries.length });
-    }
-    return out;
-  },
-
   /**
    * `{base, over, values?, grid?, steps}`: a sweep (see dpoSim.sweep); its rows, its swept
    * keys and its CSV. A refused sweep fails the job with the core's message.
@@ -45,21 +31,6 @@ const KINDS = {
     }
   },
 };
-
-async function runFresh(query, steps, job) {
-  const sim = new Sim(query);
-  try {
-    for (let done = 0; done < steps;) {
-      const n = Math.min(CHUNK_STEPS, steps - done);
-      sim.step(n);
-      done += n;
-      await job.pace();
-    }
-    return sim.metrics();
-  } finally {
-    sim.free();
-  }
-}
 
 // A message to ourselves: a yield that, unlike a nested setTimeout, is not clamped to 4 ms.
 const tick = new MessageChannel();

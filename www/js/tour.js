@@ -1,24 +1,22 @@
-// The guided tour. Each section's figure is the simulator in an iframe (index.html#embed=1),
-// driven only through its postMessage API, as any embedding page would. The numbers in the
-// prose come from the same wasm core, run here headless, so they are computed, not typed.
-import init, { Sim, presets, metrics, defaultQuery, formatNumber } from './pkg/dpo_sim.js';
-import { writeFragment, queryObject, objectQuery } from './js/codec.js';
+// The guided tour. Each section's figure is a <dpo-sim> element in the prose, driven through
+// its methods, as any page with live figures would. The numbers in the prose come from the
+// same wasm core (the one instance the elements use), run here headless, so they are
+// computed, not typed.
+import { Sim, PRESETS as PRESET_LIST, METRICS, DEFAULTS, formatNumber } from './wasm.js';
+import { writeFragment, queryObject, objectQuery } from './codec.js';
+import './dpo-sim.js';
 
 const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
 // An animated story shows at most this many updates and takes about this long: a slower
 // machine takes bigger steps between updates rather than more time.
 const UPDATES_PER_RUN = 60;
 const STORY_MS = 2500;
-const REPLY_TIMEOUT_MS = 20000;
-const PING_MS = 250;
-const READY_TIMEOUT_MS = 60000;
 const POLL_MS = 700;
-await init();
-const PRESETS = new Map(presets().map((p) => [p.key, p]));
+const PRESETS = new Map(PRESET_LIST.map((p) => [p.key, p]));
 // What the figure's status line can show: every metric, by its label in the core's table.
-const LABELS = Object.fromEntries(metrics().map((m) => [m.key, m.label]));
-const DEFAULTS = defaultQuery();
-const TARGET = location.origin === 'null' ? '*' : location.origin;
+const LABELS = Object.fromEntries(METRICS.map((m) => [m.key, m.label]));
+// Where "Open in the full simulator" goes: the one-file tour names the one-file simulator.
+const FULL_PAGE = document.documentElement.dataset.fullPage ?? 'index.html';
 
 const nextFrame = () => new Promise((done) => requestAnimationFrame(() => done()));
 const pause = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -94,62 +92,18 @@ function measure(result, spec, vs) {
 /** `2`: two decimals; `sig2`: two significant digits; `int`: the core's one number formatter. */
 const format = (value, how = '2') => formatNumber(Number.isFinite(value) ? value : undefined, how);
 
-// ---------------------------------------------------------------- the embedded simulator
+// ---------------------------------------------------------------- the figure
 
-/** The simulator in one iframe, as a promise-returning API over postMessage. */
-class Embedded {
-  constructor(iframe) {
-    this.iframe = iframe;
-    this.next = 1;
-    this.waiting = new Map();
+/** A figure's element as a promise-returning API (what runs on it may be queued behind other work). */
+class Figure {
+  constructor(element) {
+    this.element = element;
   }
 
-  call(method, args = [], timeout = REPLY_TIMEOUT_MS) {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`no reply to ${method}`));
-      }, timeout);
-      this.waiting.set(id, { resolve, reject, timer });
-      this.iframe.contentWindow.postMessage({ type: 'dpo-sim', id, method, args }, TARGET);
-    });
-  }
-
-  receive(data) {
-    if (data.type === 'dpo-sim-size' && Number.isFinite(data.height)) {
-      this.iframe.height = String(Math.ceil(data.height));
-      return;
-    }
-    if (data.type !== 'dpo-sim-reply') return;
-    const entry = this.waiting.get(data.id);
-    if (!entry) return;
-    this.waiting.delete(data.id);
-    clearTimeout(entry.timer);
-    if ('error' in data) entry.reject(new Error(data.error));
-    else entry.resolve(data.result);
-  }
-
-  /** Resolves once the page inside answers (messages sent before it listens are lost). */
-  async ready() {
-    const deadline = performance.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      try {
-        await this.call('isPlaying', [], PING_MS);
-        return;
-      } catch {
-        if (performance.now() > deadline) throw new Error('the simulator did not start');
-      }
-    }
+  call(method, args = []) {
+    return Promise.resolve().then(() => this.element[method](...args));
   }
 }
-
-const embedded = new Map();
-window.addEventListener('message', (event) => {
-  const d = event.data;
-  if (!d || typeof d !== 'object') return;
-  for (const [win, sim] of embedded) if (win === event.source) sim.receive(d);
-});
 
 // ---------------------------------------------------------------- one section
 
@@ -162,7 +116,6 @@ class Chapter {
     this.home = preset ? preset.settings : section.dataset.settings ?? '';
     this.steps = preset ? preset.steps : Number(section.dataset.steps);
     this.figure = section.querySelector('figure.live');
-    this.iframe = this.figure.querySelector('iframe');
     this.status = this.figure.querySelector('.fig-status');
     this.open = this.figure.querySelector('.open-full');
     this.replay = this.figure.querySelector('.replay');
@@ -192,7 +145,7 @@ class Chapter {
 
   /** The full simulator with these settings (and the preset's story). */
   fullLink(query) {
-    return `index.html#${writeFragment({ preset: this.preset?.key, query })}`;
+    return `${FULL_PAGE}#${writeFragment({ preset: this.preset?.key, query })}`;
   }
 
   /** Fills the section's numbers, one run per task so the page stays responsive. */
@@ -227,22 +180,12 @@ class Chapter {
     this.section.dataset.numbers = 'done';
   }
 
-  /** Loads the figure (once) and waits until it answers. */
+  /** Takes the figure's element (once): the element is live as soon as the page is. */
   start() {
     if (this.started) return this.started;
     this.section.dataset.state = 'loading';
-    // A preset brings its own settings and story; without one, the section's settings.
-    const fragment = writeFragment({
-      preset: this.preset?.key,
-      query: this.preset ? '' : this.home,
-      embed: true,
-      plots: this.section.dataset.plots?.split(',') ?? null,
-      origin: location.origin,
-    });
-    this.sim = new Embedded(this.iframe);
-    embedded.set(this.iframe.contentWindow, this.sim);
-    this.iframe.src = `index.html#${fragment}`;
-    this.started = this.sim.ready().then(async () => {
+    this.sim = new Figure(this.figure.querySelector('dpo-sim'));
+    this.started = Promise.resolve().then(async () => {
       this.section.dataset.state = 'ready';
       await this.refresh();
       if (this.visible) this.autorun();

@@ -1,0 +1,440 @@
+// The simulator's own styles: its controls, transport and plots, and the compact layout of
+// embeds, talk mode and <dpo-sim> elements. One stylesheet, adopted by the page's document
+// and by every element's shadow root (a constructed sheet: no inline style for the CSP to
+// refuse, and it works from file:// as well). Colours and fonts are custom properties, so a
+// host page can restyle an element: --dpo-ink, --dpo-muted, --dpo-card, --dpo-border,
+// --dpo-accent, --dpo-font.
+
+const CSS = `
+:host {
+  display: block;
+  --ink: var(--dpo-ink, #1c2230);
+  --muted: var(--dpo-muted, #525b6b);
+  --card: var(--dpo-card, #ffffff);
+  --border: var(--dpo-border, #dde1e8);
+  --accent: var(--dpo-accent, #2b63d9);
+  --accent-ink: #ffffff;
+  --focus: var(--dpo-focus, #1a47b8);
+  --radius: 10px;
+  --gap: 8px;
+  font-family: var(--dpo-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+  font-size: 15px;
+  line-height: 1.45;
+  color: var(--ink);
+}
+
+.sim *,
+.sim *::before,
+.sim *::after {
+  box-sizing: border-box;
+}
+
+.sim [hidden] {
+  display: none !important;
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+.sim button,
+.sim select,
+.sim input[type="number"],
+.sim input[type="text"],
+.sim textarea {
+  font: inherit;
+  font-size: 0.93rem;
+  color: var(--ink);
+  background: var(--card);
+  border: 1px solid #b9c0cc;
+  border-radius: 7px;
+  padding: 4px 10px;
+  min-height: 32px;
+}
+
+.sim button {
+  cursor: pointer;
+}
+
+.sim button:hover:not(:disabled) {
+  border-color: var(--accent);
+}
+
+.sim button:disabled {
+  color: #8a919d;
+  cursor: default;
+}
+
+.sim button.primary {
+  background: var(--accent);
+  border-color: var(--accent);
+  color: var(--accent-ink);
+  font-weight: 600;
+  min-width: 5em;
+}
+
+.sim :focus-visible {
+  outline: 3px solid var(--focus);
+  outline-offset: 2px;
+}
+
+.sim input[type="range"] {
+  width: 100%;
+  accent-color: var(--accent);
+  margin: 2px 0 0;
+}
+
+.sim input[type="checkbox"],
+.sim input[type="radio"] {
+  accent-color: var(--accent);
+  width: 16px;
+  height: 16px;
+  vertical-align: -3px;
+}
+
+.sim .help {
+  margin: 1px 0 0;
+  font-size: 0.8rem;
+  color: var(--muted);
+}
+
+/* ---------------------------------------------------------------- messages */
+
+.sim .error-banner,
+.sim .notice {
+  border-radius: var(--radius);
+  padding: 8px 12px;
+  margin: 0 0 10px;
+  overflow-wrap: anywhere;
+}
+
+.sim .notice {
+  background: #eef3fd;
+  border: 1px solid #c9d8f6;
+}
+
+.sim .notice .dismiss {
+  margin-left: 8px;
+  min-height: 28px;
+  padding: 2px 10px;
+}
+
+.sim .error-banner {
+  background: #fde8e8;
+  border: 1px solid #f3b4b4;
+  color: #a4161a;
+  font-weight: 600;
+}
+
+/* A brief message beside the control that caused it. */
+.sim .toast {
+  display: inline-block;
+  margin-left: 8px;
+  padding: 2px 8px;
+  border-radius: 6px;
+  background: #1c2230;
+  color: #ffffff;
+  font-size: 0.85rem;
+  animation: toast 4s ease forwards;
+}
+
+@keyframes toast {
+  0%, 80% { opacity: 1; }
+  100% { opacity: 0; }
+}
+
+/* ---------------------------------------------------------------- controls and transport */
+
+.sim .control {
+  margin: 0 0 10px;
+}
+
+.sim .control-head {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: baseline;
+  gap: 2px 8px;
+}
+
+.sim .control-head label {
+  font-weight: 550;
+}
+
+.sim .control-head .value {
+  margin-left: auto;
+  font-variant-numeric: tabular-nums;
+  font-weight: 650;
+}
+
+/* A select shows its value already; the text stays for scripts. */
+.sim .control-choice .value {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+}
+
+.sim .control select,
+.sim .control input[type="number"] {
+  width: 100%;
+  margin-top: 2px;
+}
+
+.sim .control-bool {
+  display: grid;
+  grid-template-columns: auto minmax(0, 1fr);
+  column-gap: 8px;
+  align-items: center;
+}
+
+.sim .control-bool .control-head {
+  grid-column: 2;
+  grid-row: 1;
+}
+
+.sim .control-bool input {
+  grid-column: 1;
+  grid-row: 1;
+}
+
+.sim .control-bool .help {
+  grid-column: 1 / -1;
+}
+
+.sim .prominent .control {
+  margin: 0 0 6px;
+}
+
+.sim .prominent .control-head label {
+  font-weight: 650;
+}
+
+.sim .prominent .value {
+  font-size: 1.05rem;
+}
+
+.sim .prominent .help {
+  display: none;
+}
+
+.sim .ticks {
+  margin: 0;
+  font-size: 0.75rem;
+  color: var(--muted);
+}
+
+.sim .transport {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 6px;
+  align-items: center;
+}
+
+.sim .speed {
+  display: inline-flex;
+  gap: 6px;
+  align-items: center;
+  color: var(--muted);
+}
+
+.sim .speed select {
+  max-width: 11.5em;
+}
+
+.sim .step-counter {
+  color: var(--muted);
+  margin-left: auto;
+}
+
+.sim .step-count {
+  font-variant-numeric: tabular-nums;
+  font-weight: 650;
+  color: var(--ink);
+}
+
+.sim .story-end {
+  margin: 8px 0 0;
+  padding: 6px 8px;
+  border-radius: 6px;
+  background: #eef3fd;
+  font-size: 0.86rem;
+}
+
+/* ---------------------------------------------------------------- plots */
+
+.sim .plots {
+  display: grid;
+  grid-template-columns: repeat(2, minmax(0, 1fr));
+  gap: var(--gap);
+}
+
+.sim .plots figure {
+  display: flex;
+  flex-direction: column;
+  margin: 0;
+  padding: 6px 8px;
+  min-width: 0;
+  background: var(--card);
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+}
+
+.sim figcaption {
+  font-size: 0.86rem;
+  margin: 0 2px 4px;
+  white-space: nowrap;
+  overflow: hidden;
+  text-overflow: ellipsis;
+}
+
+.sim figcaption .hint {
+  color: var(--muted);
+}
+
+.sim canvas {
+  display: block;
+  width: 100%;
+  flex: 1;
+  min-height: 0;
+  background: #ffffff;
+}
+
+/* ---------------------------------------------------------------- compact: embeds, talk mode, elements */
+
+.sim.compact {
+  display: flex;
+  flex-direction: column;
+  align-items: stretch;
+  gap: 6px;
+}
+
+.sim.compact .help,
+.sim.compact .ticks,
+.sim.compact figcaption .hint {
+  display: none;
+}
+
+.sim .embed-head {
+  margin: 0;
+}
+
+.sim .embed-title {
+  margin: 0;
+  font-weight: 700;
+  font-size: 0.95rem;
+  white-space: nowrap;
+  overflow: hidden;
+  text-overflow: ellipsis;
+}
+
+.sim .embed-summary {
+  margin: 0;
+  font-size: 0.85rem;
+  color: var(--muted);
+  white-space: nowrap;
+  overflow: hidden;
+  text-overflow: ellipsis;
+}
+
+.sim.compact .main-controls {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 4px 16px;
+  padding: 6px 10px;
+  background: var(--card);
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+}
+
+.sim.compact .prominent {
+  display: flex;
+  flex: 1 1 320px;
+  gap: 4px 16px;
+}
+
+.sim.compact .prominent .control {
+  flex: 1 1 140px;
+  margin: 0;
+}
+
+.sim.compact .plots {
+  gap: 6px;
+}
+
+.sim.compact .plots figure {
+  padding: 4px 6px;
+}
+
+.sim.compact figcaption {
+  font-size: 0.8rem;
+  margin-bottom: 2px;
+}
+
+/* Plots in the columns that fit (set by the page): filling the room, or at a natural shape. */
+.sim .plots.columns {
+  grid-template-columns: repeat(var(--columns), minmax(0, 1fr));
+}
+
+.sim.fill .plots.columns {
+  grid-auto-rows: minmax(0, 1fr);
+  flex: 1;
+  min-height: 0;
+}
+
+.sim.fill .plots.columns figure {
+  min-height: 0;
+}
+
+.sim.natural canvas {
+  flex: none;
+  aspect-ratio: 1.47;
+}
+
+.sim.element button,
+.sim.element select {
+  min-height: 28px;
+  padding: 2px 8px;
+  font-size: 0.85rem;
+}
+
+.sim.element .prominent .control-head label {
+  font-size: 0.9rem;
+}
+
+.sim.element .prominent .value {
+  font-size: 0.95rem;
+}
+
+/* ---------------------------------------------------------------- accessibility */
+
+.sim .visually-hidden {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+}
+
+@media (prefers-reduced-motion: reduce) {
+  .sim *,
+  .sim *::before,
+  .sim *::after {
+    scroll-behavior: auto !important;
+    transition: none !important;
+    animation: none !important;
+  }
+}
+`;
+
+let sheet = null;
+
+/** The one stylesheet, made on first use; `target` (a document or shadow root) adopts it. */
+export function adoptSimStyle(target) {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  if (!target.adoptedStyleSheets.includes(sheet)) target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+}

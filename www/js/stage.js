@@ -1,0 +1,32 @@
+// The parts every simulator view has, built the same way for the page and for each
+// <dpo-sim> element: the sliders on top, the transport, the story's end, the plots.
+import { el } from './dom.js';
+
+/** The sliders' place, play / step / reset, the pace, the step counter and the story's end note. */
+export function controlsParts() {
+  return [
+    el('div', { id: 'prominent', class: 'prominent' }),
+    el('div', { class: 'transport' }, [
+      el('button', { id: 'play', type: 'button', class: 'primary', 'aria-keyshortcuts': 'Space', text: 'Play' }),
+      el('button', { id: 'step', type: 'button', 'aria-keyshortcuts': 'ArrowRight', text: 'Step' }),
+      el('button', { id: 'reset', type: 'button', 'aria-keyshortcuts': 'r', text: 'Reset' }),
+      el('label', { class: 'speed', for: 'speed' }, ['Pace ', el('select', { id: 'speed' })]),
+      el('span', { class: 'step-counter' }, ['step ', el('span', { id: 'step-count', class: 'step-count', text: '0' })]),
+    ]),
+    el('p', { id: 'story-end', class: 'story-end', hidden: true }),
+  ];
+}
+
+/** A whole compact simulator (an element's shadow root holds one). */
+export function compactStage() {
+  return el('div', { class: 'sim compact element natural' }, [
+    el('div', { id: 'error-banner', class: 'error-banner', role: 'alert', hidden: true }),
+    el('div', { class: 'embed-head' }, [
+      el('p', { id: 'embed-title', class: 'embed-title' }),
+      el('p', { id: 'embed-summary', class: 'embed-summary' }),
+    ]),
+    el('section', { class: 'main-controls', 'aria-label': 'Sampling quality, support and playback' }, controlsParts()),
+    el('section', { id: 'plots', class: 'plots', 'aria-label': 'Plots' }),
+    el('p', { id: 'announce', class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+  ]);
+}

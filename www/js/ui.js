@@ -1,0 +1,81 @@
+// One simulator on screen: its state, its DOM root and the one path that shows a change,
+// commit(). The full page has one; each <dpo-sim> element has its own. Modules change a ui
+// and then commit; the views registered on it bring the controls, the buttons and (on the
+// page) the address bar in line, and its next frame redraws.
+
+/** Training steps per second while playing; Infinity: as fast as the page goes. */
+export const PACES = [
+  { value: '2', rate: 2, label: 'slow: 2 steps/s' },
+  { value: '10', rate: 10, label: '10 steps/s' },
+  { value: '30', rate: 30, label: '30 steps/s' },
+  { value: '100', rate: 100, label: '100 steps/s' },
+  { value: '300', rate: 300, label: '300 steps/s' },
+  { value: 'max', rate: Infinity, label: 'fastest' },
+];
+// A 100-step story plays in about three seconds.
+export const DEFAULT_PACE = '30';
+
+/**
+ * A simulator view on `root` (the document, or an element's shadow root). `mode` is how it
+ * is shown: 'page', 'embed', 'talk' (the page in those modes) or 'element'.
+ */
+export function createUi(root, mode) {
+  return {
+    root,
+    $: (id) => root.getElementById(id),
+    mode,
+    // The run: the wasm simulator, its normalized settings, the preset they came from ('' if none).
+    sim: null,
+    query: '',
+    preset: '',
+    playing: false,
+    // The pace (a PACES value) and the fraction of a step owed to the next frame.
+    pace: DEFAULT_PACE,
+    owed: 0,
+    lastFrame: null,
+    // Where playing pauses once: the story's end (null: no story to finish), and a story
+    // length given from outside (an element's steps attribute) that overrides the scenario's.
+    storyEnd: null,
+    storyLength: null,
+    // Called after steps were taken (an element fires its dpo-sim-step event).
+    onStep: null,
+    // The error banner's text (null: hidden).
+    error: null,
+    // The plots are out of date: the next animation frame redraws them.
+    dirty: true,
+    // Off screen (an element scrolled away, a hidden tab): no stepping, no drawing.
+    offscreen: false,
+    // What embed, talk and element modes show (null: their defaults).
+    plots: null,
+    controls: null,
+    // How the charts show the run.
+    chart: { logSteps: false, pairs: false },
+    // For frameStats(): frames drawn, how long the recent ones took, when the first one ended.
+    frames: { count: 0, times: [], firstMs: null },
+    // The landscape's time budget: the measured cost of one evaluation, of the last refresh, and when.
+    landscape: { evalMs: null, costMs: 0, at: -Infinity },
+    // The screen-reader summary: its pending timer and when it last spoke.
+    spoken: { timer: null, at: -Infinity },
+    views: [],
+  };
+}
+
+/** Embed, talk and element modes: a compact stage of a few sliders and plots. */
+export const compact = (ui) => ui.mode !== 'page';
+
+/** Registers a view: a function that brings part of the page in line with `ui`. */
+export function onCommit(ui, view) {
+  ui.views.push(view);
+}
+
+/** After any change: every view syncs, and the plots redraw on the next frame. */
+export function commit(ui) {
+  for (const view of ui.views) view(ui);
+  ui.dirty = true;
+}
+
+/** Shows `text` in the error banner (null hides it). */
+export function setError(ui, text) {
+  ui.error = text;
+  commit(ui);
+}
