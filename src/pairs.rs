@@ -20,13 +20,17 @@ pub struct Pair {
 
 const _: () = assert!(LANES == 4, "the lane sums are written for 4 lanes");
 
-/// Width of the pair loops: each row of [`PairList`] is padded to a multiple of it with
-/// pairs of weight 0, so the loops run in whole chunks that the compiler vectorises.
+/// The lanes of the fixed-order sums: four partial sums, added pairwise at the end.
 pub const LANES: usize = 4;
+
+/// Each row of [`PairList`] is padded with pairs of weight 0 to a multiple of this, so
+/// the pair loops run in whole vectors (8 lanes with AVX-512, 4 with AVX2, 2 without,
+/// 1 in wasm) with no scalar remainder.
+pub const PAD: usize = 8;
 
 /// Every unordered pair of the support as a struct of arrays: row k holds member k (the
 /// lower response index) against members k + 1, k + 2, ... (each row padded with zero
-/// weights to a multiple of [`LANES`]). Pairs of zero probability stay in the table (they
+/// weights to a multiple of [`PAD`]). Pairs of zero probability stay in the table (they
 /// add nothing) but are not counted or listed.
 #[derive(Clone, Debug, Default)]
 pub struct PairList {
@@ -78,7 +82,7 @@ impl PairList {
         let mut at = 0;
         for k in 0..m {
             self.rows.push(at);
-            at += (m - k - 1).div_ceil(LANES) * LANES;
+            at += (m - k - 1).div_ceil(PAD) * PAD;
         }
         self.rows.push(at);
         self.fwd.clear();
@@ -533,23 +537,9 @@ impl<'a> PairSampler<'a> {
         }));
     }
 
-    /// A candidate from pi_q (`tilted`) or pi_0: the same draw as `Rng::categorical` on
-    /// their prefix sums, with the fallback index found once per sampler.
+    /// A candidate from pi_q (`tilted`) or pi_0.
     fn candidate(&self, rng: &mut Rng, tilted: bool) -> usize {
-        let (cum, last) = if tilted {
-            (&self.sampler.cum_q, self.sampler.last_q)
-        } else {
-            (&self.sampler.cum_0, self.sampler.last_0)
-        };
-        let target = rng.uniform() * cum[cum.len() - 1];
-        // The prefix sums do not decrease: the entries <= target are a prefix, which a
-        // short vector counts faster than a binary search finds its end.
-        let at = if cum.len() <= 64 {
-            cum.iter().map(|&c| usize::from(c <= target)).sum()
-        } else {
-            cum.partition_point(|&c| c <= target)
-        };
-        at.min(last)
+        self.sampler.draw(rng, tilted)
     }
 
     /// One labelled pair by the generative process, redrawing identical candidates.

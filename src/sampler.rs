@@ -1,7 +1,7 @@
 //! The data-generating distribution at one step: base mix, support, quality tilt.
 
 use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
-use crate::rng::cumulative;
+use crate::rng::{cumulative, Rng};
 use crate::settings::Settings;
 use crate::world::World;
 
@@ -28,6 +28,10 @@ pub struct Sampler {
     /// total falls back to.
     pub(crate) last_q: usize,
     pub(crate) last_0: usize,
+    /// Guide tables for `cum_q` and `cum_0`: entry j is the first index whose prefix sum
+    /// exceeds j / N of the total, where a draw of u in [j / N, (j + 1) / N) starts looking.
+    pub(crate) guide_q: Vec<usize>,
+    pub(crate) guide_0: Vec<usize>,
     /// Every response by decreasing base probability: the next step's sort starts from it.
     order: Vec<usize>,
 }
@@ -121,6 +125,32 @@ impl Sampler {
         let last = |c: &[f64]| c.partition_point(|&x| x < c[c.len() - 1]);
         self.last_q = last(&self.cum_q);
         self.last_0 = last(&self.cum_0);
+        guide(&self.cum_q, &mut self.guide_q);
+        guide(&self.cum_0, &mut self.guide_0);
+    }
+
+    /// An index drawn with probability proportional to the increments of `cum_q`
+    /// (`tilted`) or `cum_0`: the same draw as `Rng::categorical` on them (the same
+    /// uniform, the same index), found from the guide table in a step or two.
+    pub fn draw(&self, rng: &mut Rng, tilted: bool) -> usize {
+        let (cum, guide, last) = if tilted {
+            (&self.cum_q, &self.guide_q, self.last_q)
+        } else {
+            (&self.cum_0, &self.guide_0, self.last_0)
+        };
+        let n = cum.len();
+        let u = rng.uniform();
+        let target = u * cum[n - 1];
+        // The first index whose prefix sum exceeds the target (n when none does): the
+        // guide's start is at most one rounding away; walk to it either way.
+        let mut i = guide[((u * n as f64) as usize).min(n - 1)];
+        while i > 0 && cum[i - 1] > target {
+            i -= 1;
+        }
+        while i < n && cum[i] <= target {
+            i += 1;
+        }
+        i.min(last)
     }
 
     /// Probability mass of `probs` outside the support.
@@ -131,6 +161,21 @@ impl Sampler {
             .filter(|(_, &inside)| !inside)
             .map(|(p, _)| p)
             .sum()
+    }
+}
+
+/// The guide table of prefix sums `cum` (see [`Sampler::draw`]).
+fn guide(cum: &[f64], out: &mut Vec<usize>) {
+    let n = cum.len();
+    let total = cum[n - 1];
+    out.clear();
+    let mut i = 0;
+    for j in 0..n {
+        let threshold = j as f64 / n as f64 * total;
+        while i < n - 1 && cum[i] <= threshold {
+            i += 1;
+        }
+        out.push(i);
     }
 }
 
@@ -169,6 +214,27 @@ mod tests {
         s.quality = 1.0;
         let b = Sampler::new(&w, &s, &refp);
         assert!(w.expected_reward(&b.piq) > w.expected_reward(&b.pi0) + 0.5);
+    }
+
+    /// A draw from the guide table is Rng::categorical's draw, uniform for uniform.
+    #[test]
+    fn guided_draws_equal_categorical_draws() {
+        for text in [
+            "n=40&quality=0.8&support=0.3&kappa=3",
+            "n=7",
+            "n=256&quality=1&kappa=10",
+            "n=5&support=0.01",
+        ] {
+            let (w, s) = world_and(text);
+            let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
+            let sm = Sampler::new(&w, &s, &refp);
+            let (mut a, mut b) = (Rng::new(5, 2), Rng::new(5, 2));
+            for k in 0..20_000 {
+                let tilted = k % 2 == 0;
+                let cum = if tilted { &sm.cum_q } else { &sm.cum_0 };
+                assert_eq!(sm.draw(&mut a, tilted), b.categorical(cum), "{text}, draw {k}");
+            }
+        }
     }
 
     #[test]
