@@ -195,6 +195,22 @@ pub fn wide() -> bool {
     }
 }
 
+/// ln(x) for positive, normal, finite x, without branches: the core of [`ln`] that
+/// vectorises (the same bits there).
+#[inline(always)]
+pub fn ln_core(x: f64) -> f64 {
+    let bits = x.to_bits();
+    // The mantissa in [sqrt(1/2), sqrt(2)) and the matching exponent k: x = 2^k m.
+    let m1 = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let e = ((bits >> 52) as i64 - 1023) as f64;
+    let big = m1 >= SQRT2;
+    let m = if big { m1 * 0.5 } else { m1 };
+    let k = if big { e + 1.0 } else { e };
+    let f = m - 1.0;
+    let (s, r, hfsq) = log_parts(f);
+    k * LN2_HI - ((hfsq - (s * (hfsq + r) + k * LN2_LO)) - f)
+}
+
 /// log(sigma(x)) without overflow for any finite x.
 pub fn log_sigmoid(x: f64) -> f64 {
     -log1p(exp(-x.abs())) + x.min(0.0)
@@ -210,15 +226,14 @@ pub fn sigmoid(x: f64) -> f64 {
     }
 }
 
-/// For a margin m: (log sigma(m), log sigma(-m), sigma(m), sigma(-m)) from one exp and
-/// one log, stable for any finite m.
+/// For a margin m: (log sigma(m), log sigma(-m), sigma(m), sigma(-m)) from one exp, one
+/// division and one log, stable for any finite m.
 #[inline]
 pub fn logistic_pair(m: f64) -> (f64, f64, f64, f64) {
-    let e = exp(-m.abs());
-    let u = 1.0 + e;
-    let big = 1.0 / u;
+    // Below e^-708 the terms are below anything a sum of them can show.
+    let e = exp_core((-m.abs()).max(-708.0));
+    let (big, l) = reciprocal_and_log1p(e);
     let small = e * big;
-    let l = log1p_unit(e, u, big);
     if m >= 0.0 {
         (-l, -m - l, big, small)
     } else {
@@ -237,6 +252,7 @@ pub fn log_sum_exp(xs: impl IntoIterator<Item = f64> + Clone) -> f64 {
 
 /// [`log_sum_exp`] of a slice, vectorised: the sum in four lanes, terms below e^-708
 /// (which cannot move a sum of at least 1) as e^-708.
+#[inline]
 pub fn log_sum_exp_slice(xs: &[f64]) -> f64 {
     let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() || xs.iter().any(|x| x.is_nan()) {
@@ -258,6 +274,7 @@ pub fn log_sum_exp_slice(xs: &[f64]) -> f64 {
 
 /// exp of every element in place: vectorised when every argument is in [`exp_core`]'s
 /// range (then the same bits as [`exp`]).
+#[inline]
 pub fn exp_in_place(v: &mut [f64]) {
     if v.iter().all(|x| (-708.0..=709.0).contains(x)) {
         for x in v.iter_mut() {
@@ -381,6 +398,20 @@ mod tests {
         assert!(ulps(ln(f64::MIN_POSITIVE), f64::MIN_POSITIVE.ln()) <= 1);
         assert!(ulps(ln(f64::from_bits(1)), f64::from_bits(1).ln()) <= 1);
         assert!(ulps(ln(f64::MAX), f64::MAX.ln()) <= 1);
+    }
+
+    #[test]
+    fn ln_core_is_ln_on_normal_numbers() {
+        for x in dense(1e-3, 10.0)
+            .step_by(7)
+            .chain((-1022..1024).map(|k| 1.37 * 2f64.powi(k)))
+        {
+            if x.is_finite() && x >= f64::MIN_POSITIVE {
+                assert_eq!(ln_core(x).to_bits(), ln(x).to_bits(), "{x}");
+            }
+        }
+        assert_eq!(ln_core(f64::MIN_POSITIVE).to_bits(), ln(f64::MIN_POSITIVE).to_bits());
+        assert_eq!(ln_core(f64::MAX).to_bits(), ln(f64::MAX).to_bits());
     }
 
     #[test]

@@ -122,6 +122,10 @@ pub struct PairWeights {
     pref_row: Vec<f64>,
 }
 
+/// How a row of W comes: (independent design?, pi_q and pi_0 of its member, pi_q, pi_0
+/// and P(member preferred) over its columns).
+type RowSource<'a> = (bool, f64, f64, &'a [f64], &'a [f64], &'a [f64]);
+
 /// The sums over the pair table, by position, taken a row at a time while the row is
 /// fresh: the marginals, the spread of the feature differences, the count and the total.
 /// Column sums run over a row's columns in lockstep (the loops vectorise); every order is
@@ -135,8 +139,6 @@ struct RowSums {
     spread: [Vec<f64>; 3],
     count: usize,
     total: [f64; LANES],
-    fwd_row: Vec<f64>,
-    bwd_row: Vec<f64>,
 }
 
 impl RowSums {
@@ -158,41 +160,43 @@ impl RowSums {
         self.total = [0.0; LANES];
     }
 
-    /// Row k: W(members[k], members[k + 1 + c]) and the reverse, unpadded.
+    /// Row k of W: computed from the candidates' probabilities (`Some((independent,
+    /// q_a, pi0_a, q, pi0, prefs))` over the row's columns), or already in `fwd` and `bwd`
+    /// (`None`); then summed while it is fresh. Unpadded.
     #[inline(always)]
-    fn row(&mut self, k: usize, fwd: &[f64], bwd: &[f64]) {
-        let (mut f, mut b) = (std::mem::take(&mut self.fwd_row), std::mem::take(&mut self.bwd_row));
-        f.clear();
-        f.extend_from_slice(fwd);
-        b.clear();
-        b.extend_from_slice(bwd);
-        self.fill_row(k, &mut f, &mut b, |c| (fwd[c], bwd[c]));
-        (self.fwd_row, self.bwd_row) = (f, b);
-    }
-
-    /// Fills row k, W(members[k], members[k + 1 + c]) and the reverse (unpadded), from
-    /// `weights(c)` and sums it in the same loop.
-    #[inline(always)]
-    fn fill_row(&mut self, k: usize, fwd: &mut [f64], bwd: &mut [f64], weights: impl Fn(usize) -> (f64, f64)) {
+    fn row(&mut self, k: usize, fwd: &mut [f64], bwd: &mut [f64], from: Option<RowSource>) {
         let len = fwd.len();
         let m = k + 1 + len;
         let (chosen, rejected) = (&mut self.chosen[k + 1..m], &mut self.rejected[k + 1..m]);
         let [s0, s1, s2] = &mut self.spread;
         let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
         let (xk, yk, xl, yl) = (self.x[k], self.y[k], &self.x[k + 1..m], &self.y[k + 1..m]);
-        let bwd = &mut bwd[..len];
-        let mut count = 0;
-        for c in 0..len {
-            (fwd[c], bwd[c]) = weights(c);
-            rejected[c] += fwd[c];
-            chosen[c] += bwd[c];
-            count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
-            let w = fwd[c] + bwd[c];
-            let (dx, dy) = (xk - xl[c], yk - yl[c]);
-            s0[c] += w * dx * dx;
-            s1[c] += w * dx * dy;
-            s2[c] += w * dy * dy;
-        }
+        let count = match from {
+            None => fill_and_sum::<false, false>(
+                0.0,
+                0.0,
+                &[],
+                &[],
+                &[],
+                fwd,
+                bwd,
+                xk,
+                yk,
+                xl,
+                yl,
+                chosen,
+                rejected,
+                s0,
+                s1,
+                s2,
+            ),
+            Some((true, qa, pa, q, p0, prefs)) => fill_and_sum::<true, true>(
+                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
+            ),
+            Some((false, qa, pa, q, p0, prefs)) => fill_and_sum::<true, false>(
+                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
+            ),
+        };
         self.count += count;
         self.chosen[k] += lane_sum(fwd);
         self.rejected[k] += lane_sum(bwd);
@@ -200,6 +204,62 @@ impl RowSums {
         // Row totals into the lanes in turn: a fixed order.
         self.total[k % LANES] += t;
     }
+}
+
+/// The column sums of one row of W (computed first when `FILL`: independent design when
+/// `INDEPENDENT`, else contrastive), with every slice an argument so the compiler sees
+/// that what it writes overlaps nothing. Returns the count of positive pairs.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn fill_and_sum<const FILL: bool, const INDEPENDENT: bool>(
+    qa: f64,
+    pa: f64,
+    q: &[f64],
+    p0: &[f64],
+    prefs: &[f64],
+    fwd: &mut [f64],
+    bwd: &mut [f64],
+    xk: f64,
+    yk: f64,
+    xl: &[f64],
+    yl: &[f64],
+    chosen: &mut [f64],
+    rejected: &mut [f64],
+    s0: &mut [f64],
+    s1: &mut [f64],
+    s2: &mut [f64],
+) -> usize {
+    let len = fwd.len();
+    let bwd = &mut bwd[..len];
+    let (xl, yl, chosen, rejected) = (&xl[..len], &yl[..len], &mut chosen[..len], &mut rejected[..len]);
+    let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
+    let (q, p0, prefs) = if FILL {
+        (&q[..len], &p0[..len], &prefs[..len])
+    } else {
+        (q, p0, prefs)
+    };
+    let mut count = 0;
+    for c in 0..len {
+        if FILL {
+            // Probability that the two candidates are a and b, in either order, then the label.
+            let both = if INDEPENDENT {
+                2.0 * qa * q[c]
+            } else {
+                qa * p0[c] + pa * q[c]
+            };
+            fwd[c] = both * prefs[c];
+            bwd[c] = both * (1.0 - prefs[c]);
+        }
+        rejected[c] += fwd[c];
+        chosen[c] += bwd[c];
+        count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
+        let w = fwd[c] + bwd[c];
+        let (dx, dy) = (xk - xl[c], yk - yl[c]);
+        s0[c] += w * dx * dx;
+        s1[c] += w * dx * dy;
+        s2[c] += w * dy * dy;
+    }
+    count
 }
 
 /// Sums in LANES lanes, in a fixed order (a padded row's length is a multiple of LANES;
@@ -351,19 +411,7 @@ impl PairWeights {
                         &self.pref_row
                     };
                     let (qa, pa) = (q[k], p0[k]);
-                    // Probability that the two candidates are a and b, in either order,
-                    // then the label; the row's sums while it is fresh.
-                    if independent {
-                        acc.fill_row(k, fwd, bwd, |c| {
-                            let both = 2.0 * qa * ql[c];
-                            (both * prefs_row[c], both * (1.0 - prefs_row[c]))
-                        });
-                    } else {
-                        acc.fill_row(k, fwd, bwd, |c| {
-                            let both = qa * pl[c] + pa * ql[c];
-                            (both * prefs_row[c], both * (1.0 - prefs_row[c]))
-                        });
-                    }
+                    acc.row(k, fwd, bwd, Some((independent, qa, pa, ql, pl, prefs_row)));
                 }
             }
             Design::BestVsWorst => {
@@ -403,7 +451,8 @@ impl PairWeights {
                 }
                 for k in 0..m {
                     let (start, len) = (table.rows[k], m - k - 1);
-                    acc.row(k, &table.fwd[start..start + len], &table.bwd[start..start + len]);
+                    let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
+                    acc.row(k, fwd, bwd, None);
                 }
             }
         }

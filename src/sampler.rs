@@ -1,6 +1,6 @@
 //! The data-generating distribution at one step: base mix, support, quality tilt.
 
-use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
+use crate::numerics::{exp_in_place, ln, ln_core, log_sum_exp_slice};
 use crate::rng::{cumulative, Rng};
 use crate::settings::Settings;
 use crate::world::World;
@@ -107,13 +107,26 @@ impl Sampler {
         if s.quality == 0.0 {
             self.piq.extend_from_slice(&self.pi0);
         } else {
-            self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
-                if *p > 0.0 {
-                    ln(*p) + TILT * s.quality * z
-                } else {
-                    f64::NEG_INFINITY
-                }
-            }));
+            let tilt = TILT * s.quality;
+            if self.pi0.iter().all(|p| *p == 0.0 || *p >= f64::MIN_POSITIVE) {
+                // Vectorised: ln of the normal entries, -inf for the zeros.
+                self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
+                    let l = ln_core(p.max(f64::MIN_POSITIVE)) + tilt * z;
+                    if *p > 0.0 {
+                        l
+                    } else {
+                        f64::NEG_INFINITY
+                    }
+                }));
+            } else {
+                self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
+                    if *p > 0.0 {
+                        ln(*p) + tilt * z
+                    } else {
+                        f64::NEG_INFINITY
+                    }
+                }));
+            }
             let lse = log_sum_exp_slice(&self.piq);
             for l in &mut self.piq {
                 *l -= lse;
