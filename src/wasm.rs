@@ -13,7 +13,8 @@ use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::charts::{Chart, ChartResult, Ghost, Scene, Style, View};
 use crate::closed_form::has_finite_optimum;
@@ -541,6 +542,11 @@ fn paint(
 type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
 type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
 
+/// A failed canvas call as a drawing error that carries its message.
+fn canvas_error(e: JsValue) -> DrawingErrorKind<CanvasError> {
+    DrawingErrorKind::FontError(Box::new(std::io::Error::other(format!("{e:?}"))))
+}
+
 /// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
 /// label is measured by inserting a styled `<span>` into the page: a forced layout each time,
 /// and a style attribute the page's Content-Security-Policy refuses.
@@ -592,8 +598,20 @@ impl DrawingBackend for Canvas {
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
         self.inner.draw_text(text, style, pos)
     }
-    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Drawn {
-        self.inner.blit_bitmap(pos, size, src)
+    /// One putImageData (plotters' canvas backend draws a bitmap pixel by pixel).
+    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Drawn {
+        if w == 0 || h == 0 || src.len() < (w * h * 3) as usize {
+            return Ok(());
+        }
+        let rgba: Vec<u8> = src
+            .chunks_exact(3)
+            .take((w * h) as usize)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h).map_err(canvas_error)?;
+        self.context
+            .put_image_data(&image, pos.0.into(), pos.1.into())
+            .map_err(canvas_error)
     }
 
     fn estimate_text_size<S: BackendTextStyle>(
@@ -608,9 +626,7 @@ impl DrawingBackend for Canvas {
             style.size(),
             style.family().as_str()
         ));
-        let m = self.context.measure_text(text).map_err(|e| {
-            DrawingErrorKind::FontError(Box::new(std::io::Error::other(format!("measureText failed: {e:?}"))))
-        })?;
+        let m = self.context.measure_text(text).map_err(canvas_error)?;
         let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
         Ok((m.width().ceil() as u32, height.ceil() as u32))
     }

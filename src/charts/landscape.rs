@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::colors::{blues, color_bar, INK, ORANGE, VERMILLION};
-use super::marks::{arrow, draw_star, legend, Px, Swatch};
+use super::marks::{arrow, draw_star, legend, Px, Raster, Swatch};
 use super::{axes, err, finite_range, pixels, Axis, ChartResult, Style};
 use crate::landscape::Landscape;
 
@@ -132,34 +132,42 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
         .map_err(err)?;
     let (plot, to_px) = pixels(&chart);
 
-    // Heatmap: one filled rectangle per grid cell (the canvas backend has no fast bitmap
-    // blit, and a ~40x40 grid is 1600 fills). Cell edges are computed once per axis.
+    // Heatmap: the grid's colours, each cell filling the pixels it covers, drawn as one image.
     let (nx, ny) = (land.nx, land.ny);
     let valid = nx >= 2 && ny >= 2 && land.values.len() == nx * ny;
     let range = finite_range(land.values.iter().copied().filter(|_| valid), 0.0);
     let scale = Scale::new(range);
     if valid {
-        let xs: Vec<i32> = (0..=nx)
-            .map(|c| to_px(x0 + (x1 - x0) * c as f64 / nx as f64, y0).0)
-            .collect();
-        let ys: Vec<i32> = (0..=ny)
-            .map(|r| to_px(x0, y0 + (y1 - y0) * r as f64 / ny as f64).1)
-            .collect();
-        for r in 0..ny {
-            for c in 0..nx {
-                let v = land.values[r * nx + c];
-                let color = if v.is_finite() {
-                    blues(scale.t(v))
+        let colours: Vec<RGBColor> = land
+            .values
+            .iter()
+            .map(|v| {
+                if v.is_finite() {
+                    blues(scale.t(*v))
                 } else {
                     RGBColor(200, 200, 200)
-                };
-                plot.draw(&Rectangle::new(
-                    [(xs[c], ys[r + 1]), (xs[c + 1], ys[r])],
-                    color.filled(),
-                ))
-                .map_err(err)?;
+                }
+            })
+            .collect();
+        let (w, h) = plot.dim_in_pixel();
+        // The cell under each pixel column and row (rows run upward, pixels downward).
+        let column = |px: u32| ((px as f64 + 0.5) / w as f64 * nx as f64).floor().min(nx as f64 - 1.0) as usize;
+        let row = |py: u32| ny - 1 - ((py as f64 + 0.5) / h as f64 * ny as f64).floor().min(ny as f64 - 1.0) as usize;
+        let columns: Vec<usize> = (0..w).map(column).collect();
+        let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+        for py in 0..h {
+            let base = row(py) * nx;
+            for &c in &columns {
+                let RGBColor(r, g, b) = colours[base + c];
+                rgb.extend_from_slice(&[r, g, b]);
             }
         }
+        plot.draw(&Raster {
+            pos: (0, 0),
+            size: (w, h),
+            rgb,
+        })
+        .map_err(err)?;
         // Contours at grid-cell centres; light on the dark (low) end, dark on the pale end.
         let at = |(c, r): (f64, f64)| {
             to_px(

@@ -1,7 +1,9 @@
 //! Marks drawn in device pixels (arrows, stars, triangles) and the legend strip naming them.
 
 use plotters::coord::Shift;
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::colors::{BLUE, INK, VERMILLION, YELLOW};
@@ -9,6 +11,36 @@ use super::{err, ChartResult, Style};
 
 /// A pixel relative to the drawing area's corner.
 pub type Px = (i32, i32);
+
+/// An RGB image drawn pixel for pixel at `pos`: one blit instead of a shape per cell (the
+/// landscape's heatmap). Backends blit it natively; the page's canvas in one putImageData.
+pub struct Raster {
+    pub pos: Px,
+    pub size: (u32, u32),
+    pub rgb: Vec<u8>,
+}
+
+impl<'a> PointCollection<'a, Px> for &'a Raster {
+    type Point = &'a Px;
+    type IntoIter = std::iter::Once<&'a Px>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.pos)
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for Raster {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match points.next() {
+            Some(at) => backend.blit_bitmap(at, self.size, &self.rgb),
+            None => Ok(()),
+        }
+    }
+}
 
 /// What a legend entry shows beside its label.
 #[derive(Clone, Copy)]

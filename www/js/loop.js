@@ -43,24 +43,36 @@ function prepareLandscape(ui) {
   }
 }
 
+/** Runs `work`, adding its time to the frame's part `name` (frameStats reports them). */
+function timed(ui, name, work) {
+  const start = performance.now();
+  const result = work();
+  const parts = ui.frames.parts;
+  if (!parts.has(name)) parts.set(name, []);
+  const times = parts.get(name);
+  times.push(performance.now() - start);
+  if (times.length > STATS_WINDOW) times.shift();
+  return result;
+}
+
 /** Draws the plots and the readouts from the simulator as it is now. */
 export function render(ui) {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(ui, scale);
   try {
     const canvases = shownCanvases(ui);
-    if (canvases.some((c) => c.id === 'landscape')) prepareLandscape(ui);
+    if (canvases.some((c) => c.id === 'landscape')) timed(ui, 'landscape grid', () => prepareLandscape(ui));
     guard(ui, () => ui.sim.setView(ui.chart.logSteps, ui.chart.pairs));
     for (const canvas of canvases) {
       const k = chartScale(ui, canvas, scale);
-      guard(ui, () => ui.sim.draw(canvas.id, canvas, k));
+      timed(ui, canvas.id, () => guard(ui, () => ui.sim.draw(canvas.id, canvas, k)));
       noteTextSize(canvas, k, scale);
     }
   } catch (e) {
     pause(ui);
     if (!ui.error) setError(ui, `Drawing failed: ${e.message}`);
   }
-  updateReadouts(ui);
+  timed(ui, 'readouts', () => updateReadouts(ui));
   scheduleAnnouncement(ui);
   ui.dirty = false;
 }
@@ -103,7 +115,7 @@ function frame(ui, now) {
     if (ui.playing) {
       const n = stepsDue(ui, now);
       if (n > 0) {
-        advance(ui, n);
+        timed(ui, 'steps', () => advance(ui, n));
         checkStory(ui);
       }
     }
@@ -140,9 +152,16 @@ function quantile(sorted, q) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
 }
 
-/** The recent frames' JavaScript time; the first frame's end, from navigation start. */
+const sorted = (times) => [...times].sort((a, b) => a - b);
+
+/**
+ * The recent frames' JavaScript time (median and 95th percentile), the median of each part of
+ * it (steps, landscape grid, each chart, readouts), and the first frame's end from navigation
+ * start.
+ */
 export function frameStats(ui) {
-  const { count, times, firstMs } = ui.frames;
-  const sorted = [...times].sort((a, b) => a - b);
-  return { frames: count, median_ms: quantile(sorted, 0.5), p95_ms: quantile(sorted, 0.95), first_frame_ms: firstMs };
+  const { count, times, parts, firstMs } = ui.frames;
+  const all = sorted(times);
+  const medians = Object.fromEntries([...parts].map(([name, t]) => [name, quantile(sorted(t), 0.5)]));
+  return { frames: count, median_ms: quantile(all, 0.5), p95_ms: quantile(all, 0.95), parts_ms: medians, first_frame_ms: firstMs };
 }

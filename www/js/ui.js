@@ -50,8 +50,9 @@ export function createUi(root, mode) {
     controls: null,
     // How the charts show the run.
     chart: { logSteps: false, pairs: false },
-    // For frameStats(): frames drawn, how long the recent ones took, when the first one ended.
-    frames: { count: 0, times: [], firstMs: null },
+    // For frameStats(): frames drawn, how long the recent ones took (in all, and by part:
+    // steps, landscape, each chart, readouts), when the first one ended.
+    frames: { count: 0, times: [], parts: new Map(), firstMs: null },
     // The landscape's time budget: the measured cost of one evaluation, of the last refresh, and when.
     landscape: { evalMs: null, costMs: 0, at: -Infinity },
     // The screen-reader summary: its pending timer and when it last spoke.
