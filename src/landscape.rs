@@ -4,7 +4,7 @@
 //! spanned by -grad L and grad J (orthonormalised). Either way each pair's margin is
 //! affine in the plane coordinates, m = m0 + a m1 + b m2, which makes a grid cheap.
 
-use crate::numerics::{dot, norm};
+use crate::numerics::{dot, exp, log1p, norm};
 use crate::settings::Model;
 use crate::sim::Simulation;
 
@@ -59,8 +59,8 @@ impl SoftplusTable {
             let nodes = (TABLE_END / TABLE_STEP) as usize + 2;
             let values = (0..nodes)
                 .map(|k| {
-                    let e = (-(k as f64) * TABLE_STEP).exp();
-                    (e.ln_1p(), -TABLE_STEP * e / (1.0 + e))
+                    let e = exp(-(k as f64) * TABLE_STEP);
+                    (log1p(e), -TABLE_STEP * e / (1.0 + e))
                 })
                 .collect();
             SoftplusTable { values }

@@ -252,8 +252,23 @@ pub fn log_sum_exp(xs: impl IntoIterator<Item = f64> + Clone) -> f64 {
 
 /// [`log_sum_exp`] of a slice, vectorised: the sum in four lanes, terms below e^-708
 /// (which cannot move a sum of at least 1) as e^-708.
-#[inline]
 pub fn log_sum_exp_slice(xs: &[f64]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if wide() {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { log_sum_exp_avx2(xs) };
+    }
+    log_sum_exp_any(xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn log_sum_exp_avx2(xs: &[f64]) -> f64 {
+    log_sum_exp_any(xs)
+}
+
+#[inline(always)]
+fn log_sum_exp_any(xs: &[f64]) -> f64 {
     let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() || xs.iter().any(|x| x.is_nan()) {
         return log_sum_exp(xs.iter().copied());
@@ -274,8 +289,23 @@ pub fn log_sum_exp_slice(xs: &[f64]) -> f64 {
 
 /// exp of every element in place: vectorised when every argument is in [`exp_core`]'s
 /// range (then the same bits as [`exp`]).
-#[inline]
 pub fn exp_in_place(v: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if wide() {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { exp_in_place_avx2(v) };
+    }
+    exp_in_place_any(v)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn exp_in_place_avx2(v: &mut [f64]) {
+    exp_in_place_any(v)
+}
+
+#[inline(always)]
+fn exp_in_place_any(v: &mut [f64]) {
     if v.iter().all(|x| (-708.0..=709.0).contains(x)) {
         for x in v.iter_mut() {
             *x = exp_core(*x);

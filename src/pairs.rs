@@ -77,7 +77,12 @@ impl PairList {
     }
 
     /// Lays out the rows for `m` members; every weight 0.
-    fn reset(&mut self, m: usize) {
+    fn reset(&mut self, m: usize, zero: bool) {
+        // The same layout as last time, and every entry is about to be written: the
+        // padding is still zero.
+        if !zero && self.rows.len() == m + 1 && self.fwd.len() == self.rows[m] {
+            return;
+        }
         self.rows.clear();
         let mut at = 0;
         for k in 0..m {
@@ -383,7 +388,8 @@ impl PairWeights {
         table.members.clear();
         table.members.extend((0..n).filter(|&i| sampler.in_support[i]));
         let m = table.members.len();
-        table.reset(m);
+        // Best-vs-worst writes one order of each pair: the other must be zero.
+        table.reset(m, s.design == Design::BestVsWorst);
         let acc = &mut self.acc;
         acc.reset(world, &table.members);
         match s.design {

@@ -7,7 +7,7 @@ use crate::closed_form::rlhf_reward;
 use crate::history::{History, Record, DEFAULT_CAPACITY, DEFAULT_HEAD};
 use crate::loss::{Evaluator, LossEval};
 use crate::metrics::Metrics;
-use crate::numerics::{dot, exp, exp_in_place, norm, sym2_eigenvalues};
+use crate::numerics::{dot, exp, exp_in_place, ln, norm, sym2_eigenvalues};
 use crate::pairs::{PairSampler, PairWeights, Preferences};
 use crate::policy::{dim, expected_reward_gradient_into, log_probs, log_probs_into, scores, scores_into};
 use crate::rng::Rng;
@@ -236,7 +236,8 @@ impl Simulation {
         }
         m.measured_rate = match (self.distances.front(), self.distances.back()) {
             (Some(first), Some(last)) if self.distances.len() > 1 => {
-                (last / first).powf(1.0 / (self.distances.len() - 1) as f64)
+                // (last / first)^(1/k) with this crate's exp and ln: the same bits in wasm.
+                exp(ln(last / first) / (self.distances.len() - 1) as f64)
             }
             _ => f64::NAN,
         };
