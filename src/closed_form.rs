@@ -2,7 +2,7 @@
 //! theta* of the well-specified linear model. (The minimiser for any setting is in
 //! [`crate::theory`].)
 
-use crate::numerics::log_softmax;
+use crate::numerics::{exp, log_softmax};
 use crate::settings::{Design, Labels, Settings};
 use crate::world::World;
 
@@ -22,7 +22,7 @@ pub fn rlhf_optimum(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> {
             }
         })
         .collect();
-    log_softmax(&logits).iter().map(|l| l.exp()).collect()
+    log_softmax(&logits).iter().map(|l| exp(*l)).collect()
 }
 
 /// J*: the expected reward of the RLHF optimum over all responses, pi_ref exp(s r / beta).

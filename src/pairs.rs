@@ -1,7 +1,7 @@
 //! Pair designs: the exact pair distribution W(i, j) (chosen i, rejected j) and the
 //! generative process that draws minibatch pairs from it.
 
-use crate::numerics::sigmoid;
+use crate::numerics::{powi, sigmoid};
 use crate::rng::{cumulative, Rng};
 use crate::sampler::Sampler;
 use crate::settings::{Design, Labels, Settings};
@@ -432,12 +432,12 @@ impl PairWeights {
                     prefix.push(prefix.last().unwrap() + sampler.piq[i]);
                 }
                 // Mass of positions lo..=hi, and its K-th power: all K draws fall there.
-                let k = s.k as i32;
+                let k = s.k as u32;
                 let all_in = |lo: usize, hi: isize| -> f64 {
                     if (lo as isize) > hi {
                         0.0
                     } else {
-                        (prefix[hi as usize + 1] - prefix[lo]).max(0.0).powi(k)
+                        powi((prefix[hi as usize + 1] - prefix[lo]).max(0.0), k)
                     }
                 };
                 for (b, &worst) in order.iter().enumerate() {

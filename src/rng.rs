@@ -1,6 +1,8 @@
 //! The seeded random source: ChaCha12 (rand's StdRng), identical natively and in wasm.
 
 use rand::rngs::StdRng;
+
+use crate::numerics::{cos_turn, ln};
 use rand::{Rng as _, SeedableRng};
 
 /// A seeded stream of uniforms, normals and categorical draws.
@@ -17,11 +19,12 @@ impl Rng {
         self.0.random::<f64>()
     }
 
-    /// Standard normal by Box-Muller (written out so the stream is fixed by this file).
+    /// Standard normal by Box-Muller (written out, with this crate's ln and cos, so the stream
+    /// is fixed by this file on every platform).
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.uniform(); // (0, 1]: ln stays finite
         let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        (-2.0 * ln(u1)).sqrt() * cos_turn(u2)
     }
 
     /// An index drawn with probability proportional to the increments of `cumulative`

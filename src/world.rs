@@ -32,8 +32,9 @@ impl World {
             .collect();
         let noise: Vec<f64> = (0..s.n).map(|_| rng.normal()).collect();
         let u = REWARD_DIRECTION;
-        let alpha = s.ref_quality.clamp(-1.0, 1.0).acos();
-        let v = [alpha.cos(), alpha.sin()];
+        // At angle alpha = acos(refq) to u = (1, 0): (cos alpha, sin alpha), with no trigonometry.
+        let c = s.ref_quality.clamp(-1.0, 1.0);
+        let v = [c, (1.0 - c * c).sqrt()];
         let reward: Vec<f64> = features
             .iter()
             .zip(&noise)
@@ -46,7 +47,7 @@ impl World {
             })
             .collect();
         let mean = reward.iter().sum::<f64>() / s.n as f64;
-        let sd = (reward.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / s.n as f64).sqrt();
+        let sd = (reward.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / s.n as f64).sqrt();
         let z = reward
             .iter()
             .map(|r| if sd > 0.0 { (r - mean) / sd } else { 0.0 })

@@ -3,8 +3,8 @@
 use plotters::coord::Shift;
 use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
-use plotters_backend::{BackendCoord, DrawingErrorKind};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use super::colors::{BLUE, INK, VERMILLION, YELLOW};
 use super::{err, ChartResult, Style};
