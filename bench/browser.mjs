@@ -4,16 +4,20 @@
 // Benchmarks, not tests: it reports numbers and exits 0 whether or not a target is met.
 //
 // What it measures:
-// - frames: the page playing for FRAMES animation frames per scenario; the page's own
-//   `dpoSim.frameStats()` (the JS work of a frame: steps, landscape, the four plots, the
-//   readouts; over its window of the last 120 frames) and the interval between animation
-//   frames (what the viewer gets, including the browser's own painting);
-// - where a frame goes: the same scenarios again with the wasm `Sim` methods wrapped in timers
-//   (the draw split per plot where each plot asks its canvas for a 2d context), and the
-//   renderer's main thread traced (JS, canvas flush, layout, paint; wall and CPU time);
+// - frames: the page playing at its default pace for FRAMES animation frames per scenario;
+//   the page's own `dpoSim.frameStats()` (the JS work of a frame and of each of its parts:
+//   steps, landscape grid, each plot, the readouts; over its window of the last 120 frames)
+//   and the animation frames per second (what the viewer gets, including the browser's own
+//   painting);
+// - where a frame goes: the same scenarios again with the renderer's main thread traced (JS,
+//   canvas flush, layout, paint; wall and CPU time);
+// - the sweep view's 21 x 21 quality x support phase map of 100-step runs: how long it
+//   takes, and the animation frames per second meanwhile;
 // - first frame: navigation start to the end of the first drawn frame, on fresh loads;
 // - wasm steps: the native benchmark cases on a bare `Sim` of the page's own wasm instance
 //   (stepping only, no drawing), timed like benches/core.rs, and their ratio to native;
+// - the exact step against NumPy: bench/step-vs-numpy.json, written by bench/side_by_side.sh
+//   earlier in the same `./build.sh bench`;
 // - soak: a million steps on a bare `Sim`: wasm memory, JS heap, and the time of a run's
 //   first thousand steps against a thousand steps after the million;
 // - sizes: the wasm binary in dist/pkg, raw and gzipped.
@@ -29,6 +33,7 @@ import { launchBrowser } from '../tests/e2e/helpers.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const NATIVE_JSON = join(ROOT, 'bench', 'native.json');
+const NUMPY_JSON = join(ROOT, 'bench', 'step-vs-numpy.json');
 const RESULTS_JSON = join(ROOT, 'bench', 'results.json');
 /** Scratch output (gitignored): the Chromium traces of the instrumented runs. */
 const OUT = join(ROOT, 'bench', 'out');
@@ -42,12 +47,14 @@ const SOAK_CHUNK = 1000;
 const SOAK_PAIRS = 30;
 const KB = 1000;
 
-/** Playing scenarios: URL fragment, steps per frame, device pixel ratio. */
+/** Playing scenarios at the default pace: URL fragment, device pixel ratio. */
 const SCENARIOS = [
-  { name: 'default, online', fragment: 'online=1', speed: 10, dpr: 1 },
-  { name: 'N=256, online', fragment: 'online=1&n=256', speed: 10, dpr: 1 },
-  { name: 'default, online, DPR 2', fragment: 'online=1', speed: 10, dpr: 2 },
+  { name: 'default, online', fragment: 'online=1', dpr: 1 },
+  { name: 'N=256, online', fragment: 'online=1&n=256', dpr: 1 },
+  { name: 'default, online, DPR 2', fragment: 'online=1', dpr: 2 },
 ];
+/** The phase map: grid points per setting, steps per run. */
+const PHASE_MAP = { grid: 21, steps: 100 };
 
 /** The cases of benches/core.rs (same names, same settings), timed the same way in wasm. */
 const STEP_CASES = [
@@ -58,12 +65,6 @@ const STEP_CASES = [
   ['step N=48 exact', 'exact=1'],
   ['step N=48 best-of-8', 'design=bvw&k=8'],
 ];
-const LANDSCAPE_CASES = [
-  ['landscape 40x40 N=48', ''],
-  ['landscape 40x40 N=256', 'n=256'],
-];
-/** The native case the step targets refer to: default settings, exact metrics every step. */
-const HEADLINE_STEP = 'step N=48 (linear)';
 
 const t0 = Date.now();
 /** Progress on stderr: a run takes minutes. */
@@ -111,91 +112,13 @@ function recordAnimationFrames() {
 }
 
 /**
- * Wraps the wasm `Sim` methods the page calls each frame in timers. A frame starts with
- * `step` (the page steps first, then draws); `draw` is split per plot at the moment each
- * plot asks its canvas for a 2d context. Results accumulate in `window.__benchFrames`.
- */
-async function instrumentFrames() {
-  const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
-  const frames = [];
-  window.__benchFrames = frames;
-  const add = (phase, ms) => {
-    const frame = frames.at(-1);
-    if (frame) frame.phases[phase] = (frame.phases[phase] ?? 0) + ms;
-  };
-  let contexts = null;
-  const getContext = HTMLCanvasElement.prototype.getContext;
-  HTMLCanvasElement.prototype.getContext = function (...args) {
-    if (contexts && !contexts.some((c) => c.id === this.id)) contexts.push({ id: this.id, t: performance.now() });
-    return getContext.apply(this, args);
-  };
-  const PHASES = {
-    step: 'training steps',
-    prepareLandscape: 'landscape grid',
-    pairCount: 'landscape grid',
-    metrics: 'readouts (wasm)',
-    finiteOptimum: 'readouts (wasm)',
-    sampler: 'readouts (wasm)',
-    pinned: 'readouts (wasm)',
-  };
-  for (const name of [...Object.keys(PHASES), 'draw']) {
-    const inner = Sim.prototype[name];
-    Sim.prototype[name] = function (...args) {
-      const start = performance.now();
-      if (name === 'step') frames.push({ start, end: start, phases: {}, landscape: null });
-      if (name === 'draw') contexts = [];
-      const result = inner.apply(this, args);
-      const end = performance.now();
-      if (name === 'draw') {
-        contexts.forEach((c, i) => add(`draw ${c.id}`, (contexts[i + 1]?.t ?? end) - (i ? c.t : start)));
-        contexts = null;
-      } else {
-        add(PHASES[name], end - start);
-      }
-      const frame = frames.at(-1);
-      if (frame) frame.end = end;
-      // Work done means the grid was computed, at the resolution asked for.
-      if (frame && name === 'prepareLandscape' && result > 0) frame.landscape = args[0];
-      return result;
-    };
-  }
-}
-
-/**
- * Mean milliseconds per frame of each phase and of the rest of the frame (page JS between the
- * wasm calls), and how often the landscape grid was recomputed, at which resolution.
- */
-function summariseFrames() {
-  const frames = window.__benchFrames.slice(1, -1);
-  const totals = {};
-  let span = 0;
-  for (const f of frames) {
-    span += f.end - f.start;
-    for (const [phase, ms] of Object.entries(f.phases)) totals[phase] = (totals[phase] ?? 0) + ms;
-  }
-  const order = ['training steps', 'landscape grid', 'draw map', 'draw landscape', 'draw signal', 'draw curves'];
-  const phases = [...order, ...Object.keys(totals).filter((k) => !order.includes(k))];
-  const mean = Object.fromEntries(phases.map((k) => [k, (totals[k] ?? 0) / frames.length]));
-  const wrapped = Object.values(mean).reduce((a, b) => a + b, 0);
-  mean['page JS (DOM readouts, canvas sizing, layout)'] = span / frames.length - wrapped;
-  const resolutions = frames.map((f) => f.landscape).filter((r) => r !== null).sort((a, b) => a - b);
-  return {
-    frames: frames.length,
-    mean_frame_ms: span / frames.length,
-    phases_ms: mean,
-    landscape_refreshed_fraction: resolutions.length / frames.length,
-    landscape_median_resolution: resolutions[Math.floor(resolutions.length / 2)] ?? null,
-  };
-}
-
-/**
- * Times the step and landscape cases on bare `Sim`s of the page's wasm instance, like
+ * Times the step cases on bare `Sim`s of the page's wasm instance, like
  * benches/core.rs: a warm-up, then rounds of calls; returns the microseconds per call of each
  * round. The page's clock is coarse (0.1 ms), so a round lasts about 20 ms: the warm-up counts
  * how many calls that takes. The step cases take their rounds in turn, so that a slow spell
  * of the machine (other work) spreads over all of them rather than landing on one.
  */
-async function timeWasmCases({ steps, landscapes, rounds }) {
+async function timeWasmCases({ steps, rounds }) {
   const { Sim } = await import(new URL('pkg/dpo_sim.js', location.href).href);
   const warmUp = (call) => {
     let calls = 0;
@@ -219,19 +142,7 @@ async function timeWasmCases({ steps, landscapes, rounds }) {
   });
   for (let r = 0; r < rounds; r++) for (const c of cases) c.perCall.push(round(c));
   for (const c of cases) c.sim.free();
-  const rows = cases.map(({ name, perCall }) => ({ name, perCall }));
-  for (const [name, settings] of landscapes) {
-    const sim = new Sim(settings);
-    sim.step(20);
-    // step(0) marks the run changed, so the grid is computed again rather than cached.
-    const call = () => (sim.step(0), sim.prepareLandscape(40));
-    const { callMs, iters } = warmUp(call);
-    // A second per call at N=256: at least 5 rounds, about 10 s in all.
-    const count = Math.max(5, Math.min(rounds, Math.floor(10_000 / (iters * callMs))));
-    rows.push({ name, perCall: Array.from({ length: count }, () => round({ call, iters })) });
-    sim.free();
-  }
-  return rows;
+  return cases.map(({ name, perCall }) => ({ name, perCall }));
 }
 
 /**
@@ -319,22 +230,21 @@ function summariseTrace(path, frames) {
   return { frames, per_frame_ms: perFrame };
 }
 
+/** Animation frames per second over a run of frame times (ms). */
+const perSecond = (times) => ((times.length - 1) * 1000) / (times.at(-1) - times[0]);
+
 /**
- * Plays one scenario for FRAMES frames. With `instrument`, also where the frame time goes:
- * the wasm calls timed in the page, and the main thread traced (bench/out/trace-*.json).
+ * Plays one scenario for FRAMES frames. With `instrument`, the main thread is traced too
+ * (bench/out/trace-*.json), for where the frame time goes beyond the page's own JS.
  */
 async function playScenario(browser, url, scenario, { instrument = false } = {}) {
   const { context, page } = await openSim(browser, url, scenario);
   const tracePath = join(OUT, `trace-${scenario.name.replace(/\W+/g, '-')}.json`);
-  if (instrument) await page.evaluate(instrumentFrames);
-  await page.selectOption('#speed', String(scenario.speed));
   const before = await page.evaluate(() => window.dpoSim.frameStats().frames);
   await page.evaluate(recordAnimationFrames);
   if (instrument) await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'benchmark'] });
-  const wallStart = Date.now();
   await page.evaluate(() => window.dpoSim.play());
   await page.waitForFunction((n) => window.dpoSim.frameStats().frames >= n, before + FRAMES, { timeout: 600_000 });
-  const wallMs = Date.now() - wallStart;
   const result = await page.evaluate(() => {
     window.dpoSim.pause();
     const { error, frameStats, metrics } = window.dpoSim;
@@ -345,7 +255,7 @@ async function playScenario(browser, url, scenario, { instrument = false } = {})
     // Paused: the frames left until the trace stops are idle ones, of no weight.
     await browser.stopTracing();
     const played = result.stats.frames - before;
-    breakdown = { ...(await page.evaluate(summariseFrames)), main_thread: summariseTrace(tracePath, played) };
+    breakdown = { main_thread: summariseTrace(tracePath, played) };
   }
   await context.close();
   const raf = result.raf.slice(-FRAMES);
@@ -356,12 +266,35 @@ async function playScenario(browser, url, scenario, { instrument = false } = {})
     steps: result.step,
     median_ms: result.stats.median_ms,
     p95_ms: result.stats.p95_ms,
+    parts_ms: result.stats.parts_ms,
     frame_interval_median_ms: intervals.median,
     frame_interval_p95_ms: intervals.p95,
-    frames_per_s: (FRAMES * 1000) / wallMs,
+    frames_per_s: perSecond(raf),
     error: result.error,
     breakdown,
   };
+}
+
+/**
+ * The sweep view's quality x support phase map, run from its form as a reader would: seconds
+ * from the click until it says it is done, and animation frames per second meanwhile.
+ */
+async function phaseMap(browser, url) {
+  const { context, page } = await openSim(browser, url);
+  await page.check('#sweep-form input[name="kind"][value="phase"]');
+  await page.fill('#sweep-grid', String(PHASE_MAP.grid));
+  await page.fill('#sweep-steps', String(PHASE_MAP.steps));
+  await page.evaluate(recordAnimationFrames);
+  const start = await page.evaluate(() => performance.now());
+  await page.click('#sweep-run');
+  const done = `${PHASE_MAP.grid ** 2} runs of ${PHASE_MAP.steps} steps`;
+  await page.waitForFunction((text) => document.getElementById('sweep-status').textContent.startsWith(text), done,
+    { timeout: 600_000, polling: 50 });
+  const end = await page.evaluate(() => performance.now());
+  const raf = (await page.evaluate(() => window.__benchRaf)).filter((t) => t >= start && t <= end);
+  const status = await page.evaluate(() => document.getElementById('sweep-status').textContent);
+  await context.close();
+  return { ...PHASE_MAP, seconds: (end - start) / 1000, frames_per_s: perSecond(raf), status };
 }
 
 async function firstFrames(browser, url) {
@@ -376,7 +309,7 @@ async function firstFrames(browser, url) {
 
 async function wasmSteps(browser, url, native) {
   const { context, page } = await openSim(browser, url);
-  const rows = await page.evaluate(timeWasmCases, { steps: STEP_CASES, landscapes: LANDSCAPE_CASES, rounds: 31 });
+  const rows = await page.evaluate(timeWasmCases, { steps: STEP_CASES, rounds: 31 });
   await context.close();
   return rows.map(({ name, perCall }) => {
     const { median, p95 } = quantiles(perCall);
@@ -447,31 +380,35 @@ function machine(browserVersion) {
 
 /** Each target of the issue: the measured value, the limit, met or not (null: not measured). */
 function targets(r) {
-  const native = (name) => r.native?.find((n) => n.name === name)?.median_us ?? null;
-  const wasmStep = r.wasm_steps.find((w) => w.name === HEADLINE_STEP);
   const [normal, big] = r.frames;
   const { soak: s } = r;
   const wasmGrowth = s.wasm_memory_bytes.end - s.wasm_memory_bytes.after_10k_steps;
   const heapGrowth = s.js_heap_bytes.end / s.js_heap_bytes.start - 1;
+  const native = (name) => r.native?.find((n) => n.name === name)?.median_us ?? null;
   // benches/core.rs reports its soak in its "median" column: µs per step, and RSS in KiB.
   const nativeRate = native('soak: first 1000 steps') / native('soak: last 1000 steps') - 1;
   const nativeRss = native('soak: RSS KiB at step 1e6') / native('soak: RSS KiB at step 0') - 1;
+  const numpy = (name) => r.numpy?.cases.find((c) => c.name === name)?.numpy_over_rust ?? null;
   const percent = (x) => (Number.isFinite(x) ? Math.abs(x) * 100 : null);
-  const row = (target, measured, limit, unit) => ({
+  // `at most` a limit, or `at least` one.
+  const row = (target, measured, limit, unit, atLeast = false) => ({
     target,
     measured,
-    limit,
+    limit: `${atLeast ? '≥' : '≤'} ${limit}`,
     unit,
-    met: measured === null ? null : measured <= limit,
+    met: measured === null ? null : atLeast ? measured >= limit : measured <= limit,
   });
   return [
-    row(`frame JS, ${normal.name}, ${normal.speed} steps: median`, normal.median_ms, 10, 'ms'),
-    row(`frame JS, ${normal.name}, ${normal.speed} steps: p95`, normal.p95_ms, 16.7, 'ms'),
-    row(`frame JS, ${big.name}, ${big.speed} steps: median`, big.median_ms, 25, 'ms'),
-    row(`native ${HEADLINE_STEP}`, native(HEADLINE_STEP), 20, 'µs'),
-    row(`wasm / native, ${HEADLINE_STEP}`, wasmStep.ratio, 1.6, '×'),
-    row('navigation to first drawn frame (median)', r.first_frame.median_ms, 500, 'ms'),
-    row('wasm binary', r.sizes.wasm_bytes / KB, 400, 'KB'),
+    row(`frame JS, ${normal.name}: median`, normal.median_ms, 5, 'ms'),
+    row(`frame JS, ${normal.name}: p95`, normal.p95_ms, 10, 'ms'),
+    row(`frames per second, ${normal.name}`, normal.frames_per_s, 55, '/s', true),
+    row(`frame JS, ${big.name}: median`, big.median_ms, 12, 'ms'),
+    row(`frames per second, ${big.name}`, big.frames_per_s, 50, '/s', true),
+    row('NumPy / native, exact step N=48 online', numpy('step N=48 online'), 10, '×', true),
+    row('NumPy / native, exact step N=256', numpy('step N=256'), 6, '×', true),
+    row(`phase map ${PHASE_MAP.grid}x${PHASE_MAP.grid}, ${PHASE_MAP.steps} steps: time`, r.phase_map.seconds, 3, 's'),
+    row('phase map: frames per second meanwhile', r.phase_map.frames_per_s, 30, '/s', true),
+    row('navigation to first drawn frame (median)', r.first_frame.median_ms, 400, 'ms'),
     row('wasm binary gzipped', r.sizes.wasm_gzip_bytes / KB, 160, 'KB'),
     row('wasm 1M steps: memory growth after 10k steps', wasmGrowth / KB, 0, 'KB'),
     row('wasm 1M steps: JS heap growth', percent(heapGrowth), 10, '%'),
@@ -487,20 +424,19 @@ function printReport(r) {
   const m = r.machine;
   console.log(`\n${m.cpu}, ${m.nproc} cores, Chromium ${m.chromium}; ` +
     `load average ${m.load_average_at_start.join(' ')} at the start, ${m.load_average_at_end.join(' ')} at the end`);
-  console.log('\nframes (JS work per frame from dpoSim.frameStats; interval between animation frames)');
+  console.log('\nframes at the default pace (JS work per frame from dpoSim.frameStats; interval between ' +
+    'animation frames)');
   console.log(`${'scenario'.padEnd(26)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(8)} ${'interval'.padStart(9)} ${'fps'.padStart(6)}`);
   for (const f of r.frames) {
     console.log(`${f.name.padEnd(26)} ${fixed(f.median_ms).padStart(10)} ${fixed(f.p95_ms).padStart(8)} ` +
       `${fixed(f.frame_interval_median_ms).padStart(9)} ${fixed(f.frames_per_s, 1).padStart(6)}`);
+    const parts = Object.entries(f.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ');
+    console.log(`  median ms of each part: ${parts}`);
   }
   for (const b of r.frame_breakdown) {
-    const { frames, landscape_refreshed_fraction: refreshed, landscape_median_resolution: resolution } = b.breakdown;
-    console.log(`\nwhere a frame goes, ${b.name} (mean ms per frame over ${frames} instrumented frames;` +
-      ` landscape recomputed in ${fixed(refreshed * 100, 0)}% of them, median grid ${resolution}x${resolution})`);
-    for (const [phase, ms] of Object.entries(b.breakdown.phases_ms)) console.log(`  ${phase.padEnd(46)} ${fixed(ms).padStart(7)}`);
-    console.log(`  ${'total'.padEnd(46)} ${fixed(b.breakdown.mean_frame_ms).padStart(7)}`);
     const { main_thread: mt } = b.breakdown;
-    console.log(`  renderer main thread, traced over ${mt.frames} frames: ${'wall'.padStart(6)} ${'CPU'.padStart(6)}`);
+    console.log(`\nwhere a frame goes, ${b.name}: renderer main thread, traced over ${mt.frames} frames: ` +
+      `${'wall'.padStart(6)} ${'CPU'.padStart(6)}`);
     for (const [part, { wall, cpu }] of Object.entries(mt.per_frame_ms)) {
       console.log(`    ${part.padEnd(46)} ${fixed(wall).padStart(7)} ${fixed(cpu).padStart(6)}`);
     }
@@ -518,11 +454,21 @@ function printReport(r) {
   console.log(`  µs per step: ${fixed(first)} in a run's first 1k, ${fixed(last)} after ${s.steps} ` +
     `(medians of ${SOAK_PAIRS}, alternated)`);
   console.log(`  µs per step, median of each tenth of the soak: ${tenths.map((v) => fixed(v, 1)).join(' ')}`);
+  const p = r.phase_map;
+  console.log(`\nphase map ${p.grid}x${p.grid} of ${p.steps} steps: ${fixed(p.seconds, 1)} s, ` +
+    `${fixed(p.frames_per_s, 0)} animation frames per second meanwhile ("${p.status}")`);
+  if (r.numpy) {
+    console.log(`\nthe exact step against NumPy (bench/step-vs-numpy.json, ${r.numpy.rounds} alternating rounds)`);
+    for (const c of r.numpy.cases) {
+      console.log(`  ${c.name.padEnd(24)} Rust ${fixed(c.rust_us.median, 1)} µs, NumPy ${fixed(c.numpy_us.median, 1)} µs: ` +
+        `${fixed(c.numpy_over_rust, 1)}×`);
+    }
+  }
   console.log('\ntargets');
   console.log(`${'target'.padEnd(52)} ${'measured'.padStart(10)} ${'limit'.padStart(8)}  verdict`);
   for (const t of r.targets) {
     const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED';
-    console.log(`${t.target.padEnd(52)} ${`${fixed(t.measured)}`.padStart(10)} ${`${t.limit}`.padStart(6)} ${t.unit.padEnd(2)} ${verdict}`);
+    console.log(`${t.target.padEnd(52)} ${`${fixed(t.measured)}`.padStart(10)} ${t.limit.padStart(8)} ${t.unit.padEnd(2)} ${verdict}`);
   }
   console.log(`\nwrote ${RESULTS_JSON}`);
 }
@@ -530,11 +476,13 @@ function printReport(r) {
 async function main() {
   const native = existsSync(NATIVE_JSON) ? JSON.parse(readFileSync(NATIVE_JSON, 'utf8')) : null;
   if (!native) console.error(`bench: no ${NATIVE_JSON}; the native columns stay empty`);
+  const numpy = existsSync(NUMPY_JSON) ? JSON.parse(readFileSync(NUMPY_JSON, 'utf8')) : null;
+  if (!numpy) console.error(`bench: no ${NUMPY_JSON}; the NumPy targets are not measured`);
   mkdirSync(OUT, { recursive: true });
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const r = { machine: machine(browser.version()), native, sizes: sizes() };
+    const r = { machine: machine(browser.version()), native, numpy, sizes: sizes() };
     r.frames = [];
     for (const scenario of SCENARIOS) {
       progress(`playing ${scenario.name}`);
@@ -546,9 +494,11 @@ async function main() {
       const { name, breakdown } = await playScenario(browser, server.url, scenario, { instrument: true });
       r.frame_breakdown.push({ name, breakdown });
     }
+    progress('phase map');
+    r.phase_map = await phaseMap(browser, server.url);
     progress('first frames');
     r.first_frame = await firstFrames(browser, server.url);
-    progress('wasm steps and landscapes');
+    progress('wasm steps');
     r.wasm_steps = await wasmSteps(browser, server.url, native);
     progress(`soak: ${SOAK_STEPS} steps`);
     r.soak = await soakRun(browser, server.url);

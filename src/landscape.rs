@@ -8,9 +8,12 @@ use crate::numerics::{dot, exp, log1p, norm};
 use crate::settings::Model;
 use crate::sim::Simulation;
 
-/// The loss on a grid with the marks drawn over it, all in plane coordinates.
+/// The loss over a window of a plane, on a grid: the costly part of the landscape, computed
+/// a few rows at a time (so a frame never waits for all of it) and kept while it still shows
+/// the run (offline, the linear model's surface does not move).
 #[derive(Clone, Debug)]
-pub struct Landscape {
+pub struct Surface {
+    plane: Plane,
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub x_label: &'static str,
@@ -19,6 +22,17 @@ pub struct Landscape {
     pub nx: usize,
     pub ny: usize,
     pub values: Vec<f64>,
+    /// Per pair: both weights and the margin's affine coefficients in the plane.
+    coeffs: Vec<[f64; 5]>,
+    /// The run's state and pair law this surface was computed for
+    /// ([`Simulation::revision`], [`Simulation::pair_law_version`]).
+    revision: u64,
+    version: u64,
+}
+
+/// What is drawn over the surface, in its plane's coordinates: from the run as it is now.
+#[derive(Clone, Debug)]
+pub struct Marks {
     /// Where the run has been (the recorded history), oldest first.
     pub trajectory: Vec<(f64, f64)>,
     pub current: (f64, f64),
@@ -30,7 +44,14 @@ pub struct Landscape {
     pub descent: (f64, f64),
 }
 
-impl Landscape {
+/// The landscape plot's content: a surface and the marks over it.
+#[derive(Clone, Debug)]
+pub struct Landscape {
+    pub surface: Surface,
+    pub marks: Marks,
+}
+
+impl Surface {
     /// Smallest and largest grid value.
     pub fn value_range(&self) -> (f64, f64) {
         self.values
@@ -39,6 +60,84 @@ impl Landscape {
                 (lo.min(*v), hi.max(*v))
             })
     }
+
+    /// Are all its rows computed?
+    pub fn done(&self) -> bool {
+        self.values.len() == self.nx * self.ny
+    }
+
+    /// Computes up to `rows` more rows; returns the work done (cells x pairs).
+    pub fn advance(&mut self, rows: usize) -> usize {
+        let n = self.nx;
+        let table = SoftplusTable::get();
+        let cell = |k: usize, (a, b): (f64, f64)| a + (b - a) * (k as f64 + 0.5) / n as f64;
+        let mut row_base = vec![0.0; self.coeffs.len()];
+        let start = self.values.len() / n;
+        let end = (start + rows).min(self.ny);
+        for row in start..end {
+            let b = cell(row, self.y_range);
+            for (base, c) in row_base.iter_mut().zip(&self.coeffs) {
+                *base = c[2] + b * c[4];
+            }
+            for col in 0..n {
+                let a = cell(col, self.x_range);
+                let value = self
+                    .coeffs
+                    .iter()
+                    .zip(&row_base)
+                    .map(|(c, base)| pair_loss(table, c[0], c[1], base + a * c[3]))
+                    .sum();
+                self.values.push(value);
+            }
+        }
+        (end - start) * n * self.coeffs.len()
+    }
+
+    /// Does it show the run as it is now: computed for this very state, or for one with the
+    /// same plane (the linear model's, fixed) and pair law, in a window that holds everything
+    /// worth seeing without being far too large?
+    pub fn shows(&self, sim: &Simulation) -> bool {
+        if self.revision == sim.revision() {
+            return true;
+        }
+        if sim.settings().model != Model::Linear || self.version != sim.pair_law_version() {
+            return false;
+        }
+        let (lo, hi) = bounds(&points(sim, &self.plane));
+        let inside = |(x, y): (f64, f64)| {
+            let (wx, wy) = (self.x_range.1 - self.x_range.0, self.y_range.1 - self.y_range.0);
+            x >= self.x_range.0 + 0.05 * wx
+                && x <= self.x_range.1 - 0.05 * wx
+                && y >= self.y_range.0 + 0.05 * wy
+                && y <= self.y_range.1 - 0.05 * wy
+        };
+        let span = (hi.0 - lo.0).max(hi.1 - lo.1);
+        inside(lo) && inside(hi) && (self.x_range.1 - self.x_range.0) < 4.0 * span.max(1.0)
+    }
+}
+
+/// The points a window must hold: the path, now, theta_0 and the target, in plane coordinates.
+fn points(sim: &Simulation, plane: &Plane) -> Vec<(f64, f64)> {
+    let mut points: Vec<(f64, f64)> = sim
+        .history()
+        .records()
+        .iter()
+        .map(|r| plane.project(&r.theta))
+        .collect();
+    points.push(plane.project(sim.theta()));
+    points.push(plane.project(&vec![0.0; sim.theta().len()]));
+    points.extend(sim.state().optimum.as_ref().map(|o| plane.project(&o.theta)));
+    points
+}
+
+/// The corners of the box around `points` (finite ones only).
+fn bounds(points: &[(f64, f64)]) -> ((f64, f64), (f64, f64)) {
+    let (mut lo, mut hi) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
+    for (x, y) in points.iter().filter(|p| p.0.is_finite() && p.1.is_finite()) {
+        lo = (lo.0.min(*x), lo.1.min(*y));
+        hi = (hi.0.max(*x), hi.1.max(*y));
+    }
+    (lo, hi)
 }
 
 /// Table of t(a) = ln(1 + e^-a) and h t'(a) at a = k h, for cubic Hermite interpolation.
@@ -87,6 +186,7 @@ fn pair_loss(table: &SoftplusTable, w_ij: f64, w_ji: f64, m: f64) -> f64 {
 }
 
 /// A plane in parameter space: origin + a e1 + b e2.
+#[derive(Clone, Debug)]
 struct Plane {
     origin: Vec<f64>,
     e1: Vec<f64>,
@@ -129,9 +229,9 @@ fn tabular_plane(sim: &Simulation) -> Plane {
     }
 }
 
-/// The landscape at the current step on a `resolution` x `resolution` grid.
-pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
-    let st = sim.state();
+/// A new surface for the run as it is now on a `resolution` x `resolution` grid, with no
+/// rows computed yet ([`Surface::advance`] computes them).
+pub fn start(sim: &Simulation, resolution: usize) -> Surface {
     let (plane, x_label, y_label) = match sim.settings().model {
         Model::Linear => (
             Plane {
@@ -144,36 +244,16 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         ),
         Model::Tabular => (tabular_plane(sim), "along −∇L", "along ∇J (⊥)"),
     };
-    let trajectory: Vec<(f64, f64)> = sim
-        .history()
-        .records()
-        .iter()
-        .map(|r| plane.project(&r.theta))
-        .collect();
-    let current = plane.project(sim.theta());
-    let target = st.optimum.as_ref().map(|o| plane.project(&o.theta));
-    let valley = st.optimum.as_ref().and_then(|o| o.valley).map(|v| (v[0], v[1]));
-    let descent = {
-        let g: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
-        (dot(&g, &plane.e1), dot(&g, &plane.e2))
-    };
-
     // A square window around everything worth seeing, with a margin.
-    let mut points = trajectory.clone();
-    points.push(current);
-    points.push(plane.project(&vec![0.0; sim.theta().len()]));
-    points.extend(target);
-    let (mut lo, mut hi) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
-    for (x, y) in &points {
-        lo = (lo.0.min(*x), lo.1.min(*y));
-        hi = (hi.0.max(*x), hi.1.max(*y));
-    }
+    let (lo, hi) = bounds(&points(sim, &plane));
+    let (lo, hi) = if lo.0 <= hi.0 {
+        (lo, hi)
+    } else {
+        ((0.0, 0.0), (0.0, 0.0))
+    };
     let half = (0.5 * (hi.0 - lo.0).max(hi.1 - lo.1) * 1.25).max(1.0);
     let centre = (0.5 * (lo.0 + hi.0), 0.5 * (lo.1 + hi.1));
-    let x_range = (centre.0 - half, centre.0 + half);
-    let y_range = (centre.1 - half, centre.1 + half);
 
-    // Per pair: both weights and the margin's affine coefficients in (a, b).
     let beta = sim.settings().beta;
     let along = |v: &[f64], i: usize, j: usize| match sim.settings().model {
         Model::Linear => {
@@ -182,7 +262,8 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         }
         Model::Tabular => v[i] - v[j],
     };
-    let coeffs: Vec<[f64; 5]> = st
+    let coeffs: Vec<[f64; 5]> = sim
+        .state()
         .pairs
         .pairs
         .iter()
@@ -193,37 +274,95 @@ pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
         })
         .collect();
     let n = resolution.max(2);
-    let cell = |k: usize, (a, b): (f64, f64)| a + (b - a) * (k as f64 + 0.5) / n as f64;
-    let mut values = vec![0.0; n * n];
-    let mut row_base = vec![0.0; coeffs.len()];
-    let table = SoftplusTable::get();
-    for (row, out) in values.chunks_mut(n).enumerate() {
-        let b = cell(row, y_range);
-        for (base, c) in row_base.iter_mut().zip(&coeffs) {
-            *base = c[2] + b * c[4];
-        }
-        for (col, value) in out.iter_mut().enumerate() {
-            let a = cell(col, x_range);
-            *value = coeffs
-                .iter()
-                .zip(&row_base)
-                .map(|(c, base)| pair_loss(table, c[0], c[1], base + a * c[3]))
-                .sum();
-        }
-    }
-    Landscape {
-        x_range,
-        y_range,
+    Surface {
+        plane,
+        x_range: (centre.0 - half, centre.0 + half),
+        y_range: (centre.1 - half, centre.1 + half),
         x_label,
         y_label,
         nx: n,
         ny: n,
-        values,
+        values: Vec::with_capacity(n * n),
+        coeffs,
+        revision: sim.revision(),
+        version: sim.pair_law_version(),
+    }
+}
+
+/// The marks of the run as it is now, in `surface`'s plane.
+pub fn marks(sim: &Simulation, surface: &Surface) -> Marks {
+    let (st, plane) = (sim.state(), &surface.plane);
+    let trajectory = sim
+        .history()
+        .records()
+        .iter()
+        .map(|r| plane.project(&r.theta))
+        .collect();
+    let g: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
+    Marks {
         trajectory,
-        current,
-        target,
-        valley,
-        descent,
+        current: plane.project(sim.theta()),
+        target: st.optimum.as_ref().map(|o| plane.project(&o.theta)),
+        // Only the linear model's plane is theta itself, where the valley's direction is.
+        valley: st
+            .optimum
+            .as_ref()
+            .and_then(|o| o.valley)
+            .filter(|_| sim.settings().model == Model::Linear)
+            .map(|v| (v[0], v[1])),
+        descent: (dot(&g, &plane.e1), dot(&g, &plane.e2)),
+    }
+}
+
+/// The whole landscape of the run as it is now, computed at once (the runner's PNG, tests).
+pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
+    let mut surface = start(sim, resolution);
+    surface.advance(usize::MAX);
+    let marks = marks(sim, &surface);
+    Landscape { surface, marks }
+}
+
+/// The landscape a playing run shows: the last finished surface, while the next is computed a
+/// few rows per frame (so it lags the run by a few frames, and no frame waits for a whole grid).
+#[derive(Default)]
+pub struct Live {
+    shown: Option<Surface>,
+    /// Counts finished surfaces: a picture of one can be kept while it is shown.
+    shown_id: u64,
+    next: Option<Surface>,
+}
+
+impl Live {
+    /// Brings the shown surface towards the run as it is now on a `resolution` grid, computing
+    /// at most `rows` rows (all of them when nothing is shown yet, or the grid fits in `rows`).
+    /// Returns the work done, cells x pairs.
+    pub fn prepare(&mut self, sim: &Simulation, resolution: usize, rows: usize) -> usize {
+        let n = resolution.max(2);
+        if self.shown.as_ref().is_some_and(|s| s.nx == n && s.shows(sim)) {
+            self.next = None;
+            return 0;
+        }
+        // A job for another grid, or a stale one when the whole grid can be done now, starts over.
+        let whole = rows >= n || self.shown.is_none();
+        let restart = match &self.next {
+            Some(next) => next.nx != n || (whole && next.revision != sim.revision()),
+            None => true,
+        };
+        if restart {
+            self.next = Some(start(sim, n));
+        }
+        let next = self.next.as_mut().expect("set above");
+        let work = next.advance(if whole { n } else { rows.max(1) });
+        if next.done() {
+            self.shown = self.next.take();
+            self.shown_id += 1;
+        }
+        work
+    }
+
+    /// The surface to draw, with its id (the same id means the same picture).
+    pub fn shown(&self) -> Option<(u64, &Surface)> {
+        self.shown.as_ref().map(|s| (self.shown_id, s))
     }
 }
 
@@ -243,41 +382,108 @@ mod tests {
         assert!(table.tail(1e6) == 0.0 && table.tail(TABLE_END) < 1e-17);
     }
 
-    /// The grid holds the population loss (to the table's 1e-8): check cells against a
-    /// direct evaluation.
+    /// Asserts that the grid holds the population loss of `sim` as it is now (to the table's
+    /// 1e-8), checking cells against a direct evaluation at the theta they stand for.
+    fn assert_shows_the_loss(surface: &Surface, sim: &Simulation) {
+        let plane = &surface.plane;
+        let n = surface.nx;
+        for (row, col) in [(0, 0), (n / 3, n / 2), (n - 1, n - 1)] {
+            let a = surface.x_range.0 + (surface.x_range.1 - surface.x_range.0) * (col as f64 + 0.5) / n as f64;
+            let b = surface.y_range.0 + (surface.y_range.1 - surface.y_range.0) * (row as f64 + 0.5) / n as f64;
+            let theta: Vec<f64> = (0..plane.origin.len())
+                .map(|k| plane.origin[k] + a * plane.e1[k] + b * plane.e2[k])
+                .collect();
+            let f = crate::policy::scores(sim.world(), sim.settings().model, &theta);
+            let s = sim.settings();
+            let direct = crate::loss::population(sim.world(), s.model, s.beta, &sim.state().pairs, &f);
+            let value = surface.values[row * n + col];
+            assert!((value - direct.loss).abs() < 1e-8, "{value} vs {}", direct.loss);
+        }
+    }
+
     #[test]
     fn grid_values_equal_the_population_loss() {
         for model in ["linear", "tabular"] {
             let mut sim = Simulation::new(Settings::parse(&format!("n=12&model={model}&quality=0.5&lr=2")).unwrap());
             sim.run(5).unwrap();
             let l = landscape(&sim, 8);
-            let plane = match sim.settings().model {
-                Model::Linear => Plane {
-                    origin: vec![0.0, 0.0],
-                    e1: vec![1.0, 0.0],
-                    e2: vec![0.0, 1.0],
-                },
-                Model::Tabular => tabular_plane(&sim),
-            };
-            for (row, col) in [(0, 0), (3, 5), (7, 7)] {
-                let a = l.x_range.0 + (l.x_range.1 - l.x_range.0) * (col as f64 + 0.5) / 8.0;
-                let b = l.y_range.0 + (l.y_range.1 - l.y_range.0) * (row as f64 + 0.5) / 8.0;
-                let theta: Vec<f64> = (0..plane.origin.len())
-                    .map(|k| plane.origin[k] + a * plane.e1[k] + b * plane.e2[k])
-                    .collect();
-                let f = crate::policy::scores(sim.world(), sim.settings().model, &theta);
-                let direct = crate::loss::population(
-                    sim.world(),
-                    sim.settings().model,
-                    sim.settings().beta,
-                    &sim.state().pairs,
-                    &f,
+            if model == "linear" {
+                // The linear model's plane is theta itself.
+                assert_eq!(
+                    (l.surface.plane.e1.clone(), l.surface.plane.e2.clone()),
+                    (vec![1.0, 0.0], vec![0.0, 1.0])
                 );
-                assert!((l.values[row * 8 + col] - direct.loss).abs() < 1e-8, "{model}");
             }
+            assert_shows_the_loss(&l.surface, &sim);
             // The current point lies inside the window and the trajectory has every step.
-            assert!(l.x_range.0 < l.current.0 && l.current.0 < l.x_range.1);
-            assert_eq!(l.trajectory.len(), 6);
+            assert!(l.surface.x_range.0 < l.marks.current.0 && l.marks.current.0 < l.surface.x_range.1);
+            assert_eq!(l.marks.trajectory.len(), 6);
         }
+    }
+
+    /// Offline, the linear model's loss stands still: its surface is kept while the path stays
+    /// well inside the window, and it is still the loss of the run as it is.
+    #[test]
+    fn an_offline_linear_surface_is_kept() {
+        let mut sim = Simulation::new(Settings::parse("n=12&online=0&lr=0.5").unwrap());
+        let mut live = Live::default();
+        assert!(
+            live.prepare(&sim, 12, 1) > 0,
+            "nothing shown yet: the whole grid at once"
+        );
+        assert!(live.shown().is_some_and(|(_, s)| s.done()));
+        let mut kept = 0;
+        for _ in 0..40 {
+            sim.step().unwrap();
+            if live.prepare(&sim, 12, 12) == 0 {
+                kept += 1;
+            }
+            let (_, surface) = live.shown().unwrap();
+            assert!(surface.shows(&sim));
+            assert_shows_the_loss(surface, &sim);
+        }
+        assert!(kept > 30, "kept for {kept} of 40 steps");
+        // Another grid size is another surface.
+        assert!(live.prepare(&sim, 10, 10) > 0);
+    }
+
+    /// Online the loss moves every step: a job computes the next surface a few rows per call
+    /// while the last finished one stays shown; at rest the whole grid is computed for now.
+    #[test]
+    fn an_online_surface_is_computed_a_few_rows_at_a_time() {
+        let mut sim = Simulation::new(Settings::parse("n=12&online=1").unwrap());
+        let mut live = Live::default();
+        live.prepare(&sim, 12, 12);
+        let (first, _) = live.shown().unwrap();
+        sim.step().unwrap();
+        let surface_of = |live: &Live| live.shown().map(|(id, s)| (id, s.values.clone())).unwrap();
+        let before = surface_of(&live);
+        for call in 1..=3 {
+            assert!(live.prepare(&sim, 12, 4) > 0);
+            sim.step().unwrap();
+            if call < 3 {
+                assert_eq!(surface_of(&live), before, "shown until the next is done");
+            }
+        }
+        let (id, surface) = live.shown().unwrap();
+        assert_eq!(id, first + 1);
+        assert!(!surface.shows(&sim), "it lags the run");
+        // At rest: all of it, for the run as it is.
+        live.prepare(&sim, 12, 12);
+        let (_, surface) = live.shown().unwrap();
+        assert!(surface.shows(&sim));
+        assert_shows_the_loss(surface, &sim);
+        assert_eq!(live.prepare(&sim, 12, 12), 0);
+    }
+
+    /// Runs never share surfaces, even with ids counted from the same start.
+    #[test]
+    fn a_new_run_needs_a_new_surface() {
+        let sim = Simulation::new(Settings::parse("n=12&online=0").unwrap());
+        let mut live = Live::default();
+        live.prepare(&sim, 12, 12);
+        let other = Simulation::new(Settings::parse("n=12&online=0&seed=7").unwrap());
+        assert!(!live.shown().unwrap().1.shows(&other));
+        assert!(live.prepare(&other, 12, 12) > 0);
     }
 }

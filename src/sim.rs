@@ -81,6 +81,17 @@ pub struct Simulation {
     rlhf_reward: f64,
     /// Buffers a step reuses.
     work: Work,
+    /// Which measurement of which run this is, and which pair law it used: process-wide
+    /// ids (never reused by another run), so a landscape computed for one state can tell
+    /// whether it still shows the loss.
+    revision: u64,
+    pair_law_version: u64,
+}
+
+/// A new process-wide id.
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What a step computes in and throws away, kept so a step allocates (almost) nothing.
@@ -117,6 +128,8 @@ impl Simulation {
             dataset,
             distances: VecDeque::new(),
             work: Work::default(),
+            revision: 0,
+            pair_law_version: 0,
         };
         sim.measure_now(true);
         sim.history.push(Record {
@@ -199,6 +212,10 @@ impl Simulation {
     /// batch), in place. `resample`: recompute the sampler, its pair law and minimiser
     /// (warm from the last one); otherwise they carry over.
     fn measure_now(&mut self, resample: bool) {
+        self.revision = next_id();
+        if resample {
+            self.pair_law_version = self.revision;
+        }
         let ctx = Context {
             world: &self.world,
             settings: &self.settings,
@@ -282,6 +299,15 @@ impl Simulation {
     pub fn history(&self) -> &History {
         &self.history
     }
+    /// Changes whenever the sampler's pair law (and so the loss) is recomputed.
+    pub fn pair_law_version(&self) -> u64 {
+        self.pair_law_version
+    }
+    /// Changes whenever the run's state does (a step, new settings, a reset).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Why the run stopped, if it diverged.
     pub fn diverged(&self) -> Option<&str> {
         self.diverged.as_deref()

@@ -16,11 +16,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use crate::charts::{Chart, ChartResult, Ghost, Scene, Style, View};
+use crate::charts::landscape::{draw_base, draw_marks, legend_kind, Frame};
+use crate::charts::{fit_style, Chart, ChartResult, Ghost, Scene, Style, View};
 use crate::closed_form::has_finite_optimum;
 use crate::format::{number as format_value, Format};
 use crate::history::History;
-use crate::landscape::{landscape, Landscape};
+use crate::landscape::{marks, Live};
 use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
 use crate::settings::{Kind, Scope, Settings, FIELDS};
@@ -220,10 +221,21 @@ pub struct Sim {
     sim: Simulation,
     ghost: Option<(History, Settings)>,
     view: View,
-    /// Counts changes of the run, to tell whether the cached landscape is current.
-    generation: u64,
-    /// The last landscape computed: (generation, resolution, landscape).
-    landscape: Option<(u64, usize, Landscape)>,
+    /// The loss surface shown, and the next one being computed.
+    live: Live,
+    /// The landscape's base picture, kept while its surface is shown.
+    base: Option<Base>,
+}
+
+/// The landscape plot's parts that stay while its surface does (heatmap, contours, axes,
+/// colour bar, legend), drawn once on a canvas of its own: each frame copies it and draws
+/// the marks over it.
+struct Base {
+    /// Surface id, canvas size, scale, legend kind: what the picture depends on.
+    key: (u64, (u32, u32), u64, (bool, bool)),
+    canvas: HtmlCanvasElement,
+    /// Where the marks go; None when the canvas is too small to draw on.
+    frame: Option<(Frame, Style)>,
 }
 
 #[wasm_bindgen]
@@ -236,8 +248,8 @@ impl Sim {
             sim: Simulation::new(settings),
             ghost: None,
             view: View::default(),
-            generation: 0,
-            landscape: None,
+            live: Live::default(),
+            base: None,
         })
     }
 
@@ -246,7 +258,6 @@ impl Sim {
     pub fn set(&mut self, query: &str) -> Result<bool, JsValue> {
         let mut next = self.sim.settings().clone();
         next.apply(query).map_err(error)?;
-        self.generation += 1;
         Ok(self.sim.set_settings(next))
     }
 
@@ -257,12 +268,10 @@ impl Sim {
 
     /// Runs up to `n` steps; the error says at which step the run diverged.
     pub fn step(&mut self, n: u32) -> Result<(), JsValue> {
-        self.generation += 1;
         self.sim.run(n.into()).map_err(error)
     }
 
     pub fn reset(&mut self) {
-        self.generation += 1;
         self.sim.reset();
     }
 
@@ -336,27 +345,26 @@ impl Sim {
         self.sim.state().pairs.pairs.len() as f64
     }
 
-    /// Computes the landscape of the current step on a `resolution` grid (at most 40) for
-    /// `draw`, unless it is cached. Returns the work done, cells x pairs (0 when cached), so
-    /// the page can keep it within a time budget.
+    /// Brings the landscape's surface towards the current step on a `resolution` grid (at
+    /// most 40), computing at most `rows` of its rows (all when nothing is shown yet); until
+    /// it is done, `draw` shows the last finished one. Returns the work done, cells x pairs
+    /// (0 when the surface shown still holds), so the page can keep it within a time budget.
     #[wasm_bindgen(js_name = prepareLandscape)]
-    pub fn prepare_landscape(&mut self, resolution: u32) -> f64 {
+    pub fn prepare_landscape(&mut self, resolution: u32, rows: u32) -> f64 {
         let resolution = (resolution as usize).clamp(2, LANDSCAPE_RESOLUTION);
-        if matches!(&self.landscape, Some((g, r, _)) if *g == self.generation && *r == resolution) {
-            return 0.0;
-        }
-        self.landscape = Some((self.generation, resolution, landscape(&self.sim, resolution)));
-        (resolution * resolution) as f64 * self.pair_count()
+        self.live.prepare(&self.sim, resolution, rows as usize) as f64
     }
 
     /// Draws the chart `key` (see `charts()`) on `canvas`; `scale` is device pixels per CSS
-    /// pixel. The landscape is the last one prepared (possibly of an earlier step, when the
-    /// page skipped refreshing it).
-    pub fn draw(&self, key: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+    /// pixel. The landscape shows the last surface prepared.
+    pub fn draw(&mut self, key: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
         let chart = Chart::find(key).map_err(error)?;
+        if chart == Chart::Landscape && self.live.shown().is_some() {
+            return self.draw_landscape(canvas, Style { scale });
+        }
         let scene = Scene {
             sim: &self.sim,
-            landscape: self.landscape.as_ref().map(|(_, _, land)| land),
+            surface: None,
             ghost: self
                 .ghost
                 .as_ref()
@@ -364,6 +372,59 @@ impl Sim {
             view: self.view,
         };
         paint(key, canvas, |a| chart.draw(a, &scene, &Style { scale }))
+    }
+}
+
+impl Sim {
+    /// The landscape in two layers: its base picture (redrawn only when the surface, the size
+    /// or the legend changes), then the marks of the run as it is now.
+    fn draw_landscape(&mut self, canvas: HtmlCanvasElement, style: Style) -> Result<(), JsValue> {
+        let name = "landscape";
+        let Some((id, surface)) = self.live.shown() else {
+            return Err(error("landscape: no surface prepared"));
+        };
+        let marks = marks(&self.sim, surface);
+        let key = (
+            id,
+            (canvas.width(), canvas.height()),
+            style.scale.to_bits(),
+            legend_kind(&marks),
+        );
+        if self.base.as_ref().is_none_or(|b| b.key != key) {
+            let layer = match self.base.take() {
+                Some(base) => base.canvas,
+                None => web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.create_element("canvas").ok())
+                    .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+                    .ok_or_else(|| error("landscape: no document to draw its layers in"))?,
+            };
+            layer.set_width(key.1 .0);
+            layer.set_height(key.1 .1);
+            let mut frame = None;
+            paint(name, layer.clone(), |area| {
+                if let Some(style) = fit_style(area, &style)? {
+                    frame = Some((draw_base(area, surface, key.3, &style)?, style));
+                }
+                Ok(())
+            })?;
+            self.base = Some(Base {
+                key,
+                canvas: layer,
+                frame,
+            });
+        }
+        let base = self.base.as_ref().expect("set above");
+        let context = context_2d(&canvas).ok_or_else(|| error("landscape: the canvas has no 2d context"))?;
+        context.draw_image_with_html_canvas_element(&base.canvas, 0.0, 0.0)?;
+        let Some((frame, style)) = &base.frame else {
+            return Ok(());
+        };
+        let area = Canvas::new(canvas)
+            .ok_or_else(|| error("landscape: the canvas has no 2d context"))?
+            .into_drawing_area();
+        draw_marks(&area, frame, &marks, style).map_err(|e| error(format!("{name}: {e}")))?;
+        area.present().map_err(|e| error(format!("{name}: {e}")))
     }
 }
 
@@ -555,9 +616,13 @@ struct Canvas {
     context: CanvasRenderingContext2d,
 }
 
+fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
 impl Canvas {
     fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
-        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let context = context_2d(&canvas)?;
         Some(Canvas {
             inner: CanvasBackend::with_canvas_object(canvas)?,
             context,

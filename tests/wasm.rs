@@ -295,9 +295,14 @@ fn the_smallest_and_largest_worlds_and_a_two_response_support() {
         sim.step(50).unwrap();
         assert_finite_or_null(&sim.metrics().unwrap(), text);
         // The landscape's grid is clamped whatever the page asks for.
-        assert!(sim.prepare_landscape(0) > 0.0, "{text}");
-        assert!(sim.prepare_landscape(u32::MAX) > 0.0, "{text}");
-        assert_eq!(sim.prepare_landscape(u32::MAX), 0.0, "{text}: cached");
+        assert!(sim.prepare_landscape(0, 0) > 0.0, "{text}");
+        assert!(sim.prepare_landscape(u32::MAX, u32::MAX) > 0.0, "{text}");
+        assert_eq!(sim.prepare_landscape(u32::MAX, u32::MAX), 0.0, "{text}: cached");
+        // A step later: a row at a time, then the rest at once.
+        sim.step(1).unwrap();
+        sim.prepare_landscape(40, 1);
+        sim.prepare_landscape(40, 40);
+        assert_eq!(sim.prepare_landscape(40, 40), 0.0, "{text}: cached");
     }
 }
 

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 use super::colors::{blues, color_bar, INK, ORANGE, VERMILLION};
 use super::marks::{arrow, draw_star, legend, Px, Raster, Swatch};
 use super::{axes, err, finite_range, pixels, Axis, ChartResult, Style};
-use crate::landscape::Landscape;
+use plotters::coord::types::RangedCoordf64;
+
+use crate::landscape::{Marks, Surface};
 
 /// Contour levels, evenly spaced on the colour scale.
 const CONTOURS: usize = 6;
@@ -80,11 +82,39 @@ fn contour(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<[(f64, f64);
     out
 }
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape, style: &Style) -> ChartResult {
+/// Where the plot of a drawn base lies, and how data map onto it: what the marks need to be
+/// drawn over a base drawn earlier (the page keeps the base while the surface stands).
+#[derive(Clone)]
+pub struct Frame {
+    /// The plot's corner relative to the area drawn on, and its size, in pixels.
+    corner: Px,
+    size: (u32, u32),
+    coord: Cartesian2d<RangedCoordf64, RangedCoordf64>,
+    /// The plot's corner in the backend's pixels (what `coord` maps to).
+    origin: Px,
+    x: (f64, f64),
+    y: (f64, f64),
+    /// The loss values' range (the arrow's length compares slopes with it).
+    range: (f64, f64),
+}
+
+/// What the base's legend names: it depends on the marks there will be.
+pub fn legend_kind(marks: &Marks) -> (bool, bool) {
+    (marks.target.is_some(), marks.valley.is_some())
+}
+
+/// The legend, the heatmap with its contours, the axes and the colour bar: everything that
+/// stays while the surface does. Returns where the marks go.
+pub fn draw_base<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    surface: &Surface,
+    (target, valley): (bool, bool),
+    style: &Style,
+) -> Result<Frame, String> {
     let mut entries = vec![("path", Swatch::Line(ORANGE.to_rgba()))];
-    match (land.target, land.valley) {
-        (Some(_), None) => entries.push(("minimiser θ_S", Swatch::Star)),
-        (Some(_), Some(_)) => {
+    match (target, valley) {
+        (true, false) => entries.push(("minimiser θ_S", Swatch::Star)),
+        (true, true) => {
             entries.push(("θ_S nearest θ₀", Swatch::Star));
             entries.push(("flat valley of minimisers", Swatch::Dashed(INK.mix(0.8))));
         }
@@ -102,8 +132,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
 
     // A plot with the window's aspect (so -grad L is normal to the contours), centred
     // together with its colour bar.
-    let (x0, x1) = finite_range([land.x_range.0, land.x_range.1], 0.0);
-    let (y0, y1) = finite_range([land.y_range.0, land.y_range.1], 0.0);
+    let (x0, x1) = finite_range([surface.x_range.0, surface.x_range.1], 0.0);
+    let (y0, y1) = finite_range([surface.y_range.0, surface.y_range.1], 0.0);
     let (w, h) = rest.dim_in_pixel();
     let (left, bottom, top, m) = (style.px(44.0), style.px(34.0), style.px(18.0), style.px(8.0));
     let bar_w = style.px(58.0);
@@ -133,41 +163,12 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
     let (plot, to_px) = pixels(&chart);
 
     // Heatmap: the grid's colours, each cell filling the pixels it covers, drawn as one image.
-    let (nx, ny) = (land.nx, land.ny);
-    let valid = nx >= 2 && ny >= 2 && land.values.len() == nx * ny;
-    let range = finite_range(land.values.iter().copied().filter(|_| valid), 0.0);
+    let (nx, ny) = (surface.nx, surface.ny);
+    let valid = nx >= 2 && ny >= 2 && surface.values.len() == nx * ny;
+    let range = finite_range(surface.values.iter().copied().filter(|_| valid), 0.0);
     let scale = Scale::new(range);
     if valid {
-        let colours: Vec<RGBColor> = land
-            .values
-            .iter()
-            .map(|v| {
-                if v.is_finite() {
-                    blues(scale.t(*v))
-                } else {
-                    RGBColor(200, 200, 200)
-                }
-            })
-            .collect();
-        let (w, h) = plot.dim_in_pixel();
-        // The cell under each pixel column and row (rows run upward, pixels downward).
-        let column = |px: u32| ((px as f64 + 0.5) / w as f64 * nx as f64).floor().min(nx as f64 - 1.0) as usize;
-        let row = |py: u32| ny - 1 - ((py as f64 + 0.5) / h as f64 * ny as f64).floor().min(ny as f64 - 1.0) as usize;
-        let columns: Vec<usize> = (0..w).map(column).collect();
-        let mut rgb = Vec::with_capacity((w * h * 3) as usize);
-        for py in 0..h {
-            let base = row(py) * nx;
-            for &c in &columns {
-                let RGBColor(r, g, b) = colours[base + c];
-                rgb.extend_from_slice(&[r, g, b]);
-            }
-        }
-        plot.draw(&Raster {
-            pos: (0, 0),
-            size: (w, h),
-            rgb,
-        })
-        .map_err(err)?;
+        heatmap(&plot, surface, &scale)?;
         // Contours at grid-cell centres; light on the dark (low) end, dark on the pale end.
         let at = |(c, r): (f64, f64)| {
             to_px(
@@ -178,7 +179,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
         for k in 1..CONTOURS {
             let t = k as f64 / CONTOURS as f64;
             let ink = if t < 0.55 { WHITE.mix(0.45) } else { INK.mix(0.3) };
-            for [a, b] in contour(&land.values, nx, ny, scale.value(t)) {
+            for [a, b] in contour(&surface.values, nx, ny, scale.value(t)) {
                 plot.draw(&PathElement::new(
                     vec![at(a), at(b)],
                     ink.stroke_width(style.width(1.0)),
@@ -189,19 +190,103 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
     }
     axes(
         &mut chart,
-        (land.x_label, land.y_label),
+        (surface.x_label, surface.y_label),
         (6, 6),
         (Axis::Plain, Axis::Plain),
         (false, None),
         style,
     )?;
+    color_bar(
+        &bar,
+        "loss L",
+        range,
+        |v| blues(scale.t(v)),
+        (top, m_bottom + bottom),
+        style,
+    )?;
+    let (corner, origin) = {
+        let (a, p) = (area.get_base_pixel(), plot.get_base_pixel());
+        ((p.0 - a.0, p.1 - a.1), p)
+    };
+    Ok(Frame {
+        corner,
+        size: plot.dim_in_pixel(),
+        coord: chart.as_coord_spec().clone(),
+        origin,
+        x: (x0, x1),
+        y: (y0, y1),
+        range,
+    })
+}
 
-    // The path so far (a white halo under it), where it started, the target, now, -grad L.
+/// The grid as one image over the plot, interpolated bilinearly between cell centres (as the
+/// contours are), so a coarse grid still reads as a surface; a cell next to a non-finite one
+/// keeps its own colour, and a non-finite cell is grey.
+fn heatmap<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, surface: &Surface, scale: &Scale) -> ChartResult {
+    let (nx, ny) = (surface.nx, surface.ny);
+    let t: Vec<f64> = surface
+        .values
+        .iter()
+        .map(|v| if v.is_finite() { scale.t(*v) } else { f64::NAN })
+        .collect();
+    let (w, h) = plot.dim_in_pixel();
+    // For each pixel column (row): the cell centre at or before it, the weight of the next
+    // one, and the nearest cell. Rows run upward, pixels downward.
+    let along = |px: u32, of: u32, n: usize| {
+        let g = ((px as f64 + 0.5) / of as f64 * n as f64 - 0.5).clamp(0.0, (n - 1) as f64);
+        let k = (g as usize).min(n - 2);
+        (k, g - k as f64, g.round() as usize)
+    };
+    let columns: Vec<(usize, f64, usize)> = (0..w).map(|px| along(px, w, nx)).collect();
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    for py in 0..h {
+        let (r, fy, nearest_row) = along(h - 1 - py, h, ny);
+        for &(c, fx, nearest_col) in &columns {
+            let at = |r: usize, c: usize| t[r * nx + c];
+            let corners = [at(r, c), at(r, c + 1), at(r + 1, c), at(r + 1, c + 1)];
+            let value = if corners.iter().all(|x| x.is_finite()) {
+                let low = corners[0] + fx * (corners[1] - corners[0]);
+                let high = corners[2] + fx * (corners[3] - corners[2]);
+                low + fy * (high - low)
+            } else {
+                at(nearest_row, nearest_col)
+            };
+            let RGBColor(r, g, b) = if value.is_finite() {
+                blues(value)
+            } else {
+                RGBColor(200, 200, 200)
+            };
+            rgb.extend_from_slice(&[r, g, b]);
+        }
+    }
+    plot.draw(&Raster {
+        pos: (0, 0),
+        size: (w, h),
+        rgb,
+    })
+    .map_err(err)
+}
+
+/// The path so far (a white halo under it), where it started, the minimiser (and the valley
+/// of minimisers), now, and -grad L, over a base drawn with `frame`.
+pub fn draw_marks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    frame: &Frame,
+    marks: &Marks,
+    style: &Style,
+) -> ChartResult {
+    let plot = area.clone().shrink(frame.corner, frame.size);
+    let to_px = |x: f64, y: f64| {
+        let p = frame.coord.translate(&(x, y));
+        (p.0 - frame.origin.0, p.1 - frame.origin.1)
+    };
+    let ((x0, x1), (y0, y1)) = (frame.x, frame.y);
+    let (pw, ph) = (frame.size.0 as i32, frame.size.1 as i32);
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
     // Points closer than 2 px merge, and segments are drawn apart: a noisy SGD path's
     // sharp turns would otherwise grow miter spikes.
     let mut path: Vec<Px> = Vec::new();
-    for p in land.trajectory.iter().filter(finite).map(|p| to_px(p.0, p.1)) {
+    for p in marks.trajectory.iter().filter(finite).map(|p| to_px(p.0, p.1)) {
         let near = |q: &Px| (p.0 - q.0).abs().max((p.1 - q.1).abs()) < style.px(2.0);
         if !path.last().is_some_and(near) {
             path.push(p);
@@ -217,7 +302,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
         plot.draw(&Circle::new(start, style.px(3.5), INK.stroke_width(style.width(1.5))))
             .map_err(err)?;
     }
-    if let (Some(t), Some(v)) = (land.target.filter(|t| finite(&t)), land.valley) {
+    if let (Some(t), Some(v)) = (marks.target.filter(|t| finite(&t)), marks.valley) {
         // The whole line of minimisers across the window.
         let reach = 2.0 * (x1 - x0).max(y1 - y0);
         let ends = [
@@ -237,19 +322,19 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
         ))
         .map_err(err)?;
     }
-    if let Some(t) = land.target.as_ref().filter(finite) {
+    if let Some(t) = marks.target.as_ref().filter(finite) {
         draw_star(&plot, to_px(t.0, t.1), style.px(8.0), style)?;
     }
-    if land.current.0.is_finite() && land.current.1.is_finite() {
-        let (now, dot) = (to_px(land.current.0, land.current.1), style.px(5.0));
+    if marks.current.0.is_finite() && marks.current.1.is_finite() {
+        let (now, dot) = (to_px(marks.current.0, marks.current.1), style.px(5.0));
         // Length: up to a share of the plot, shorter where the slope is small compared
         // with the window's average slope, so a flat basin shows a short arrow.
-        let (gx, gy) = land.descent;
+        let (gx, gy) = marks.descent;
         let g = gx.hypot(gy);
         if g.is_finite() && g > 0.0 {
             let (sx, sy) = (pw as f64 / (x1 - x0), ph as f64 / (y1 - y0));
             let (dx, dy) = (gx * sx, -gy * sy);
-            let slope = (range.1 - range.0) / (x1 - x0).max(y1 - y0);
+            let slope = (frame.range.1 - frame.range.0) / (x1 - x0).max(y1 - y0);
             let reach = if slope > 0.0 { (g / slope).tanh() } else { 1.0 };
             let n = dx.hypot(dy);
             let (ux, uy) = (dx / n, dy / n);
@@ -262,15 +347,18 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, land: &Landscape,
         plot.draw(&Circle::new(now, dot, INK.stroke_width(style.width(1.5))))
             .map_err(err)?;
     }
+    Ok(())
+}
 
-    color_bar(
-        &bar,
-        "loss L",
-        range,
-        |v| blues(scale.t(v)),
-        (top, m_bottom + bottom),
-        style,
-    )
+/// The whole landscape: the base, then the marks over it.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    surface: &Surface,
+    marks: &Marks,
+    style: &Style,
+) -> ChartResult {
+    let frame = draw_base(area, surface, legend_kind(marks), style)?;
+    draw_marks(area, &frame, marks, style)
 }
 
 #[cfg(test)]
@@ -305,7 +393,9 @@ mod tests {
             let mut sim = Simulation::new(Settings::parse(settings).unwrap());
             sim.run(30).unwrap();
             let land = landscape(&sim, 40);
-            let img = render(450, 320, |a| fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land, s)));
+            let img = render(450, 320, |a| {
+                fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land.surface, &land.marks, s))
+            });
             assert!(colours(&img) > 60, "{settings}");
         }
     }
@@ -314,15 +404,19 @@ mod tests {
     fn survives_degenerate_landscapes() {
         let sim = Simulation::new(Settings::default());
         let mut land = landscape(&sim, 8);
-        land.values.iter_mut().step_by(3).for_each(|v| *v = f64::NAN);
-        land.trajectory.push((f64::INFINITY, 0.0));
-        land.descent = (f64::NAN, 1.0);
-        render(300, 200, |a| fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land, s)));
-        land.values.iter_mut().for_each(|v| *v = f64::NAN);
-        land.x_range = (1.0, 1.0);
-        land.nx = 3;
+        land.surface.values.iter_mut().step_by(3).for_each(|v| *v = f64::NAN);
+        land.marks.trajectory.push((f64::INFINITY, 0.0));
+        land.marks.descent = (f64::NAN, 1.0);
         render(300, 200, |a| {
-            fitted(a, &Style { scale: f64::NAN }, |s| draw(a, &land, s))
+            fitted(a, &Style { scale: 1.0 }, |s| draw(a, &land.surface, &land.marks, s))
+        });
+        land.surface.values.iter_mut().for_each(|v| *v = f64::NAN);
+        land.surface.x_range = (1.0, 1.0);
+        land.surface.nx = 3;
+        render(300, 200, |a| {
+            fitted(a, &Style { scale: f64::NAN }, |s| {
+                draw(a, &land.surface, &land.marks, s)
+            })
         });
     }
 }

@@ -86,6 +86,29 @@ pub fn draw_star<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: Px, r: i3
         .map_err(err)
 }
 
+/// An arrow's shape from `from` to `to`: the shaft, ending `inset` of the head's length back
+/// from the tip, and the head's triangle, `head` pixels long (at most `share` of the arrow) and
+/// `width` of its length wide on each side. None when the arrow is too short to draw.
+fn arrow_shape(from: Px, to: Px, head: i32, share: f64, inset: f64, width: f64) -> Option<([Px; 2], [Px; 3])> {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = dx.hypot(dy);
+    if len < 2.0 {
+        return None;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let head = (head as f64).min(share * len);
+    let at = |along: f64, across: f64| {
+        (
+            (to.0 as f64 - along * ux - across * uy).round() as i32,
+            (to.1 as f64 - along * uy + across * ux).round() as i32,
+        )
+    };
+    Some((
+        [from, at(inset * head, 0.0)],
+        [to, at(head, width * head), at(head, -width * head)],
+    ))
+}
+
 /// An arrow from `from` to `to` with a white halo, so it reads on any background.
 pub fn arrow<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -94,27 +117,16 @@ pub fn arrow<DB: DrawingBackend>(
     color: RGBColor,
     style: &Style,
 ) -> ChartResult {
-    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
-    let len = dx.hypot(dy);
-    if len < 2.0 {
+    let Some((shaft, tip)) = arrow_shape(from, to, style.px(9.0), 0.6, 0.7, 0.45) else {
         return Ok(());
-    }
-    let (ux, uy) = (dx / len, dy / len);
-    let head = (style.px(9.0) as f64).min(0.6 * len);
-    let at = |along: f64, across: f64| {
-        (
-            (to.0 as f64 - along * ux - across * uy).round() as i32,
-            (to.1 as f64 - along * uy + across * ux).round() as i32,
-        )
     };
-    let tip = vec![to, at(head, 0.45 * head), at(head, -0.45 * head), to];
-    let shaft = vec![from, at(0.7 * head, 0.0)];
+    let outline = vec![tip[0], tip[1], tip[2], tip[0]];
     let halo = WHITE.mix(0.85).stroke_width(style.width(4.5));
-    area.draw(&PathElement::new(shaft.clone(), halo)).map_err(err)?;
-    area.draw(&PathElement::new(tip.clone(), halo)).map_err(err)?;
-    area.draw(&PathElement::new(shaft, color.stroke_width(style.width(2.0))))
+    area.draw(&PathElement::new(shaft.to_vec(), halo)).map_err(err)?;
+    area.draw(&PathElement::new(outline, halo)).map_err(err)?;
+    area.draw(&PathElement::new(shaft.to_vec(), color.stroke_width(style.width(2.0))))
         .map_err(err)?;
-    area.draw(&Polygon::new(tip, color.filled())).map_err(err)
+    area.draw(&Polygon::new(tip.to_vec(), color.filled())).map_err(err)
 }
 
 /// A light arrow for many marks at once: a hairline and a small head, no halo.
@@ -125,29 +137,12 @@ pub fn thin_arrow<DB: DrawingBackend>(
     color: RGBAColor,
     style: &Style,
 ) -> ChartResult {
-    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
-    let len = dx.hypot(dy);
-    if len < 2.0 {
+    let Some((shaft, tip)) = arrow_shape(from, to, style.px(6.0), 0.5, 0.5, 0.4) else {
         return Ok(());
-    }
-    let (ux, uy) = (dx / len, dy / len);
-    let head = (style.px(6.0) as f64).min(0.5 * len);
-    let at = |along: f64, across: f64| {
-        (
-            (to.0 as f64 - along * ux - across * uy).round() as i32,
-            (to.1 as f64 - along * uy + across * ux).round() as i32,
-        )
     };
-    area.draw(&PathElement::new(
-        vec![from, at(0.5 * head, 0.0)],
-        color.stroke_width(style.width(1.0)),
-    ))
-    .map_err(err)?;
-    area.draw(&Polygon::new(
-        vec![to, at(head, 0.4 * head), at(head, -0.4 * head)],
-        color.filled(),
-    ))
-    .map_err(err)
+    area.draw(&PathElement::new(shaft.to_vec(), color.stroke_width(style.width(1.0))))
+        .map_err(err)?;
+    area.draw(&Polygon::new(tip.to_vec(), color.filled())).map_err(err)
 }
 
 fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: Swatch, c: Px, style: &Style) -> ChartResult {

@@ -1,4 +1,4 @@
-//! The four plots, as functions over any plotters `DrawingBackend`: the same code draws
+//! The plots, as functions over any plotters `DrawingBackend`: the same code draws
 //! into the page's canvas (wasm) and into PNG files (native runner and tests).
 
 use plotters::coord::types::RangedCoordf64;
@@ -6,12 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::history::History;
-use crate::landscape::{landscape, Landscape};
+use crate::landscape::{marks, start, Surface};
 use crate::settings::Settings;
 use crate::sim::Simulation;
 
 mod colors;
-mod landscape;
+pub mod landscape;
 mod marks;
 #[cfg(not(target_arch = "wasm32"))]
 mod png;
@@ -50,8 +50,8 @@ pub struct Ghost<'a> {
 /// Everything a chart may draw.
 pub struct Scene<'a> {
     pub sim: &'a Simulation,
-    /// The loss landscape, when it was computed ahead (it is the costly part).
-    pub landscape: Option<&'a Landscape>,
+    /// The loss surface, when it was computed ahead (it is the costly part).
+    pub surface: Option<&'a Surface>,
     pub ghost: Option<Ghost<'a>>,
     pub view: View,
 }
@@ -136,10 +136,19 @@ impl Chart {
     pub fn draw<DB: DrawingBackend>(self, area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
         fitted(area, style, |style| match self {
             Chart::Map => response_map::draw(area, scene, style),
-            Chart::Landscape => match scene.landscape {
-                Some(land) => landscape::draw(area, land, style),
-                None => landscape::draw(area, &landscape(scene.sim, DEFAULT_LANDSCAPE_RESOLUTION), style),
-            },
+            Chart::Landscape => {
+                let computed;
+                let surface = match scene.surface {
+                    Some(surface) => surface,
+                    None => {
+                        let mut surface = start(scene.sim, DEFAULT_LANDSCAPE_RESOLUTION);
+                        surface.advance(usize::MAX);
+                        computed = surface;
+                        &computed
+                    }
+                };
+                landscape::draw(area, surface, &marks(scene.sim, surface), style)
+            }
             Chart::Signal => series::draw(area, series::SIGNAL, scene, style),
             Chart::Convergence => series::draw(area, series::CONVERGENCE, scene, style),
             Chart::Curves => series::draw(area, series::CURVES, scene, style),
@@ -172,14 +181,19 @@ fn fitted<DB: DrawingBackend>(
     style: &Style,
     draw: impl FnOnce(&Style) -> ChartResult,
 ) -> ChartResult {
+    match fit_style(area, style)? {
+        Some(style) => draw(&style),
+        None => Ok(()),
+    }
+}
+
+/// The style a chart on `area` draws with (see [`fitted`]); None when it is too small.
+pub fn fit_style<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: &Style) -> Result<Option<Style>, String> {
     register_font()?;
     let k = style.k();
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as f64 / k, h as f64 / k);
-    if w < 120.0 || h < 90.0 {
-        return Ok(());
-    }
-    draw(&Style { scale: k * fit(w, h) })
+    Ok((w >= 120.0 && h >= 90.0).then(|| Style { scale: k * fit(w, h) }))
 }
 
 /// Natively text needs a font: the bundled one, registered once. The browser draws its own.
@@ -455,7 +469,7 @@ mod tests {
         let land = crate::landscape::landscape(sim, 16);
         let scene = Scene {
             sim,
-            landscape: Some(&land),
+            surface: Some(&land.surface),
             ghost: Some(Ghost {
                 history: sim.history(),
                 settings: sim.settings(),

@@ -31,7 +31,7 @@ pub fn write_pngs(sim: &Simulation, ghost: Option<Ghost>, view: View, dir: &Path
     let land = landscape(sim, PNG_LANDSCAPE_RESOLUTION);
     let scene = Scene {
         sim,
-        landscape: Some(&land),
+        surface: Some(&land.surface),
         ghost,
         view,
     };

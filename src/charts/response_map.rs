@@ -191,7 +191,7 @@ mod tests {
     fn map(sim: &Simulation, pairs: bool) -> Vec<u8> {
         let scene = Scene {
             sim,
-            landscape: None,
+            surface: None,
             ghost: None,
             view: View {
                 log_steps: false,

@@ -522,7 +522,7 @@ mod tests {
                     let draw = |ghost: Option<Ghost>| {
                         let scene = Scene {
                             sim: &sim,
-                            landscape: None,
+                            surface: None,
                             ghost,
                             view: View {
                                 log_steps,
@@ -549,7 +549,7 @@ mod tests {
         let pinned = Settings::parse("quality=1&support=0.3").unwrap();
         let scene = Scene {
             sim: &sim,
-            landscape: None,
+            surface: None,
             ghost: None,
             view: View::default(),
         };
@@ -600,7 +600,7 @@ mod tests {
         let style = Style { scale: 1.0 };
         let scene = Scene {
             sim: &sim,
-            landscape: None,
+            surface: None,
             ghost: Some(Ghost {
                 history: &h,
                 settings: sim.settings(),

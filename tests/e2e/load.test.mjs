@@ -57,6 +57,6 @@ test('every element named by the contract exists, with its role and initial stat
   assert.equal(await api(page, 'isPlaying'), false);
   assert.equal(await api(page, 'error'), null);
   const stats = await api(page, 'frameStats');
-  for (const key of ['frames', 'median_ms', 'p95_ms', 'first_frame_ms']) assert.ok(key in stats, `frameStats().${key}`);
+  for (const key of ['frames', 'median_ms', 'p95_ms', 'parts_ms', 'first_frame_ms']) assert.ok(key in stats, `frameStats().${key}`);
   assertNoProblems(problems);
 });

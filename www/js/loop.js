@@ -1,7 +1,7 @@
 // The animation loop of one simulator view: while playing it steps at the chosen pace
 // (pausing once where its story ends), whenever the view is dirty it redraws, and it times its
-// frames for frameStats(). Off screen it does neither. The loss landscape is kept within a
-// time budget.
+// frames for frameStats(). Off screen it does neither. The loss landscape's surface is kept
+// within a time budget.
 import { setError, PACES } from './ui.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
@@ -12,34 +12,36 @@ const STATS_WINDOW = 120;
 // At most this many steps in one frame, and at most this much time caught up after a stall.
 const MAX_STEPS_PER_FRAME = 50;
 const MAX_CATCH_UP_S = 0.1;
-// The loss landscape costs grid cells x pairs. At rest its resolution depends on the pairs
-// only (the same state always draws the same pixels); while playing, a time budget per frame
-// makes it coarser.
-const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 6 };
+// The loss landscape's surface costs grid cells x pairs. At rest it is computed whole, at a
+// resolution that depends on the pairs only (the same state always draws the same pixels).
+// While playing, the next surface is computed a few rows per frame within a time budget (the
+// plot lags the run by a few frames), on a grid coarse enough to finish in a few frames.
+const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 1, playFrames: 6 };
 
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
 
-function landscapeResolution(ui) {
-  const pairs = Math.max(1, guard(ui, () => ui.sim.pairCount()));
-  const rest = clampResolution(Math.sqrt(LANDSCAPE.restEvals / pairs));
-  const { evalMs } = ui.landscape;
-  if (!ui.playing || evalMs === null) return rest;
-  return Math.min(rest, clampResolution(Math.sqrt(LANDSCAPE.playMs / (evalMs * pairs))));
-}
-
-/** Brings the landscape up to date, within its time budget while playing. */
+/** Brings the landscape's surface towards the run as it is, within its budget while playing. */
 function prepareLandscape(ui) {
   const land = ui.landscape;
+  const pairs = Math.max(1, guard(ui, () => ui.sim.pairCount()));
+  let resolution = clampResolution(Math.sqrt(LANDSCAPE.restEvals / pairs));
+  let rows = resolution;
+  if (ui.playing && land.evalMs !== null) {
+    const rowsFor = (ms, r) => ms / (land.evalMs * pairs * r);
+    const fits = Math.min(resolution, clampResolution(Math.sqrt(rowsFor(LANDSCAPE.playMs * LANDSCAPE.playFrames, 1))));
+    // A new grid size abandons the surface under way: change it only when well off.
+    if (land.resolution === null || Math.abs(fits - land.resolution) > 0.2 * land.resolution) land.resolution = fits;
+    resolution = land.resolution;
+    rows = Math.max(1, Math.floor(rowsFor(LANDSCAPE.playMs, resolution)));
+  } else {
+    land.resolution = null;
+  }
   const start = performance.now();
-  // Over budget even when coarse (very many pairs): while playing, refresh it less often.
-  if (ui.playing && land.costMs > LANDSCAPE.playMs && start - land.at < 3 * land.costMs) return;
-  const work = guard(ui, () => ui.sim.prepareLandscape(landscapeResolution(ui)));
-  if (work > 0) {
-    const end = performance.now();
-    const perEval = (end - start) / work;
-    land.evalMs = land.evalMs === null ? perEval : 0.5 * land.evalMs + 0.5 * perEval;
-    land.costMs = end - start;
-    land.at = end;
+  const work = guard(ui, () => ui.sim.prepareLandscape(resolution, rows));
+  // Timings of tiny jobs are mostly timer noise.
+  if (work > 2e4) {
+    const perEval = (performance.now() - start) / work;
+    land.evalMs = land.evalMs === null ? perEval : 0.8 * land.evalMs + 0.2 * perEval;
   }
 }
 

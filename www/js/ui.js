@@ -53,8 +53,9 @@ export function createUi(root, mode) {
     // For frameStats(): frames drawn, how long the recent ones took (in all, and by part:
     // steps, landscape, each chart, readouts), when the first one ended.
     frames: { count: 0, times: [], parts: new Map(), firstMs: null },
-    // The landscape's time budget: the measured cost of one evaluation, of the last refresh, and when.
-    landscape: { evalMs: null, costMs: 0, at: -Infinity },
+    // The landscape's time budget: the measured cost of one evaluation (cell x pair), and the
+    // grid size while playing.
+    landscape: { evalMs: null, resolution: null },
     // The screen-reader summary: its pending timer and when it last spoke.
     spoken: { timer: null, at: -Infinity },
     views: [],
