@@ -222,6 +222,16 @@ export async function assertPlotsDrawn(page, ids = PLOTS) {
   }
 }
 
+/** Each element's box in viewport coordinates, or null when it is not displayed. */
+export function boxes(page, selectors) {
+  return page.evaluate((list) => Object.fromEntries(list.map((s) => {
+    const node = document.querySelector(s);
+    if (!node || node.getClientRects().length === 0) return [s, null];
+    const r = node.getBoundingClientRect();
+    return [s, { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }];
+  })), selectors);
+}
+
 /** Waits until some of the canvases `ids` differ from `hashes`; returns the ones that changed. */
 export async function waitForPlotChange(page, hashes, ids = PLOTS) {
   const handle = await page.waitForFunction(

@@ -9,8 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, waitForStep, plotHashes, waitForPlotChange,
-  until, PLOTS, WAIT_TIMEOUT,
-} from './helpers.mjs';
+  until, PLOTS, WAIT_TIMEOUT, boxes } from './helpers.mjs';
 
 const env = suite();
 
@@ -19,16 +18,6 @@ const SCREENS = [{ width: 1280, height: 720 }, { width: 1440, height: 900 }];
 const ON_SCREEN = ['#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed', '#preset', '#landscape', '#signal'];
 // A story plays at 30 steps a second, within the catch-up limit of a slow frame: allow for it.
 const STORY_TIMEOUT = 60_000;
-
-/** Each element's box in viewport coordinates, or null when it is not displayed. */
-function boxes(page, selectors) {
-  return page.evaluate((list) => Object.fromEntries(list.map((s) => {
-    const node = document.querySelector(s);
-    if (!node || node.getClientRects().length === 0) return [s, null];
-    const r = node.getBoundingClientRect();
-    return [s, { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }];
-  })), selectors);
-}
 
 async function assertOnScreen(page, selectors, screen, label) {
   assert.equal(await page.evaluate(() => window.scrollY), 0, `${label}: not scrolled`);

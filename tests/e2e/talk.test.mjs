@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, PLOTS, COMPACT_PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT,
-} from './helpers.mjs';
+  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, PLOTS, COMPACT_PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT, boxes } from './helpers.mjs';
 
 const env = suite();
 const DIR = join(OUTPUT, 'screenshots');
@@ -26,16 +25,6 @@ async function shoot(page, name) {
   const path = join(DIR, `${name}.png`);
   await page.screenshot({ path });
   written.push(path);
-}
-
-/** Each element's box, or null when it is not displayed. */
-function boxes(page, selectors) {
-  return page.evaluate((list) => Object.fromEntries(list.map((s) => {
-    const node = document.querySelector(s);
-    if (!node || node.getClientRects().length === 0) return [s, null];
-    const r = node.getBoundingClientRect();
-    return [s, { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height }];
-  })), selectors);
 }
 
 const fontPx = (page, selector) => page.evaluate((s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize), selector);
