@@ -18,6 +18,9 @@ pub struct Surface {
     pub y_range: (f64, f64),
     pub x_label: &'static str,
     pub y_label: &'static str,
+    /// A 2-D slice of a larger parameter space (the tabular model): points off the slice,
+    /// such as the minimiser, are drawn projected onto it, and need not lie at its lowest.
+    pub slice: bool,
     /// Grid size: `values[row * nx + col]`, row 0 at y_range.0.
     pub nx: usize,
     pub ny: usize,
@@ -280,6 +283,7 @@ pub fn start(sim: &Simulation, resolution: usize) -> Surface {
         y_range: (centre.1 - half, centre.1 + half),
         x_label,
         y_label,
+        slice: sim.settings().model == Model::Tabular,
         nx: n,
         ny: n,
         values: Vec::with_capacity(n * n),

@@ -113,6 +113,7 @@ pub fn draw_base<DB: DrawingBackend>(
 ) -> Result<Frame, String> {
     let mut entries = vec![("path", Swatch::Line(ORANGE.to_rgba()))];
     match (target, valley) {
+        (true, false) if surface.slice => entries.push(("θ_S, projected", Swatch::Star)),
         (true, false) => entries.push(("minimiser θ_S", Swatch::Star)),
         (true, true) => {
             entries.push(("θ_S nearest θ₀", Swatch::Star));

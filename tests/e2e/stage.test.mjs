@@ -391,6 +391,8 @@ test('the phone: a slider and a plot on one 390 x 844 screen', async () => {
     assert.ok(b && b.top >= 0 && b.bottom <= phone.height && b.right <= phone.width, `${s} on the first screen: ${JSON.stringify(b)}`);
   }
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), phone.width, 'no sideways scrolling');
+  // One plot per row, the width of the screen: two side by side would be too small to read.
+  assert.ok(placed['#landscape'].width >= 0.8 * phone.width, `the landscape spans the screen: ${placed['#landscape'].width} px`);
   // At the default pace the story can be followed on a phone too.
   await page.click('#play');
   await until(async () => (await api(page, 'metrics')).step > 0, 'playing on a phone');
