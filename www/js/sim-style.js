@@ -164,16 +164,6 @@ const CSS = `
   font-weight: 650;
 }
 
-/* A select shows its value already; the text stays for scripts. */
-.sim .control-choice .value {
-  position: absolute;
-  width: 1px;
-  height: 1px;
-  overflow: hidden;
-  clip-path: inset(50%);
-  white-space: nowrap;
-}
-
 .sim .control select,
 .sim .control input[type="number"] {
   width: 100%;
@@ -408,7 +398,9 @@ const CSS = `
 
 /* ---------------------------------------------------------------- accessibility */
 
-.sim .visually-hidden {
+/* A select shows its value already: its text stays for scripts and screen readers. */
+.sim .visually-hidden,
+.sim .control-choice .value {
   position: absolute;
   width: 1px;
   height: 1px;
