@@ -11,6 +11,7 @@ pub mod charts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod closed_form;
+pub mod decimal;
 pub mod format;
 pub mod history;
 pub mod landscape;

@@ -368,6 +368,13 @@ pub fn log_softmax(logits: &[f64]) -> Vec<f64> {
     logits.iter().map(|l| l - lse).collect()
 }
 
+/// Sorts `indices` by increasing `values[i]` (total order), ties by index. The crate's one
+/// sort: every differently typed sort call adds its own copy of the sort routine (about
+/// 7 KB) to the wasm.
+pub fn sort_by_value(indices: &mut [usize], values: &[f64]) {
+    indices.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+}
+
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

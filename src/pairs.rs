@@ -1,7 +1,7 @@
 //! Pair designs: the exact pair distribution W(i, j) (chosen i, rejected j) and the
 //! generative process that draws minibatch pairs from it.
 
-use crate::numerics::{powi, sigmoid};
+use crate::numerics::{powi, sigmoid, sort_by_value};
 use crate::rng::{cumulative, Rng};
 use crate::sampler::Sampler;
 use crate::settings::{Design, Labels, Settings};
@@ -353,7 +353,7 @@ impl Preferences {
 /// best-vs-worst picks its pair.
 fn by_reward(world: &World, sampler: &Sampler) -> Vec<usize> {
     let mut order = sampler.members.clone();
-    order.sort_by(|&a, &b| world.reward[a].total_cmp(&world.reward[b]).then(a.cmp(&b)));
+    sort_by_value(&mut order, &world.reward);
     order
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::decimal::parse_f64;
+
 /// Which policy class DPO trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Model {
@@ -402,8 +404,8 @@ impl Field {
                 Ok(v) if v >= min && v <= max => Ok(v as f64),
                 _ => Err(fail()),
             },
-            Kind::Real { min, max } => match text.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= min && v <= max => Ok(v),
+            Kind::Real { min, max } => match parse_f64(text) {
+                Some(v) if v.is_finite() && v >= min && v <= max => Ok(v),
                 _ => Err(fail()),
             },
         }

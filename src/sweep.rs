@@ -2,6 +2,7 @@
 //! seed, same other settings) of T steps; its row holds the metrics at step T and, from
 //! step 0, the initial gradient signal and the Hessian's eigenvalues at theta_0.
 
+use crate::decimal::parse_f64;
 use crate::format::{cell, csv_line};
 use crate::metrics::{column, header as metrics_header, COUNT};
 use crate::settings::{Field, Kind, Settings};
@@ -247,7 +248,7 @@ impl Table {
                 .into_iter()
                 .map(|t| match field {
                     Some(f) => f.parse_value(t).unwrap_or(f64::NAN),
-                    None => t.parse().unwrap_or(f64::NAN),
+                    None => parse_f64(t).unwrap_or(f64::NAN),
                 })
                 .collect(),
         )

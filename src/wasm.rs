@@ -605,8 +605,20 @@ type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
 
 /// A failed canvas call as a drawing error that carries its message.
 fn canvas_error(e: JsValue) -> DrawingErrorKind<CanvasError> {
-    DrawingErrorKind::FontError(Box::new(std::io::Error::other(format!("{e:?}"))))
+    DrawingErrorKind::FontError(Box::new(CanvasCallFailed(format!("{e:?}"))))
 }
+
+/// What a canvas call threw. (Not `std::io::Error`, whose descriptions weigh 2 KB of wasm.)
+#[derive(Debug)]
+struct CanvasCallFailed(String);
+
+impl std::fmt::Display for CanvasCallFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CanvasCallFailed {}
 
 /// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
 /// label is measured by inserting a styled `<span>` into the page: a forced layout each time,

@@ -4,6 +4,7 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::FontFamily;
 
 use crate::history::History;
 use crate::landscape::{marks, start, Surface};
@@ -240,7 +241,7 @@ impl Style {
 
     /// Sans-serif text of `css` pixels.
     fn font(&self, css: f64) -> TextStyle<'static> {
-        TextStyle::from(("sans-serif", css * self.k()).into_font()).color(&colors::INK)
+        TextStyle::from((FontFamily::SansSerif, css * self.k()).into_font()).color(&colors::INK)
     }
 
     /// The base text size: readable at 450x320 CSS px and on a phone.

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::colors::{color_bar, viridis, BLUE, INK, ORANGE, PURPLE, VERMILLION};
 use super::marks::{arrow, legend, thin_arrow, triangle, Swatch};
 use super::{axes, err, finite_range, pixels, Axis, ChartResult, Scene, Style};
+use crate::numerics::sort_by_value;
 
 /// A relative probability change below this is numerical noise, not a move.
 const VISIBLE_CHANGE: f64 = 1e-3;
@@ -99,7 +100,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         .collect();
     let mut order = visible.clone();
     // Big markers first, so small ones stay visible on top.
-    order.sort_by(|&a, &b| st.probs[b].total_cmp(&st.probs[a]));
+    let negated: Vec<f64> = st.probs.iter().map(|p| -p).collect();
+    sort_by_value(&mut order, &negated);
     for &i in &order {
         let c = to_px(world.features[i][0], world.features[i][1]);
         let (r, color) = (radius(st.probs[i]), shade(world.reward[i]));

@@ -9,6 +9,7 @@ use super::colors::{color_bar, viridis, BLUE, GREEN, INK, ORANGE, PURPLE, VERMIL
 use super::series::{stack, Curve, Stacked, XAxis};
 use super::{axes, err, finite_range, fitted, pixels, Axis, ChartResult, Style};
 use crate::metrics::METRICS;
+use crate::numerics::sort_by_value;
 use crate::settings::{Field, Kind};
 use crate::sweep::{Table, EXTRA};
 
@@ -190,8 +191,9 @@ pub fn phase<DB: DrawingBackend>(
 
 /// The distance between neighbouring grid values (1 when there is only one).
 fn spacing(vals: &[f64]) -> f64 {
-    let mut u: Vec<f64> = vals.iter().copied().filter(|v| v.is_finite()).collect();
-    u.sort_by(f64::total_cmp);
+    let mut order: Vec<usize> = (0..vals.len()).filter(|&i| vals[i].is_finite()).collect();
+    sort_by_value(&mut order, vals);
+    let mut u: Vec<f64> = order.iter().map(|&i| vals[i]).collect();
     u.dedup();
     if u.len() < 2 {
         return 1.0;
