@@ -88,26 +88,24 @@ fn log_parts(f: f64) -> (f64, f64, f64) {
 }
 
 /// R of [`log_parts`] given s: log(1 + f) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), so
-/// R = sum over k >= 1 of 2 z^k / (2k + 1) with z = s^2 <= 0.0295; eleven terms leave a
-/// truncation below 2e-18 relative.
+/// R = z q(z) with q(z) = sum over k >= 1 of 2 z^(k-1) / (2k + 1) and z = s^2 <= 0.02944.
+/// q here is a degree-6 fit in Chebyshev nodes (`mpmath.chebyfit(q, [0, 0.0294373], 7)`),
+/// within 3.2e-16 of q: that moves the logarithm by under 5e-18 relative, and takes four
+/// fewer multiply-adds than the series to the same accuracy.
 #[inline(always)]
 fn log_poly(f: f64, s: f64) -> (f64, f64) {
-    const C: [f64; 11] = [
-        2.0 / 3.0,
-        2.0 / 5.0,
-        2.0 / 7.0,
-        2.0 / 9.0,
-        2.0 / 11.0,
-        2.0 / 13.0,
-        2.0 / 15.0,
-        2.0 / 17.0,
-        2.0 / 19.0,
-        2.0 / 21.0,
-        2.0 / 23.0,
+    const C: [f64; 7] = [
+        0.666_666_666_666_667,
+        0.399_999_999_998_995_05,
+        0.285_714_286_259_757_64,
+        0.222_222_111_347_497_34,
+        0.181_828_891_285_655_08,
+        0.153_317_214_907_386_42,
+        0.146_164_510_424_341_67,
     ];
     let z = s * s;
-    let mut q = C[10];
-    for c in C[..10].iter().rev() {
+    let mut q = C[6];
+    for c in C[..6].iter().rev() {
         q = q * z + c;
     }
     (z * q, 0.5 * f * f)
@@ -273,7 +271,7 @@ pub fn sigmoid(x: f64) -> f64 {
 
 /// For a margin m: (log sigma(m), log sigma(-m), sigma(m), sigma(-m)) from one exp, one
 /// division and one log, stable for any finite m.
-#[inline]
+#[inline(always)]
 pub fn logistic_pair(m: f64) -> (f64, f64, f64, f64) {
     // Below e^-708 the terms are below anything a sum of them can show.
     let e = exp_core((-m.abs()).max(-708.0));

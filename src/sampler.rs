@@ -1,6 +1,6 @@
 //! The data-generating distribution at one step: base mix, support, quality tilt.
 
-use crate::numerics::{exp_in_place, ln, ln_core, log_sum_exp_slice};
+use crate::numerics::exp;
 use crate::rng::{cumulative, Rng};
 use crate::settings::Settings;
 use crate::world::World;
@@ -34,6 +34,10 @@ pub struct Sampler {
     pub(crate) guide_0: Vec<usize>,
     /// Every response by decreasing base probability: the next step's sort starts from it.
     order: Vec<usize>,
+    /// exp(tilt (z_i - max z)) for the tilt `tilt_for`: fixed for a world and a quality,
+    /// so the tilt costs a product per response, not an exp and a log.
+    tilt_weights: Vec<f64>,
+    tilt_for: f64,
 }
 
 impl Sampler {
@@ -64,8 +68,7 @@ impl Sampler {
     fn update_any(&mut self, world: &World, s: &Settings, policy: &[f64]) {
         let n = world.n();
         let lambda = s.on_policy;
-        self.base.clone_from(&world.ref_logp);
-        exp_in_place(&mut self.base);
+        self.base.clone_from(&world.ref_probs);
         for (b, p) in self.base.iter_mut().zip(policy) {
             *b = (1.0 - lambda) * *b + lambda * p;
         }
@@ -107,31 +110,20 @@ impl Sampler {
         if s.quality == 0.0 {
             self.piq.extend_from_slice(&self.pi0);
         } else {
+            // q >= 0, so every weight is in (0, 1]; z spans at most 2 sqrt(N), so none is
+            // below exp(-8 sqrt(256)): far from underflow.
             let tilt = TILT * s.quality;
-            if self.pi0.iter().all(|p| *p == 0.0 || *p >= f64::MIN_POSITIVE) {
-                // Vectorised: ln of the normal entries, -inf for the zeros.
-                self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
-                    let l = ln_core(p.max(f64::MIN_POSITIVE)) + tilt * z;
-                    if *p > 0.0 {
-                        l
-                    } else {
-                        f64::NEG_INFINITY
-                    }
-                }));
-            } else {
-                self.piq.extend(self.pi0.iter().zip(&world.z).map(|(p, z)| {
-                    if *p > 0.0 {
-                        ln(*p) + tilt * z
-                    } else {
-                        f64::NEG_INFINITY
-                    }
-                }));
+            if self.tilt_for != tilt || self.tilt_weights.len() != n {
+                let top = world.z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                self.tilt_weights.clear();
+                self.tilt_weights.extend(world.z.iter().map(|z| exp(tilt * (z - top))));
+                self.tilt_for = tilt;
             }
-            let lse = log_sum_exp_slice(&self.piq);
-            for l in &mut self.piq {
-                *l -= lse;
+            self.piq.extend(self.pi0.iter().zip(&self.tilt_weights).map(|(p, g)| p * g));
+            let total: f64 = self.piq.iter().sum();
+            for q in &mut self.piq {
+                *q /= total;
             }
-            exp_in_place(&mut self.piq);
         }
         cumulative(&self.piq, &mut self.cum_q);
         cumulative(&self.pi0, &mut self.cum_0);

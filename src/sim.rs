@@ -49,8 +49,7 @@ struct Dataset {
 
 impl Dataset {
     fn new(world: &World, s: &Settings, prefs: &Preferences) -> Dataset {
-        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| exp(*l)).collect();
-        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &ref_probs), prefs);
+        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &world.ref_probs), prefs);
         Dataset {
             chosen: pairs.chosen,
             rejected: pairs.rejected,
@@ -111,9 +110,8 @@ impl Simulation {
         let rng = Rng::new(settings.seed, 1);
         let prefs = Preferences::new(&world, &settings);
         let dataset = Dataset::new(&world, &settings, &prefs);
-        let ref_probs: Vec<f64> = world.ref_logp.iter().map(|l| exp(*l)).collect();
         let mut sim = Simulation {
-            ref_reward: world.expected_reward(&ref_probs),
+            ref_reward: world.expected_reward(&world.ref_probs),
             rlhf_reward: rlhf_reward(&world, &settings),
             settings,
             world,

@@ -1,6 +1,6 @@
 //! The world of one prompt: responses, their features, the true reward, the reference.
 
-use crate::numerics::log_softmax;
+use crate::numerics::{exp_in_place, log_softmax};
 use crate::rng::Rng;
 use crate::settings::{Misspec, Settings};
 
@@ -15,6 +15,8 @@ pub struct World {
     pub z: Vec<f64>,
     /// log pi_ref(i).
     pub ref_logp: Vec<f64>,
+    /// pi_ref(i), kept because every step's sampler starts from it.
+    pub ref_probs: Vec<f64>,
     /// The reward direction u (a unit vector).
     pub u: [f64; 2],
     /// The reference direction v, at angle alpha to u.
@@ -56,8 +58,12 @@ impl World {
             .iter()
             .map(|phi| s.kappa * (v[0] * phi[0] + v[1] * phi[1]))
             .collect();
+        let ref_logp = log_softmax(&logits);
+        let mut ref_probs = ref_logp.clone();
+        exp_in_place(&mut ref_probs);
         World {
-            ref_logp: log_softmax(&logits),
+            ref_logp,
+            ref_probs,
             features,
             reward,
             z,
