@@ -216,7 +216,8 @@ impl Evaluator {
     ) {
         let t = &mut self.batch;
         t.margin.clear();
-        t.margin.extend(batch.iter().map(|&(c, r)| beta * (scores[c] - scores[r])));
+        t.margin
+            .extend(batch.iter().map(|&(c, r)| beta * (scores[c] - scores[r])));
         t.evaluate();
         self.d_scores.clear();
         self.d_scores.resize(scores.len(), 0.0);
@@ -236,7 +237,11 @@ impl Evaluator {
                 hessian[2] += curvature * d[1] * d[1];
             }
         }
-        let norm = if batch.is_empty() { 0.0 } else { 1.0 / batch.len() as f64 };
+        let norm = if batch.is_empty() {
+            0.0
+        } else {
+            1.0 / batch.len() as f64
+        };
         for g in self.d_scores.iter_mut() {
             *g *= norm;
         }

@@ -1,7 +1,7 @@
 //! The two policy classes. Both are log pi_theta = log pi_ref + f_theta - logsumexp, with
 //! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
 
-use crate::numerics::log_sum_exp_slice;
+use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
 use crate::settings::Model;
 use crate::world::World;
 
@@ -43,6 +43,47 @@ pub fn log_probs_into(world: &World, scores: &[f64], out: &mut Vec<f64>) {
     let lse = log_sum_exp_slice(out);
     for l in out.iter_mut() {
         *l -= lse;
+    }
+}
+
+/// log pi_theta into `log_probs` (the same bits as [`log_probs_into`]) and pi_theta into
+/// `probs`, from one exp per response: pi = e / sum(e) with e = exp(x - max x), the terms
+/// of the log-sum-exp itself.
+pub fn log_probs_and_probs_into(world: &World, scores: &[f64], log_probs: &mut Vec<f64>, probs: &mut Vec<f64>) {
+    log_probs.clear();
+    log_probs.extend(world.ref_logp.iter().zip(scores).map(|(r, f)| r + f));
+    let max = log_probs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() || log_probs.iter().any(|x| x.is_nan()) {
+        let lse = log_sum_exp_slice(log_probs);
+        for l in log_probs.iter_mut() {
+            *l -= lse;
+        }
+        probs.clone_from(log_probs);
+        exp_in_place(probs);
+        return;
+    }
+    probs.clear();
+    probs.extend(log_probs.iter().map(|x| x - max));
+    exp_in_place(probs);
+    // Summed as `log_sum_exp_slice` sums (four lanes, the same order); its terms below
+    // e^-708 differ from these but cannot move a sum that holds e^0 = 1.
+    let mut acc = [0.0; 4];
+    let mut chunks = probs.chunks_exact(4);
+    for chunk in &mut chunks {
+        for q in 0..4 {
+            acc[q] += chunk[q];
+        }
+    }
+    for (q, x) in chunks.remainder().iter().enumerate() {
+        acc[q] += x;
+    }
+    let total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    let lse = max + ln(total);
+    for l in log_probs.iter_mut() {
+        *l -= lse;
+    }
+    for p in probs.iter_mut() {
+        *p /= total;
     }
 }
 
@@ -130,5 +171,34 @@ mod tests {
                 assert!((a - b).abs() < 1e-7, "{model:?}: {a} vs {b}");
             }
         }
+    }
+
+    /// One exp per response gives the same log-probabilities, and probabilities that agree
+    /// with exp(log pi) to the rounding of log pi itself (log pi = x - lse rounds at the
+    /// scale of x, and exp turns that into a relative error), down to subnormal ones; the
+    /// fallback handles infinities.
+    #[test]
+    fn probabilities_from_the_log_sum_exp_terms() {
+        let s = Settings::parse("n=30&model=tabular").unwrap();
+        let w = World::new(&s);
+        for spread in [0.5, 20.0, 720.0, 740.0, 800.0] {
+            let f: Vec<f64> = (0..w.n()).map(|i| spread * ((i * 7) as f64).sin()).collect();
+            let (mut logp, mut probs) = (Vec::new(), Vec::new());
+            log_probs_and_probs_into(&w, &f, &mut logp, &mut probs);
+            assert_eq!(logp, log_probs(&w, &f), "spread {spread}");
+            for (p, l) in probs.iter().zip(&logp) {
+                let other = crate::numerics::exp(*l);
+                let tolerance = 4.0 * f64::EPSILON * (1.0 + 2.0 * spread) * other + 1e-320;
+                assert!((p - other).abs() <= tolerance, "spread {spread}: {p:e} vs {other:e}");
+            }
+        }
+        let mut f = vec![0.0; w.n()];
+        f[3] = f64::INFINITY;
+        let (mut logp, mut probs) = (Vec::new(), Vec::new());
+        log_probs_and_probs_into(&w, &f, &mut logp, &mut probs);
+        assert_eq!(
+            logp.iter().map(|l| l.to_bits()).collect::<Vec<_>>(),
+            log_probs(&w, &f).iter().map(|l| l.to_bits()).collect::<Vec<_>>()
+        );
     }
 }

@@ -9,7 +9,9 @@ use crate::loss::{Evaluator, LossEval};
 use crate::metrics::Metrics;
 use crate::numerics::{dot, exp, exp_in_place, ln, norm, sym2_eigenvalues};
 use crate::pairs::{PairSampler, PairWeights, Preferences};
-use crate::policy::{dim, expected_reward_gradient_into, log_probs, log_probs_into, scores, scores_into};
+use crate::policy::{
+    dim, expected_reward_gradient_into, log_probs, log_probs_and_probs_into, log_probs_into, scores, scores_into,
+};
 use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::Settings;
@@ -100,6 +102,7 @@ struct Work {
     scores: Vec<f64>,
     scratch: Vec<f64>,
     more: Vec<f64>,
+    probs: Vec<f64>,
 }
 
 impl Simulation {
@@ -387,9 +390,8 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
     let attainable_reward = if resample {
         optimum.as_ref().map_or(f64::NAN, |o| {
             scores_into(world, s.model, &o.theta, &mut work.scratch);
-            log_probs_into(world, &work.scratch, &mut work.more);
-            exp_in_place(&mut work.more);
-            world.expected_reward(&work.more)
+            log_probs_and_probs_into(world, &work.scratch, &mut work.more, &mut work.probs);
+            world.expected_reward(&work.probs)
         })
     } else {
         st.metrics.attainable_reward
