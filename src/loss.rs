@@ -8,7 +8,7 @@
 //! exp(c - beta f_i)), one division and, for the loss, one log1p. Sums run in fixed
 //! lanes and a fixed order: the same bits natively and in wasm.
 
-use crate::numerics::{exp_core, logistic_pair, reciprocal_and_log1p};
+use crate::numerics::{exp_core, exp_in_place, logistic_pair, reciprocal_and_log1p};
 use crate::pairs::{lane_sum, PairList, PairWeights, PAD};
 use crate::policy::pull_back_into;
 use crate::settings::Model;
@@ -71,7 +71,8 @@ impl Evaluator {
             let last = v.last().copied().unwrap_or(0.0);
             v.resize(padded, last);
         };
-        fill(&mut self.f, &scores);
+        // Scores times beta: a margin is then one subtraction.
+        fill(&mut self.f, &|i| beta * scores(i));
         if features {
             fill(&mut self.x, &|i| world.features[i][0]);
             fill(&mut self.y, &|i| world.features[i][1]);
@@ -81,15 +82,19 @@ impl Evaluator {
         let (lo, hi) = self.f[..m]
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
-                (lo.min(beta * f), hi.max(beta * f))
+                (lo.min(*f), hi.max(*f))
             });
         let factor = m > 0 && hi - lo <= 2.0 * FACTOR_RANGE;
         if factor {
+            // exp_in_place: the same bits as exp_core here (|arguments| <= FACTOR_RANGE),
+            // in the widest vectors the CPU has.
             let c = 0.5 * (lo + hi);
             self.e.clear();
-            self.e.extend(self.f.iter().map(|f| exp_core(beta * f - c)));
+            self.e.extend(self.f.iter().map(|f| f - c));
+            exp_in_place(&mut self.e);
             self.r.clear();
-            self.r.extend(self.f.iter().map(|f| exp_core(c - beta * f)));
+            self.r.extend(self.f.iter().map(|f| c - f));
+            exp_in_place(&mut self.r);
         }
         factor
     }
@@ -98,40 +103,40 @@ impl Evaluator {
     /// the passes with the loss (measured 25% faster at N = 256; not faster without the
     /// loss), AVX2 otherwise, plain x86-64 (2 lanes) or wasm without. No FMA anywhere:
     /// every path gives the same bits (`every_path_gives_the_same_bits`).
-    fn run(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+    fn run(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
         #[cfg(target_arch = "x86_64")]
         {
             if loss && std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU has AVX-512F (and so AVX2).
-                return unsafe { self.run_avx512(beta, table, loss, hessian, factor) };
+                return unsafe { self.run_avx512(table, loss, hessian, factor) };
             }
             if crate::numerics::wide() {
                 // SAFETY: the CPU has AVX2.
-                return unsafe { self.run_avx2(beta, table, loss, hessian, factor) };
+                return unsafe { self.run_avx2(table, loss, hessian, factor) };
             }
         }
-        self.run_any(beta, table, loss, hessian, factor)
+        self.run_any(table, loss, hessian, factor)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn run_avx2(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
-        self.run_any(beta, table, loss, hessian, factor)
+    fn run_avx2(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+        self.run_any(table, loss, hessian, factor)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,avx512f")]
-    fn run_avx512(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
-        self.run_any(beta, table, loss, hessian, factor)
+    fn run_avx512(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+        self.run_any(table, loss, hessian, factor)
     }
 
     #[inline(always)]
-    fn run_any(&mut self, beta: f64, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+    fn run_any(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
         let (f, e, r, x, y, d, cols) = (&self.f, &self.e, &self.r, &self.x, &self.y, &mut self.d, &mut self.cols);
         macro_rules! go {
             ($($l:literal $h:literal $f:literal => $pl:literal $ph:literal),*) => {
                 match (loss, hessian, factor) {
-                    $(($l, $h, $f) => pass::<$pl, $ph, $f>(beta, table, f, e, r, x, y, d, cols),)*
+                    $(($l, $h, $f) => pass::<$pl, $ph, $f>(table, f, e, r, x, y, d, cols),)*
                 }
             };
         }
@@ -163,16 +168,16 @@ impl Evaluator {
         let table = &weights.pairs;
         let linear = model == Model::Linear;
         let factor = self.load(world, beta, table, |i| scores[i], linear);
-        let sums = self.run(beta, table, true, linear, factor);
+        let sums = self.run(table, true, linear, factor);
         let norm = if table.total > 0.0 { 1.0 / table.total } else { 0.0 };
         self.d_scores.clear();
         self.d_scores.resize(world.n(), 0.0);
         for (&i, d) in table.members.iter().zip(&self.d) {
-            self.d_scores[i] = d * norm;
+            self.d_scores[i] = d * (beta * norm);
         }
         out.loss = sums.loss * norm;
         pull_back_into(world, model, &self.d_scores, &mut out.grad);
-        out.hessian = linear.then(|| sums.hessian.map(|h| h * norm));
+        out.hessian = linear.then(|| sums.hessian.map(|h| h * (beta * beta * norm)));
     }
 
     /// The linear model's population loss (when asked; NaN otherwise), gradient and
@@ -188,19 +193,19 @@ impl Evaluator {
         let table = &weights.pairs;
         let score = |i: usize| theta[0] * world.features[i][0] + theta[1] * world.features[i][1];
         let factor = self.load(world, beta, table, score, true);
-        let sums = self.run(beta, table, loss, true, factor);
+        let sums = self.run(table, loss, true, factor);
         let norm = if table.total > 0.0 { 1.0 / table.total } else { 0.0 };
         // The pull-back, in increasing response index like `pull_back`.
         let mut grad = [0.0; 2];
         for (k, d) in self.d[..table.members.len()].iter().enumerate() {
-            let d = d * norm;
+            let d = d * (beta * norm);
             grad[0] += d * self.x[k];
             grad[1] += d * self.y[k];
         }
         LinearEval {
             loss: if loss { sums.loss * norm } else { f64::NAN },
             grad,
-            hessian: sums.hessian.map(|h| h * norm),
+            hessian: sums.hessian.map(|h| h * (beta * beta * norm)),
         }
     }
 
@@ -320,13 +325,14 @@ impl Columns {
 }
 
 /// One pass over the pair table: per pair {i, j} (i the lower position), the margin
-/// m = beta (f_i - f_j), -W(i,j) log sigma(m) - W(j,i) log sigma(-m) into the loss, its
-/// derivative into d (by position), and the curvature times d_ij d_ij^T into the Hessian.
-/// Unnormalised. Rows run in whole vectors (the padding weighs 0).
+/// m = f_i - f_j (the scores come times beta), -W(i,j) log sigma(m) - W(j,i) log sigma(-m)
+/// into the loss, its derivative in m into d (by position), and sigma(m) sigma(-m) times
+/// d_ij d_ij^T into the Hessian. Unnormalised, and d and the Hessian still lack their
+/// factors beta and beta^2 (two multiplications per pass instead of three per pair).
+/// Rows run in whole vectors (the padding weighs 0).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
-    beta: f64,
     table: &PairList,
     f: &[f64],
     e: &[f64],
@@ -361,7 +367,6 @@ fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
         let [h0, h1, h2] = &mut cols.h;
         let (h0, h1, h2) = (&mut h0[..len], &mut h1[..len], &mut h2[..len]);
         row::<LOSS, HESS, FACTOR>(
-            beta,
             [fk, ek, rk, xk, yk],
             wf,
             wb,
@@ -394,7 +399,6 @@ fn pass<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn row<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
-    beta: f64,
     [fk, ek, rk, xk, yk]: [f64; 5],
     wf: &[f64],
     wb: &[f64],
@@ -417,7 +421,7 @@ fn row<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
     let (dl, cl, slope_out) = (&mut dl[..len], &mut cl[..len], &mut slope_out[..len]);
     let (h0, h1, h2) = (&mut h0[..len], &mut h1[..len], &mut h2[..len]);
     for c in 0..len {
-        let mq = beta * (fk - fl[c]);
+        let mq = fk - fl[c];
         let up = mq >= 0.0;
         let (s, s_neg, l1p) = if FACTOR && !LOSS {
             // sigma(m) = E_i / (E_i + E_j) with E = exp(beta f - c): no sign to follow.
@@ -450,14 +454,15 @@ fn row<const LOSS: bool, const HESS: bool, const FACTOR: bool>(
         if LOSS {
             // -w_ij log sigma(m) - w_ji log sigma(-m) = (w_ij + w_ji) log(1 + e^-|m|)
             // + w_ji m (m >= 0) or - w_ij m (m < 0).
-            cl[c] += (w_ij + w_ji) * l1p + if up { w_ji * mq } else { -(w_ij * mq) };
+            cl[c] += (w_ij + w_ji) * l1p + if up { w_ji } else { -w_ij } * mq;
         }
-        let slope = beta * (w_ji * s - w_ij * s_neg);
+        // Without beta, and the curvature without beta^2: the caller scales the sums.
+        let slope = w_ji * s - w_ij * s_neg;
         slope_out[c] = slope;
         dl[c] -= slope;
         if HESS {
             let (dx, dy) = (xk - xl[c], yk - yl[c]);
-            let curvature = (w_ij + w_ji) * beta * beta * s * s_neg;
+            let curvature = (w_ij + w_ji) * s * s_neg;
             h0[c] += curvature * dx * dx;
             h1[c] += curvature * dx * dy;
             h2[c] += curvature * dy * dy;
@@ -561,7 +566,7 @@ mod tests {
                         v
                     };
                     let plain = {
-                        let sums = ev.run_any(s.beta, &pw.pairs, loss, linear, factor);
+                        let sums = ev.run_any(&pw.pairs, loss, linear, factor);
                         bits(&ev, sums)
                     };
                     #[cfg(target_arch = "x86_64")]
@@ -576,9 +581,9 @@ mod tests {
                         // SAFETY: the CPU has the feature.
                         let sums = unsafe {
                             if name == "avx2" {
-                                ev.run_avx2(s.beta, &pw.pairs, loss, linear, factor)
+                                ev.run_avx2(&pw.pairs, loss, linear, factor)
                             } else {
-                                ev.run_avx512(s.beta, &pw.pairs, loss, linear, factor)
+                                ev.run_avx512(&pw.pairs, loss, linear, factor)
                             }
                         };
                         assert_eq!(bits(&ev, sums), plain, "{text}, {spread}, loss {loss}: {name}");
