@@ -119,7 +119,8 @@ impl Sampler {
                 self.tilt_weights.extend(world.z.iter().map(|z| exp(tilt * (z - top))));
                 self.tilt_for = tilt;
             }
-            self.piq.extend(self.pi0.iter().zip(&self.tilt_weights).map(|(p, g)| p * g));
+            self.piq
+                .extend(self.pi0.iter().zip(&self.tilt_weights).map(|(p, g)| p * g));
             let total: f64 = self.piq.iter().sum();
             for q in &mut self.piq {
                 *q /= total;
