@@ -2,6 +2,7 @@
 //! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
 
 use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
+use crate::pairs::lane_sum;
 use crate::settings::Model;
 use crate::world::World;
 
@@ -67,17 +68,7 @@ pub fn log_probs_and_probs_into(world: &World, scores: &[f64], log_probs: &mut V
     exp_in_place(probs);
     // Summed as `log_sum_exp_slice` sums (four lanes, the same order); its terms below
     // e^-708 differ from these but cannot move a sum that holds e^0 = 1.
-    let mut acc = [0.0; 4];
-    let mut chunks = probs.chunks_exact(4);
-    for chunk in &mut chunks {
-        for q in 0..4 {
-            acc[q] += chunk[q];
-        }
-    }
-    for (q, x) in chunks.remainder().iter().enumerate() {
-        acc[q] += x;
-    }
-    let total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    let total = lane_sum(probs);
     let lse = max + ln(total);
     for l in log_probs.iter_mut() {
         *l -= lse;
