@@ -36,6 +36,14 @@ function definitions(page, id) {
     .map((dt) => [dt.textContent, dt.nextElementSibling.textContent])), id);
 }
 
+/** How many lines each label of the key numbers takes. */
+function keyNumberLines(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#key-numbers dt')].map((dt) => {
+    const line = parseFloat(getComputedStyle(dt).lineHeight);
+    return [dt.textContent, Math.round(dt.getBoundingClientRect().height / line)];
+  })));
+}
+
 /** A number as the page shows it (U+2212 minus) as a JS number. */
 const shownNumber = (text) => Number(text.replace('\u2212', '-'));
 const NUMBER = /^[-\u2212]?\d[\d.]*(e[-\u2212+]?\d+)?$/;
@@ -54,6 +62,9 @@ for (const screen of SCREENS) {
       await api(page, 'preset', key);
       await settle(page);
       await assertOnScreen(page, ON_SCREEN, screen, `preset ${key}`);
+      // A long value (J_S online) wraps itself rather than squeezing a label to a word a line.
+      const lines = await keyNumberLines(page);
+      assert.ok(Math.max(...Object.values(lines)) <= 3, `preset ${key}: key-number labels over 3 lines: ${JSON.stringify(lines)}`);
     }
     // Loaded from the address too (the story is there from the first frame).
     const opened = await openSim(env, 'preset=over-optimisation', { viewport: screen });
