@@ -136,6 +136,17 @@ test('changing an attribute applies it; a bad one is said in the element, the pa
   assert.match(refused.text, /quality = '7' is not allowed/);
   assert.equal(refused.hidden, false);
   assert.equal(refused.quality, '0.75');
+  // The heading: the author's words, as text; without it, the scenario's title again.
+  const headings = await page.evaluate(() => {
+    const b = document.getElementById('b');
+    const title = () => b.shadowRoot.getElementById('embed-title');
+    b.setAttribute('heading', 'Figure 2 <i>live</i>');
+    const own = { text: title().textContent, markup: title().children.length };
+    b.removeAttribute('heading');
+    return { own, back: title().textContent };
+  });
+  assert.deepEqual(headings.own, { text: 'Figure 2 <i>live</i>', markup: 0 });
+  assert.equal(headings.back, 'Support limits what DPO can learn');
   // A model change restarts the run (a world or model setting).
   assert.equal(await page.evaluate(() => {
     const b = document.getElementById('b');

@@ -228,6 +228,34 @@ test('a 480 x 360 embed shows the title, a row of controls and at least one plot
   assertNoProblems(problems);
 });
 
+test('an embed of custom settings is headed "Custom settings" and names what differs from the defaults', async () => {
+  const size = { width: 800, height: 500 };
+  const { frame, problems } = await embedded('embed=1&quality=0.8&support=0.5', size);
+  await assertFits(frame, size, ['#embed-title', '#embed-summary', ...COMPACT_PLOTS.map((p) => `#${p}`)]);
+  assert.equal(await frame.locator('#embed-title').textContent(), 'Custom settings');
+  assert.equal(await frame.locator('#embed-summary').textContent(), 'Sampling quality q 0.8, Support c 0.5; the rest at their defaults.');
+  assertNoProblems(problems);
+});
+
+test('the share dialog\'s heading goes into the snippet, and the embed shows it as text above the scenario\'s summary', async () => {
+  const { page, problems } = await openSim(env, 'preset=support', { viewport: { width: 1280, height: 720 } });
+  await page.click('#open-share');
+  const heading = 'Week 3: a narrow support <b>';
+  await page.fill('#embed-heading', heading);
+  const snippet = await page.inputValue('#share-embed');
+  const src = /<iframe src="([^"]+)"/.exec(snippet)?.[1];
+  assert.ok(src?.includes(`title=${encodeURIComponent(heading)}`), `the snippet carries the heading: ${src}`);
+  const size = { width: 800, height: 500 };
+  const { frame, problems: inner } = await embedded(src.split('#')[1], size);
+  await assertFits(frame, size, ['#embed-title', '#embed-summary']);
+  assert.equal(await frame.locator('#embed-title').textContent(), heading, 'the heading, as text');
+  assert.equal(await frame.locator('#embed-title b').count(), 0, 'no markup from the link');
+  assert.match(await frame.locator('#embed-summary').textContent(), /narrow support/i, "the scenario's summary stays");
+  assert.ok((await frame.evaluate(() => location.hash)).includes('title='), 'the heading stays in the address');
+  assertNoProblems(problems);
+  assertNoProblems(inner);
+});
+
 test('with origin=<o> in the fragment, messages from other origins are ignored', async () => {
   const allowed = await embedded(`embed=1&origin=${encodeURIComponent(parentServer.origin)}`);
   await send(allowed.page, { type: 'dpo-sim', id: 1, method: 'step', args: [2] });

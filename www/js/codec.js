@@ -13,6 +13,7 @@ export const PAGE_KEYS = {
   pace: 'training steps per second while playing (max: as fast as it goes)',
   xscale: 'log: steps on a logarithmic axis',
   pairs: '1: draw the minibatch pairs on the response map',
+  title: 'an embed\'s heading in your own words (URL-encoded); without it, the scenario\'s title',
 };
 
 const list = (value) => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -29,7 +30,7 @@ function decode(value) {
 export function parseFragment(hash) {
   const out = {
     settings: [], preset: null, embed: false, talk: false, origin: null,
-    plots: null, controls: null, pace: null, logSteps: false, pairs: false,
+    plots: null, controls: null, pace: null, logSteps: false, pairs: false, title: null,
   };
   for (const part of hash.replace(/^#/, '').split('&')) {
     if (!part) continue;
@@ -45,6 +46,7 @@ export function parseFragment(hash) {
     else if (key === 'pace') out.pace = value;
     else if (key === 'xscale') out.logSteps = value === 'log';
     else if (key === 'pairs') out.pairs = value === '1';
+    else if (key === 'title') out.title = value;
     else out.settings.push(part);
   }
   return out;
@@ -53,7 +55,7 @@ export function parseFragment(hash) {
 /** The fragment (without '#') for settings `query` and page keys; what parseFragment reads back. */
 export function writeFragment({
   preset = '', query = '', embed = false, talk = false, origin = null,
-  plots = null, controls = null, pace = null, logSteps = false, pairs = false,
+  plots = null, controls = null, pace = null, logSteps = false, pairs = false, title = null,
 }) {
   const parts = [];
   if (preset) parts.push(`preset=${preset}`);
@@ -65,6 +67,7 @@ export function writeFragment({
   if (pace) parts.push(`pace=${pace}`);
   if (logSteps) parts.push('xscale=log');
   if (pairs) parts.push('pairs=1');
+  if (title) parts.push(`title=${encodeURIComponent(title)}`);
   if (origin) parts.push(`origin=${encodeURIComponent(origin)}`);
   return parts.join('&');
 }

@@ -4,7 +4,7 @@
 import { el } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact, PACES } from './ui.js';
-import { FIELDS, PRESETS, formatNumber } from './wasm.js';
+import { FIELDS, PRESETS, DEFAULTS, formatNumber } from './wasm.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
@@ -176,8 +176,17 @@ export function syncControls(ui) {
   if (picker && !browsing.has(ui)) picker.value = ui.preset;
   const shown = PRESETS.find((p) => p.key === (picker?.value ?? ui.preset));
   syncStory(ui, shown);
-  ui.$('embed-title').textContent = shown?.title ?? '';
-  ui.$('embed-summary').textContent = shown?.summary ?? '';
+  ui.$('embed-title').textContent = ui.title || (shown?.title ?? 'Custom settings');
+  ui.$('embed-summary').textContent = shown?.summary ?? changedSettings(ui.query);
+}
+
+/** What a run without a scenario changed from the defaults, by the controls' labels. */
+function changedSettings(query) {
+  const now = queryObject(query);
+  const base = queryObject(DEFAULTS);
+  const changed = FIELDS.filter((f) => now[f.key] !== undefined && now[f.key] !== base[f.key]);
+  if (changed.length === 0) return 'The default settings.';
+  return `${changed.map((f) => `${f.label} ${display(f, now[f.key])}`).join(', ')}; the rest at their defaults.`;
 }
 
 function syncStory(ui, preset) {

@@ -4,7 +4,8 @@
 // (downloaded and compiled once) and each has its own simulation, settings and history.
 //
 // Attributes: every settings key, plus preset, plots, controls, pace, steps (the story
-// length it plays to and pauses at) and autoplay; changing one applies it. An element starts
+// length it plays to and pauses at), heading (its title in your words) and autoplay;
+// changing one applies it. An element starts
 // playing (with autoplay) when it scrolls into view, pauses while off screen or while the tab
 // is hidden, and goes on when it returns. It carries the scripting API as methods and fires
 // dpo-sim-ready and dpo-sim-step. Its styles stay in its shadow root; colours and fonts
@@ -22,7 +23,7 @@ import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
 
 const SETTINGS = FIELDS.map((f) => f.key);
-const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'autoplay'];
+const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'heading', 'autoplay'];
 const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin', 'metrics', 'history', 'csv', 'isPlaying', 'error', 'sweep'];
 // In view: at least this share of the element shows.
 const IN_VIEW = 0.25;
@@ -108,6 +109,7 @@ class DpoSimElement extends HTMLElement {
         throw new Error(`pace="${pace.slice(0, 40)}" is not allowed: pace is one of ${PACES.map((p) => p.value).join(', ')}`);
       }
       ui.pace = pace ?? ui.pace;
+      ui.title = this.getAttribute('heading');
       const steps = this.getAttribute('steps');
       ui.storyLength = steps === null ? null : Number(steps);
       if (steps !== null && !(Number.isInteger(ui.storyLength) && ui.storyLength > 0)) {

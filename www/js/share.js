@@ -24,7 +24,7 @@ function fill(ui) {
   $('share-link').value = location.href;
   $('share-talk').value = link({ talk: true });
   const plots = [...$('embed-plots').querySelectorAll('input:checked')].map((b) => b.value);
-  const src = link({ embed: true, plots: plots.length ? plots : null });
+  const src = link({ embed: true, plots: plots.length ? plots : null, title: $('embed-heading').value.trim() || null });
   const size = (id) => Math.round(Number($(id).value)) || Number($(id).defaultValue);
   $('share-embed').value = `<iframe src="${src}" width="${size('embed-width')}" height="${size('embed-height')}" `
     + `title="DPO sampling-quality simulator" style="border:0; max-width:100%" loading="lazy"></iframe>\n${RESIZE_SCRIPT}`;

@@ -41,6 +41,7 @@ export const modeOf = (fragment) => (fragment.embed ? 'embed' : fragment.talk ? 
 function applyPage(ui, fragment) {
   ui.mode = modeOf(fragment);
   ui.origin = fragment.origin;
+  ui.title = fragment.title;
   try {
     const keys = pageKeys(fragment);
     Object.assign(ui, { plots: keys.plots, controls: keys.controls, pace: keys.pace });
@@ -70,11 +71,11 @@ export function loadFragment(ui, fragment) {
 
 /** The view of the page in the address bar (and of the mode in the page's classes). */
 export function syncFragment(ui) {
-  const { mode, origin, plots, controls } = ui;
+  const { mode, origin, plots, controls, title } = ui;
   const pace = ui.pace === DEFAULT_PACE ? null : ui.pace;
   const embed = mode === 'embed';
   const talk = mode === 'talk';
-  const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, ...ui.chart })}`;
+  const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, title, ...ui.chart })}`;
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
   if (location.hash !== hash) history.replaceState(null, '', hash);
   showMode(ui);
