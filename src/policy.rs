@@ -55,10 +55,8 @@ pub fn log_probs_and_probs_into(world: &World, scores: &[f64], log_probs: &mut V
     log_probs.extend(world.ref_logp.iter().zip(scores).map(|(r, f)| r + f));
     let max = log_probs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() || log_probs.iter().any(|x| x.is_nan()) {
-        let lse = log_sum_exp_slice(log_probs);
-        for l in log_probs.iter_mut() {
-            *l -= lse;
-        }
+        // Infinite or undefined scores: the general path.
+        log_probs_into(world, scores, log_probs);
         probs.clone_from(log_probs);
         exp_in_place(probs);
         return;

@@ -180,11 +180,12 @@ export function syncControls(ui) {
   ui.$('embed-summary').textContent = shown?.summary ?? changedSettings(ui.query);
 }
 
+const DEFAULT_VALUES = queryObject(DEFAULTS);
+
 /** What a run without a scenario changed from the defaults, by the controls' labels. */
 function changedSettings(query) {
   const now = queryObject(query);
-  const base = queryObject(DEFAULTS);
-  const changed = FIELDS.filter((f) => now[f.key] !== undefined && now[f.key] !== base[f.key]);
+  const changed = FIELDS.filter((f) => now[f.key] !== undefined && now[f.key] !== DEFAULT_VALUES[f.key]);
   if (changed.length === 0) return 'The default settings.';
   return `${changed.map((f) => `${f.label} ${display(f, now[f.key])}`).join(', ')}; the rest at their defaults.`;
 }
