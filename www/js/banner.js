@@ -1,20 +1,19 @@
 // A simulator's messages: the error banner (a view of ui.error), the notice about a link that
 // was partly refused, and the one polite live region that speaks brief messages. Errors stay
 // visible; reset clears the banner.
-import { el } from './dom.js';
+import { el, setText } from './dom.js';
 import { setError } from './ui.js';
 
 export function syncBanner(ui) {
   const banner = ui.$('error-banner');
-  // An alert: rewriting the same text could make a screen reader say it again.
-  if (banner.textContent !== (ui.error ?? '')) banner.textContent = ui.error ?? '';
+  // An alert: rewriting the same text could make a screen reader say it again (setText doesn't).
+  setText(banner, ui.error ?? '');
   banner.hidden = ui.error === null;
 }
 
 /** Puts `text` in the live region (the same text again would be news to nobody). */
 export function speak(ui, text) {
-  const region = ui.$('announce');
-  if (region.textContent !== text) region.textContent = text;
+  setText(ui.$('announce'), text);
 }
 
 /** A message at the top that stays until dismissed; also spoken. */

@@ -17,7 +17,6 @@ const NATURAL_ASPECT = 1 / 1.47;
 
 /** Builds the figures of `ui` (key -> {figure, canvas}, in the registry's order). */
 export function buildFigures(ui) {
-  ui.figures = new Map();
   for (const chart of CHARTS) {
     const canvas = el('canvas', { id: chart.key, role: 'img', 'aria-label': chart.title });
     const caption = el('figcaption', {}, [el('strong', { text: chart.title }), ' ', el('span', { class: 'hint', text: chart.caption })]);

@@ -1,14 +1,14 @@
 // The controls: one per settings field, built from the wasm fields() table (the sliders the
 // study is about on top; on the page the rest by group in the settings panel), the transport,
 // the pace and, on the page, the scenario. Their views show the ui; their events call actions.
-import { el } from './dom.js';
+import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact, PACES } from './ui.js';
 import { FIELDS, PRESETS, DEFAULTS, formatNumber } from './wasm.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
-import { render } from './loop.js';
+import { render, ADJUST_MS } from './loop.js';
 
 /** The sliders shown on top (and in embed and talk modes unless the address names others). */
 export const DEFAULT_CONTROLS = ['quality', 'support'];
@@ -103,6 +103,7 @@ function buildControl(ui, f) {
     return input.value;
   };
   const onChange = () => {
+    if (scale.input === 'range') ui.adjusting = performance.now() + ADJUST_MS;
     try {
       setQuery(ui, `${f.key}=${read()}`);
     } catch (e) {
@@ -111,7 +112,7 @@ function buildControl(ui, f) {
   };
   // Sliders act while dragging; the seed acts when committed (typing "12" is not "1" then "12").
   input.addEventListener(scale.input === 'range' ? 'input' : 'change', onChange);
-  ui.inputs.set(f.key, { f, box, input, value, scale });
+  ui.inputs.set(f.key, { f, box, input, value, scale, read });
   return box;
 }
 
@@ -120,7 +121,6 @@ function buildControl(ui, f) {
  * the settings panel (#groups); an element keeps only the ones it shows.
  */
 export function buildControls(ui) {
-  ui.inputs = new Map();
   const groups = new Map();
   for (const f of FIELDS) {
     const box = buildControl(ui, f);
@@ -143,41 +143,57 @@ export function buildControls(ui) {
   placeControls(ui);
 }
 
-/** The sliders on top: the ones embed, talk and element modes ask for, else quality and support. */
+/**
+ * The sliders on top: the ones embed, talk and element modes ask for, else quality and support.
+ * Boxes move only when that list changes (a mode or a controls= change), never on a commit:
+ * a control moved under the pointer stops its drag, and one moved while focused loses focus.
+ */
 function placeControls(ui) {
   const wanted = (compact(ui) ? ui.controls : null) ?? DEFAULT_CONTROLS;
+  const placed = wanted.join();
+  if (ui.placed === placed) return;
+  ui.placed = placed;
   const top = ui.$('prominent');
   for (const [key, c] of ui.inputs) {
-    const parent = wanted.includes(key) ? top : c.home;
-    if (parent && c.box.parentElement !== parent) parent.append(c.box);
-    if (!parent) c.box.remove();
+    if (wanted.includes(key)) continue;
+    if (c.home && c.box.parentElement !== c.home) c.home.append(c.box);
+    if (!c.home) c.box.remove();
   }
-  for (const key of wanted) top.append(ui.inputs.get(key).box);
+  // In the order asked: append only the boxes not already in place.
+  wanted.forEach((key, k) => {
+    const box = ui.inputs.get(key).box;
+    if (top.children[k] !== box) top.insertBefore(box, top.children[k] ?? null);
+  });
 }
 
 /** The view of the settings, the pace, the chart options and the scenario (with its story). */
 export function syncControls(ui) {
   placeControls(ui);
   const values = queryObject(ui.query);
-  for (const [key, { f, input, value, scale }] of ui.inputs) {
+  for (const [key, c] of ui.inputs) {
+    const { f, input, value } = c;
     const text = values[key];
-    if (f.kind === 'bool') input.checked = text === '1';
-    else if (scale.toPosition) input.value = String(scale.toPosition(text));
-    else input.value = text;
-    value.textContent = display(f, text);
-    if (scale.input === 'range') input.setAttribute('aria-valuetext', display(f, text));
+    // Only when the control does not already say this value: a slider being dragged keeps the
+    // exact position under the pointer (a log slider's position rounds to fewer values).
+    if (f.kind === 'bool') {
+      if (input.checked !== (text === '1')) input.checked = text === '1';
+    } else if (c.read() !== text) {
+      input.value = String(c.scale.toPosition ? c.scale.toPosition(text) : text);
+    }
+    setText(value, display(f, text));
+    if (c.scale.input === 'range') setAttr(input, 'aria-valuetext', display(f, text));
   }
-  ui.$('speed').value = ui.pace;
+  if (ui.$('speed').value !== ui.pace) ui.$('speed').value = ui.pace;
   if (ui.$('view-log')) {
     ui.$('view-log').checked = ui.chart.logSteps;
     ui.$('view-pairs').checked = ui.chart.pairs;
   }
   const picker = ui.$('preset');
-  if (picker && !browsing.has(ui)) picker.value = ui.preset;
+  if (picker && !browsing.has(ui) && picker.value !== ui.preset) picker.value = ui.preset;
   const shown = PRESETS.find((p) => p.key === (picker?.value ?? ui.preset));
   syncStory(ui, shown);
-  ui.$('embed-title').textContent = ui.title || (shown?.title ?? 'Custom settings');
-  ui.$('embed-summary').textContent = shown?.summary ?? changedSettings(ui.query);
+  setText(ui.$('embed-title'), ui.title || (shown?.title ?? 'Custom settings'));
+  setText(ui.$('embed-summary'), shown?.summary ?? changedSettings(ui.query));
 }
 
 const DEFAULT_VALUES = queryObject(DEFAULTS);
@@ -193,24 +209,24 @@ function changedSettings(query) {
 function syncStory(ui, preset) {
   const story = ui.$('preset-story');
   if (!story) return;
-  if (!preset) {
-    story.textContent = 'Choose a scenario: each tells one finding of the study and pauses when it has played out.';
-    return;
-  }
-  const pending = preset.key !== ui.preset ? ' Press Enter to load it.' : '';
-  story.replaceChildren(`${preset.story} (It plays out in ${preset.steps} steps.)${pending} `);
+  const pending = preset && preset.key !== ui.preset ? ' Press Enter to load it.' : '';
+  setText(ui.$('story-text'), preset
+    ? `${preset.story} (It plays out in ${preset.steps} steps.)${pending}`
+    : 'Choose a scenario: each tells one finding of the study and pauses when it has played out.');
   // The tour has a section (or subsection) per preset, with the preset's key as its id.
-  if (ui.tourPage && !pending) story.append(el('a', { href: `${ui.tourPage}#${preset.key}`, text: 'More in the tour' }));
+  const link = ui.$('story-tour');
+  link.hidden = !(ui.tourPage && preset && !pending);
+  if (!link.hidden) setAttr(link, 'href', `${ui.tourPage}#${preset.key}`);
 }
 
 /** The view of playing and pinning. */
 export function syncButtons(ui) {
-  ui.$('play').textContent = ui.playing ? 'Pause' : 'Play';
-  ui.$('play').setAttribute('aria-pressed', String(ui.playing));
+  setText(ui.$('play'), ui.playing ? 'Pause' : 'Play');
+  setAttr(ui.$('play'), 'aria-pressed', String(ui.playing));
   if (!ui.$('pin')) return;
   const pinned = ui.sim.pinned();
   ui.$('unpin').disabled = !pinned;
-  ui.$('pin').textContent = pinned ? 'Pin again' : 'Pin as ghost';
+  setText(ui.$('pin'), pinned ? 'Pin again' : 'Pin as ghost');
 }
 
 /**

@@ -1,4 +1,6 @@
-// The two DOM helpers every view uses.
+// The DOM helpers every view uses. Views update what they show in place: a commit changes
+// text, values and attributes, never the elements themselves (a control re-created under
+// the pointer cannot be dragged, and one re-inserted loses keyboard focus).
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
@@ -14,4 +16,22 @@ export function el(tag, props = {}, children = []) {
   }
   node.append(...children);
   return node;
+}
+
+/**
+ * Shows `text` as the whole content of `node`, editing its one text node in place (no node
+ * is removed or added once it has one), and nothing at all when the text is the same.
+ */
+export function setText(node, text) {
+  const only = node.firstChild;
+  if (only && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if (only.data !== text) only.data = text;
+  } else {
+    node.replaceChildren(document.createTextNode(text));
+  }
+}
+
+/** Sets an attribute only when it changes (each set is a mutation a screen reader may hear). */
+export function setAttr(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }

@@ -4,21 +4,24 @@ import { PRESETS } from './wasm.js';
 import { togglePlay, advance, reset, pause, loadPreset } from './actions.js';
 import { render } from './loop.js';
 
-/** Which of our keys the focused element needs for itself. */
+const EVERY_KEY = ['all'];
+
+/**
+ * Which of our keys the focused element needs for itself. A form field takes them all: a
+ * slider's arrows, Home, End and Page keys, a select's letters, a number typed into a box, and
+ * Space on a checkbox never step, play or load a scenario. Buttons, links and focusable plots
+ * take Space and Enter, which activate them.
+ */
 function ownKeys(target) {
   if (!(target instanceof Element)) return [];
-  if (target.isContentEditable || target.closest('textarea, select')) return ['all'];
-  if (target instanceof HTMLInputElement) {
-    if (target.type === 'range') return ['ArrowRight'];
-    if (target.type !== 'checkbox') return ['all'];
-  }
-  // Space activates buttons, links and checkboxes.
-  return target.closest('button, a, input') ? [' '] : [];
+  if (target.isContentEditable || target.closest('input, select, textarea')) return EVERY_KEY;
+  return target.closest('button, a, summary, [tabindex]') ? [' ', 'Enter'] : [];
 }
 
 function onKey(ui, event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  const own = ownKeys(event.target);
+  // The element the key went to, also inside a shadow root.
+  const own = ownKeys(event.composedPath()[0]);
   if (own.includes('all') || own.includes(event.key)) return;
   if (event.key === ' ') {
     event.preventDefault();

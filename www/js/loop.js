@@ -18,6 +18,10 @@ const MAX_CATCH_UP_S = 0.1;
 // plot lags the run by a few frames), on a grid coarse enough to finish in a few frames.
 const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 1, playFrames: 6 };
 
+// After a slider moves, the view counts as busy this long (ms): the landscape keeps to its
+// frame budget while a drag goes on, and is computed whole once the slider rests.
+export const ADJUST_MS = 250;
+
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
 
 /** Brings the landscape's surface towards the run as it is, within its budget while playing. */
@@ -26,7 +30,7 @@ function prepareLandscape(ui) {
   const pairs = Math.max(1, guard(ui, () => ui.sim.pairCount()));
   let resolution = clampResolution(Math.sqrt(LANDSCAPE.restEvals / pairs));
   let rows = resolution;
-  if (ui.playing && land.evalMs !== null) {
+  if ((ui.playing || ui.adjusting !== null) && land.evalMs !== null) {
     const rowsFor = (ms, r) => ms / (land.evalMs * pairs * r);
     const fits = Math.min(resolution, clampResolution(Math.sqrt(rowsFor(LANDSCAPE.playMs * LANDSCAPE.playFrames, 1))));
     // A new grid size abandons the surface under way: change it only when well off.
@@ -106,6 +110,11 @@ function checkStory(ui) {
 
 function frame(ui, now) {
   requestAnimationFrame((t) => frame(ui, t));
+  if (ui.adjusting !== null && now > ui.adjusting) {
+    // The slider has come to rest: redraw once more, the landscape at its full resolution.
+    ui.adjusting = null;
+    ui.dirty = true;
+  }
   if (ui.offscreen || (!ui.playing && !ui.dirty)) {
     // Time off screen is not owed steps.
     ui.lastFrame = null;

@@ -1,7 +1,7 @@
 // The numbers beside the plots: the key numbers, the full readout, talk mode's numbers for the
 // room, the sampler's sentence; and the page's one polite live region, which says a short
 // summary of the run and the page's brief messages (each also shown beside what caused it).
-import { el } from './dom.js';
+import { el, setText } from './dom.js';
 import { queryObject } from './codec.js';
 import { guard, showMetric, metricLabel, PRESETS } from './wasm.js';
 import { speak } from './banner.js';
@@ -84,19 +84,16 @@ export function updateReadouts(ui) {
   const m = guard(ui, () => ui.sim.metrics());
   const c = context(ui);
   for (const [rows, cells] of ui.tables) {
-    cells.forEach((dd, i) => {
-      const text = rows[i][1](m, c);
-      if (dd.textContent !== text) dd.textContent = text;
-    });
+    cells.forEach((dd, i) => setText(dd, rows[i][1](m, c)));
   }
-  ui.$('step-count').textContent = String(m.step);
+  setText(ui.$('step-count'), String(m.step));
   if (!ui.$('sampler-readout')) return;
   const s = guard(ui, () => ui.sim.sampler());
   const n = (x) => showMetric('expected_reward', x);
-  ui.$('sampler-readout').textContent =
+  setText(ui.$('sampler-readout'),
     `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${s.online}. ` +
     `Expected reward of a sampled response: ${n(s.j_pi0)} under π₀, ${n(s.j_piq)} under π_q ` +
-    `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.`;
+    `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.`);
 }
 
 /** The run in one sentence, for the live region. */

@@ -2,16 +2,18 @@
 // scenario's title, the number keys' hint, and a click (or Enter) on a plot enlarges it to
 // the whole plot area; again, or Escape, restores.
 import { PRESETS } from './wasm.js';
+import { setText, setAttr } from './dom.js';
 
 const talking = (ui) => ui.mode === 'talk';
 
 /** The view of talk mode: the title for the room, and plots that can be enlarged. */
 export function syncTalk(ui) {
   const index = PRESETS.findIndex((p) => p.key === ui.preset);
-  ui.$('talk-title').textContent = index < 0 ? 'Custom settings' : `${index + 1}. ${PRESETS[index].title}`;
+  setText(ui.$('talk-title'), index < 0 ? 'Custom settings' : `${index + 1}. ${PRESETS[index].title}`);
   for (const { figure } of ui.figures.values()) {
-    figure.tabIndex = talking(ui) ? 0 : -1;
-    if (talking(ui)) figure.setAttribute('aria-expanded', String(figure.classList.contains('zoomed')));
+    const tabIndex = talking(ui) ? 0 : -1;
+    if (figure.tabIndex !== tabIndex) figure.tabIndex = tabIndex;
+    if (talking(ui)) setAttr(figure, 'aria-expanded', String(figure.classList.contains('zoomed')));
     else figure.removeAttribute('aria-expanded');
   }
   if (!talking(ui)) zoom(ui, null);

@@ -45,17 +45,36 @@ export function createUi(root, mode) {
     dirty: true,
     // Off screen (an element scrolled away, a hidden tab): no stepping, no drawing.
     offscreen: false,
-    // What embed, talk and element modes show (null: their defaults).
+    // What embed, talk and element modes show (null: their defaults), the heading given in
+    // the address or an element's attribute (null: the scenario's title), and the one origin
+    // the page answers postMessage from (null: any).
     plots: null,
     controls: null,
+    title: null,
+    origin: null,
+    // Where "More in the tour" goes (the page only; null: no link).
+    tourPage: null,
+    // The DOM built once (canvases.js, controls.js, readouts.js): plot figures by chart key,
+    // controls by settings key, and the number tables with their value cells.
+    figures: new Map(),
+    inputs: new Map(),
+    tables: [],
+    // A slide deck paused this view on slide:stop; slide:start plays it again.
+    resumeOnSlide: false,
     // How the charts show the run.
     chart: { logSteps: false, pairs: false },
     // For frameStats(): frames drawn, how long the recent ones took (in all, and by part:
     // steps, landscape, each chart, readouts), when the first one ended.
     frames: { count: 0, times: [], parts: new Map(), firstMs: null },
+    // Until when a slider counts as being moved (a timestamp; null: at rest), see loop.js.
+    adjusting: null,
     // The landscape's time budget: the measured cost of one evaluation (cell x pair), and the
     // grid size while playing.
     landscape: { evalMs: null, resolution: null },
+    // The address bar (the page only): when it was last written, and a write waiting to be.
+    address: { timer: null, at: -Infinity },
+    // Which sliders are on top now (their keys, joined), so they move only when that changes.
+    placed: null,
     // The screen-reader summary: its pending timer and when it last spoke.
     spoken: { timer: null, at: -Infinity },
     views: [],

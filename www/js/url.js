@@ -69,15 +69,27 @@ export function loadFragment(ui, fragment) {
   else load(ui, query, presetKey);
 }
 
-/** The view of the page in the address bar (and of the mode in the page's classes). */
-export function syncFragment(ui) {
+// The address is rewritten at most this often: a slider dragged at 60 events a second would
+// otherwise call replaceState past the browser's limit (it then ignores the calls and warns).
+const ADDRESS_MS = 120;
+
+function writeAddress(ui) {
   const { mode, origin, plots, controls, title } = ui;
   const pace = ui.pace === DEFAULT_PACE ? null : ui.pace;
   const embed = mode === 'embed';
   const talk = mode === 'talk';
   const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, title, ...ui.chart })}`;
+  ui.address.timer = null;
+  ui.address.at = performance.now();
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
   if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+/** The view of the page in the address bar (at once, or at the end of a quick burst of changes). */
+export function syncFragment(ui) {
+  const wait = ui.address.at + ADDRESS_MS - performance.now();
+  if (wait <= 0) writeAddress(ui);
+  else ui.address.timer ??= setTimeout(() => writeAddress(ui), wait);
   showMode(ui);
 }
 
