@@ -11,6 +11,9 @@
 //   painting);
 // - where a frame goes: the same scenarios again with the renderer's main thread traced (JS,
 //   canvas flush, layout, paint; wall and CPU time);
+// - a drag: the quality slider dragged back and forth with the mouse, one move per animation
+//   frame, while the page plays at the default settings: the frame's JS work and the
+//   animation frames per second meanwhile;
 // - the sweep view's 21 x 21 quality x support phase map of 100-step runs: how long it
 //   takes, and the animation frames per second meanwhile;
 // - first frame: navigation start to the end of the first drawn frame, on fresh loads;
@@ -53,6 +56,8 @@ const SCENARIOS = [
   { name: 'N=256, online', fragment: 'online=1&n=256', dpr: 1 },
   { name: 'default, online, DPR 2', fragment: 'online=1', dpr: 2 },
 ];
+/** The drag lasts as many frames as a playing scenario (from a fresh load, like them). */
+const DRAG_FRAMES = FRAMES;
 /** The phase map: grid points per setting, steps per run. */
 const PHASE_MAP = { grid: 21, steps: 100 };
 
@@ -276,6 +281,58 @@ async function playScenario(browser, url, scenario, { instrument = false } = {})
 }
 
 /**
+ * The quality slider dragged with the mouse, back and forth across its track, while the page
+ * plays at the default settings, for as many frames as a playing scenario: the JS work of the
+ * frames during the drag (frameStats' window holds only drag frames by its end) and the
+ * animation frames per second.
+ */
+async function dragWhilePlaying(browser, url) {
+  const { context, page } = await openSim(browser, url);
+  const box = await page.locator('#ctl-quality').boundingBox();
+  const y = box.y + box.height / 2;
+  const at = (k) => box.x + box.width * (0.05 + 0.9 * (0.5 - 0.5 * Math.cos((2 * Math.PI * k) / 120)));
+  // The values the slider passes through, as the page sees them.
+  await page.evaluate(() => {
+    window.__benchValues = new Set();
+    document.getElementById('ctl-quality').addEventListener('input', () => window.__benchValues.add(window.dpoSim.get().quality));
+  });
+  await page.evaluate(() => window.dpoSim.play());
+  await page.mouse.move(at(0), y);
+  await page.mouse.down();
+  const start = await page.evaluate(() => performance.now());
+  const first = await page.evaluate(() => window.dpoSim.frameStats().frames);
+  await page.evaluate(recordAnimationFrames);
+  // Moves as fast as they reach the page (the browser hands the page one per frame at most).
+  let moves = 0;
+  while ((await page.evaluate(() => window.dpoSim.frameStats().frames)) < first + DRAG_FRAMES) {
+    moves += 1;
+    await page.mouse.move(at(moves), y);
+  }
+  const result = await page.evaluate(() => ({
+    stats: window.dpoSim.frameStats(),
+    step: window.dpoSim.metrics().step,
+    raf: window.__benchRaf,
+    playing: window.dpoSim.isPlaying(),
+    values: window.__benchValues.size,
+    now: performance.now(),
+  }));
+  await page.mouse.up();
+  await context.close();
+  return {
+    moves,
+    frames: DRAG_FRAMES,
+    seconds: (result.now - start) / 1000,
+    distinct_values: result.values,
+    steps_taken: result.step,
+    still_playing: result.playing,
+    median_ms: result.stats.median_ms,
+    p95_ms: result.stats.p95_ms,
+    parts_ms: result.stats.parts_ms,
+    frames_per_s: perSecond(result.raf),
+  };
+}
+
+/**
  * The sweep view's quality x support phase map, run from its form as a reader would: seconds
  * from the click until it says it is done, and animation frames per second meanwhile.
  */
@@ -403,6 +460,7 @@ function targets(r) {
     row(`frame JS, ${normal.name}: p95`, normal.p95_ms, 10, 'ms'),
     row(`frames per second, ${normal.name}`, normal.frames_per_s, 55, '/s', true),
     row(`frame JS, ${big.name}: median`, big.median_ms, 12, 'ms'),
+    row('frame JS while dragging quality, playing: median', r.drag.median_ms, 5, 'ms'),
     row(`frames per second, ${big.name}`, big.frames_per_s, 50, '/s', true),
     row('NumPy / native, exact step N=48 online', numpy('step N=48 online'), 10, '×', true),
     row('NumPy / native, exact step N=256', numpy('step N=256'), 6, '×', true),
@@ -454,6 +512,11 @@ function printReport(r) {
   console.log(`  µs per step: ${fixed(first)} in a run's first 1k, ${fixed(last)} after ${s.steps} ` +
     `(medians of ${SOAK_PAIRS}, alternated)`);
   console.log(`  µs per step, median of each tenth of the soak: ${tenths.map((v) => fixed(v, 1)).join(' ')}`);
+  const d = r.drag;
+  console.log(`\nquality dragged while playing: ${d.moves} moves over ${d.frames} frames (${fixed(d.seconds, 1)} s) through ${d.distinct_values} values, ` +
+    `${d.steps_taken} steps taken; frame JS median ${fixed(d.median_ms)} ms, p95 ${fixed(d.p95_ms)} ms, ` +
+    `${fixed(d.frames_per_s, 1)} frames per second`);
+  console.log(`  median ms of each part: ${Object.entries(d.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
   const p = r.phase_map;
   console.log(`\nphase map ${p.grid}x${p.grid} of ${p.steps} steps: ${fixed(p.seconds, 1)} s, ` +
     `${fixed(p.frames_per_s, 0)} animation frames per second meanwhile ("${p.status}")`);
@@ -473,7 +536,23 @@ function printReport(r) {
   console.log(`\nwrote ${RESULTS_JSON}`);
 }
 
+/** `node bench/browser.mjs drag`: one measurement alone, printed (no results.json). */
+const PARTS = { drag: dragWhilePlaying, 'phase-map': phaseMap, 'first-frame': firstFrames };
+
 async function main() {
+  const only = process.argv[2];
+  if (only) {
+    if (!Object.hasOwn(PARTS, only)) throw new Error(`bench: unknown part '${only}' (known: ${Object.keys(PARTS).join(', ')})`);
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      console.log(JSON.stringify(await PARTS[only](browser, server.url), null, 2));
+    } finally {
+      await browser.close();
+      server.stop();
+    }
+    return;
+  }
   const native = existsSync(NATIVE_JSON) ? JSON.parse(readFileSync(NATIVE_JSON, 'utf8')) : null;
   if (!native) console.error(`bench: no ${NATIVE_JSON}; the native columns stay empty`);
   const numpy = existsSync(NUMPY_JSON) ? JSON.parse(readFileSync(NUMPY_JSON, 'utf8')) : null;
@@ -494,6 +573,8 @@ async function main() {
       const { name, breakdown } = await playScenario(browser, server.url, scenario, { instrument: true });
       r.frame_breakdown.push({ name, breakdown });
     }
+    progress('dragging quality while playing');
+    r.drag = await dragWhilePlaying(browser, server.url);
     progress('phase map');
     r.phase_map = await phaseMap(browser, server.url);
     progress('first frames');

@@ -127,12 +127,17 @@ function installPixelProbe() {
 }
 
 /**
- * Opens a fresh browser context and page and records its problems:
+ * Opens a fresh browser context and page (a touch screen with `touch`) and records its problems:
  * console errors, uncaught exceptions, failed requests (network errors or HTTP >= 400),
  * and requests to any origin other than `allowedOrigins` (data: and blob: are local).
  */
-export async function openPage(env, { viewport = { width: 1400, height: 900 }, allowedOrigins, permissions } = {}) {
-  const context = await env.browser.newContext({ viewport, acceptDownloads: true });
+export async function openPage(env, {
+  viewport = { width: 1400, height: 900 }, allowedOrigins, permissions, touch = false, reducedMotion = 'no-preference',
+} = {}) {
+  // touch: a phone's touch screen (and its layout viewport); reducedMotion: the reader's preference.
+  const context = await env.browser.newContext({
+    viewport, acceptDownloads: true, hasTouch: touch, isMobile: touch, reducedMotion,
+  });
   env.contexts.push(context);
   if (permissions) await context.grantPermissions(permissions, { origin: env.server.origin });
   await context.addInitScript(installPixelProbe);

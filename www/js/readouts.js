@@ -138,7 +138,7 @@ export function storyTold(ui) {
   const preset = PRESETS.find((p) => p.key === ui.preset);
   const m = guard(ui, () => ui.sim.metrics());
   const text = `The story has played out at step ${m.step}${preset ? `: ${preset.summary}` : '.'} Press Play to go on.`;
-  ui.$('story-end').textContent = text;
+  setText(ui.$('story-end'), text);
   ui.$('story-end').hidden = false;
   speak(ui, text);
 }

@@ -71,8 +71,9 @@ export function createUi(root, mode) {
     // The landscape's time budget: the measured cost of one evaluation (cell x pair), and the
     // grid size while playing.
     landscape: { evalMs: null, resolution: null },
-    // The address bar (the page only): when it was last written, and a write waiting to be.
-    address: { timer: null, at: -Infinity },
+    // The address bar (the page only): when it was last written, what it was set to (by the
+    // page, or as loaded), and a write waiting to be.
+    address: { timer: null, at: -Infinity, hash: null },
     // Which sliders are on top now (their keys, joined), so they move only when that changes.
     placed: null,
     // The screen-reader summary: its pending timer and when it last spoke.

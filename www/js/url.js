@@ -56,6 +56,7 @@ function applyPage(ui, fragment) {
  * A fragment that changes only how the page is shown (talk=1 added to an open page) keeps the run.
  */
 export function loadFragment(ui, fragment) {
+  ui.address.hash = location.hash;
   applyPage(ui, fragment);
   let query = DEFAULTS;
   let presetKey = '';
@@ -80,7 +81,11 @@ function writeAddress(ui) {
   const talk = mode === 'talk';
   const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, title, ...ui.chart })}`;
   ui.address.timer = null;
+  // Someone else changed the address since (a link, the reader): its hashchange, queued, loads
+  // it and commits again. Writing now would overwrite it before it is read.
+  if (location.hash !== ui.address.hash) return;
   ui.address.at = performance.now();
+  ui.address.hash = hash;
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
