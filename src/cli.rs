@@ -10,6 +10,7 @@ use crate::charts::View;
 use crate::format::csv_line;
 use crate::metrics::header;
 use crate::presets::{find, PRESETS};
+use crate::session::Session;
 use crate::sweep::Sweep;
 use crate::{Settings, Simulation};
 
@@ -210,21 +211,22 @@ fn run(args: RunArgs) -> Result<(), String> {
     let io = |e: std::io::Error| format!("write failed in {}: {e}", args.out.display());
     let mut metrics = create(&args.out, "metrics.csv")?;
     let mut thetas = create(&args.out, "theta.csv")?;
-    let mut sim = Simulation::new(args.settings);
+    let mut session = Session::new(args.settings);
+    session.view = args.view;
     writeln!(metrics, "{}", header()).map_err(io)?;
-    let theta_header: Vec<String> = (0..sim.theta().len()).map(|k| format!("theta_{k}")).collect();
+    let theta_header: Vec<String> = (0..session.sim().theta().len()).map(|k| format!("theta_{k}")).collect();
     writeln!(thetas, "step,{}", theta_header.join(",")).map_err(io)?;
     let mut write_row = |sim: &Simulation| -> Result<(), String> {
         writeln!(metrics, "{}", csv_line(&sim.metrics().values())).map_err(io)?;
         writeln!(thetas, "{},{}", sim.step_count(), csv_line(sim.theta())).map_err(io)
     };
-    write_row(&sim)?;
+    write_row(session.sim())?;
     let mut outcome = Ok(());
     for _ in 0..args.steps {
-        let before = sim.step_count();
-        let result = sim.step();
-        if sim.step_count() > before {
-            write_row(&sim)?;
+        let before = session.sim().step_count();
+        let result = session.step(1);
+        if session.sim().step_count() > before {
+            write_row(session.sim())?;
         }
         if let Err(why) = result {
             outcome = Err(why);
@@ -233,9 +235,9 @@ fn run(args: RunArgs) -> Result<(), String> {
     }
     metrics.flush().map_err(io)?;
     thetas.flush().map_err(io)?;
-    fs::write(args.out.join("world.json"), world_json(&sim)).map_err(io)?;
+    fs::write(args.out.join("world.json"), world_json(session.sim())).map_err(io)?;
     if args.png {
-        crate::charts::write_pngs(&sim, None, args.view, &args.out)?;
+        crate::charts::write_pngs(&session, &args.out)?;
     }
     outcome
 }
@@ -247,7 +249,11 @@ pub fn main(args: &[String]) -> ExitCode {
             for p in PRESETS {
                 println!(
                     "{} — {}\n  settings: {}\n  steps: {}\n  {}\n",
-                    p.key, p.title, p.settings, p.steps, p.story
+                    p.key,
+                    p.title,
+                    p.settings,
+                    p.steps,
+                    p.story()
                 );
             }
             Ok(())

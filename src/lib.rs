@@ -4,8 +4,10 @@
 //! The core (everything but `charts` and `wasm`) is plain Rust: a world of responses
 //! ([`world`]), the sampler that generates preference data ([`sampler`]), pair designs
 //! ([`pairs`]), policies ([`policy`]), the DPO loss ([`loss`]), what theory predicts
-//! ([`closed_form`], [`theory`]), the update loop ([`sim`]), what it measures ([`metrics`])
-//! and sweeps over settings ([`sweep`]).
+//! ([`closed_form`], [`theory`]), the update loop ([`sim`]), what it measures ([`metrics`]),
+//! sweeps over settings ([`sweep`]), scenarios that check their own claims ([`presets`],
+//! [`story`]) and a simulator's live run with the runs pinned beside it ([`session`],
+//! [`pinned`]).
 
 pub mod charts;
 #[cfg(not(target_arch = "wasm32"))]
@@ -19,12 +21,15 @@ pub mod loss;
 pub mod metrics;
 pub mod numerics;
 pub mod pairs;
+pub mod pinned;
 pub mod policy;
 pub mod presets;
 pub mod rng;
 pub mod sampler;
+pub mod session;
 pub mod settings;
 pub mod sim;
+pub mod story;
 pub mod sweep;
 pub mod theory;
 pub mod world;

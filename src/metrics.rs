@@ -35,6 +35,8 @@ pub struct Metrics {
     pub hessian_max_opt: f64,
     pub predicted_rate: f64,
     pub measured_rate: f64,
+    pub chosen_reward: f64,
+    pub reward_gap: f64,
 }
 
 /// One column of the table.
@@ -55,7 +57,7 @@ impl Metric {
 }
 
 /// Number of columns.
-pub const COUNT: usize = 26;
+pub const COUNT: usize = 28;
 
 const SIG: Format = Format::Sig(3);
 
@@ -252,6 +254,20 @@ pub static METRICS: [Metric; COUNT] = [
         Format::Sig(4),
         "the distance's shrink factor per step, geometric mean over the last 10 steps"
     ),
+    metric!(
+        chosen_reward,
+        "Reward of chosen, current pairs",
+        "r(chosen)",
+        SIG,
+        "mean true reward of the chosen responses of the current sampler's pairs: how good the responses DPO is shown as better are"
+    ),
+    metric!(
+        reward_gap,
+        "Reward gap of the pairs",
+        "r(chosen) − r(rejected)",
+        SIG,
+        "mean true reward of the chosen minus the rejected responses of the current sampler's pairs: how far apart a pair is (near 0, its label is close to a coin flip)"
+    ),
 ];
 
 impl Metrics {
@@ -296,7 +312,7 @@ mod tests {
         let m = Metrics {
             step: 7,
             kl: 0.25,
-            measured_rate: 0.5,
+            reward_gap: 0.5,
             ..Default::default()
         };
         let v = m.values();

@@ -150,9 +150,12 @@ impl Simulation {
     /// Adopts new settings. World and model fields restart the run (returns true);
     /// sampler and optimiser fields re-measure the current step and apply from the next.
     pub fn set_settings(&mut self, settings: Settings) -> bool {
-        if self.settings.needs_restart(&settings) {
+        let restart = self.settings.needs_restart(&settings);
+        // At step 0 new settings make a fresh run: the same run, to the bit, as one started
+        // with them (re-measuring would draw the first minibatch again, from a later stream).
+        if restart || self.step == 0 {
             *self = Simulation::new(settings);
-            return true;
+            return restart;
         }
         self.settings = settings;
         if !self.prefs.fits(&self.settings) {
@@ -448,6 +451,8 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
         predicted_rate: optimum.as_ref().map_or(f64::NAN, |o| o.predicted_rate(s.lr)),
         // Set by the run, which knows the recent distances.
         measured_rate: f64::NAN,
+        chosen_reward: undefined_without_pairs(dot(&pairs.chosen, &world.reward)),
+        reward_gap: undefined_without_pairs(dot(&pairs.chosen, &world.reward) - dot(&pairs.rejected, &world.reward)),
     };
 }
 

@@ -17,15 +17,15 @@ use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::charts::landscape::{draw_base, draw_marks, legend_kind, Frame};
-use crate::charts::{fit_style, Chart, ChartResult, Ghost, Scene, Style, View};
+use crate::charts::{fit_style, Chart, ChartResult, Style, View};
 use crate::closed_form::has_finite_optimum;
 use crate::format::{number as format_value, Format};
-use crate::history::History;
 use crate::landscape::{marks, Live};
 use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
+use crate::session::Session;
 use crate::settings::{Kind, Scope, Settings, FIELDS};
-use crate::sim::Simulation;
+use crate::story::Told;
 use crate::sweep::{Row, Sweep, Table, EXTRA};
 
 /// Largest grid of the loss landscape: fine enough for smooth contours. The page asks for
@@ -148,6 +148,12 @@ pub fn charts() -> Result<Array, JsValue> {
         .collect()
 }
 
+/// How many runs can be pinned at once.
+#[wasm_bindgen(js_name = maxPinned)]
+pub fn max_pinned() -> u32 {
+    crate::pinned::MAX_PINNED as u32
+}
+
 /// The default settings as `key=value&...`.
 #[wasm_bindgen(js_name = defaultQuery)]
 pub fn default_query() -> String {
@@ -197,7 +203,8 @@ pub fn fields() -> Result<Array, JsValue> {
         .collect()
 }
 
-/// The presets: `{key, title, summary, story, settings, steps}`.
+/// The presets: `{key, title, summary, setup, story, claims: [text], settings, steps, plots,
+/// label, comparisons: [label]}`.
 #[wasm_bindgen]
 pub fn presets() -> Result<Array, JsValue> {
     PRESETS
@@ -207,23 +214,49 @@ pub fn presets() -> Result<Array, JsValue> {
             put(&o, "key", p.key)?;
             put(&o, "title", p.title)?;
             put(&o, "summary", p.summary)?;
-            put(&o, "story", p.story)?;
+            put(&o, "setup", p.setup)?;
+            put(&o, "story", p.story())?;
+            put(&o, "claims", strings(p.claims.iter().map(|c| c.text)))?;
             put(&o, "settings", p.settings)?;
             put(&o, "steps", p.steps as f64)?;
+            put(&o, "plots", strings(p.plots.iter().copied()))?;
+            put(&o, "label", p.label)?;
+            put(&o, "comparisons", strings(p.comparisons.iter().map(|c| c.label)))?;
             Ok::<_, JsValue>(o)
         })
         .collect()
 }
 
-/// One run, plus an optional pinned history (and its settings) drawn as a ghost.
+/// A story told: `{claims: [{text, holds, numbers, sentence}], verdict, heading, message, done}`
+/// (holds: null while undecided).
+fn told(t: &Told) -> Result<Object, JsValue> {
+    let claims: Array = t
+        .claims
+        .iter()
+        .map(|v| {
+            let o = Object::new();
+            put(&o, "text", v.text)?;
+            put(&o, "holds", v.holds.map_or(JsValue::NULL, JsValue::from_bool))?;
+            put(&o, "numbers", v.numbers.as_str())?;
+            put(&o, "sentence", v.sentence.as_str())?;
+            Ok::<_, JsValue>(JsValue::from(o))
+        })
+        .collect::<Result<_, _>>()?;
+    let o = Object::new();
+    put(&o, "claims", claims)?;
+    put(&o, "verdict", t.verdict.as_str())?;
+    put(&o, "heading", t.heading.as_str())?;
+    put(&o, "message", t.message.as_str())?;
+    put(&o, "done", t.done)?;
+    Ok(o)
+}
+
+/// One simulator on screen: its session (the live run, the pinned runs, the scenario), the
+/// loss surface shown and the next one being computed, and the landscape's base picture.
 #[wasm_bindgen]
 pub struct Sim {
-    sim: Simulation,
-    ghost: Option<(History, Settings)>,
-    view: View,
-    /// The loss surface shown, and the next one being computed.
+    session: Session,
     live: Live,
-    /// The landscape's base picture, kept while its surface is shown.
     base: Option<Base>,
 }
 
@@ -245,9 +278,7 @@ impl Sim {
     pub fn new(query: &str) -> Result<Sim, JsValue> {
         let settings = Settings::parse(query).map_err(error)?;
         Ok(Sim {
-            sim: Simulation::new(settings),
-            ghost: None,
-            view: View::default(),
+            session: Session::new(settings),
             live: Live::default(),
             base: None,
         })
@@ -256,84 +287,127 @@ impl Sim {
     /// Applies `key=value&...` on top of the current settings (all or nothing).
     /// Returns whether the run restarted.
     pub fn set(&mut self, query: &str) -> Result<bool, JsValue> {
-        let mut next = self.sim.settings().clone();
-        next.apply(query).map_err(error)?;
-        Ok(self.sim.set_settings(next))
+        self.session.set(query).map_err(error)
     }
 
     /// The full settings as `key=value&...`.
     pub fn query(&self) -> String {
-        self.sim.settings().to_query()
+        self.session.sim().settings().to_query()
     }
 
     /// Runs up to `n` steps; the error says at which step the run diverged.
     pub fn step(&mut self, n: u32) -> Result<(), JsValue> {
-        self.sim.run(n.into()).map_err(error)
+        self.session.step(n.into()).map_err(error)
     }
 
     pub fn reset(&mut self) {
-        self.sim.reset();
+        self.session.reset();
+    }
+
+    /// Loads the scenario `key` (its settings, a fresh run, its comparison runs pinned).
+    #[wasm_bindgen(js_name = loadScenario)]
+    pub fn load_scenario(&mut self, key: &str) -> Result<(), JsValue> {
+        self.session.load_scenario(key).map_err(error)
+    }
+
+    /// Back to custom settings: no story; the comparison runs stay pinned.
+    #[wasm_bindgen(js_name = forgetScenario)]
+    pub fn forget_scenario(&mut self) {
+        self.session.forget_scenario();
+    }
+
+    /// The scenario's story told from the runs so far (see `told`), or null without one.
+    pub fn story(&self) -> Result<JsValue, JsValue> {
+        self.session
+            .story()
+            .map_or(Ok(JsValue::NULL), |t| told(&t).map(JsValue::from))
     }
 
     #[wasm_bindgen(js_name = stepCount)]
     pub fn step_count(&self) -> f64 {
-        self.sim.step_count() as f64
+        self.session.sim().step_count() as f64
     }
 
     /// Why the run stopped, if it diverged.
     pub fn diverged(&self) -> Option<String> {
-        self.sim.diverged().map(str::to_string)
+        self.session.sim().diverged().map(str::to_string)
     }
 
     /// The latest metrics, named like `columns()`; NaN as null.
     pub fn metrics(&self) -> Result<Object, JsValue> {
-        row(&self.sim.metrics().values())
+        row(&self.session.sim().metrics().values())
     }
 
     /// Every recorded step, as `metrics()` objects.
     pub fn history(&self) -> Result<Array, JsValue> {
-        self.sim.history().records().iter().map(|r| row(&r.values)).collect()
+        self.session
+            .sim()
+            .history()
+            .records()
+            .iter()
+            .map(|r| row(&r.values))
+            .collect()
     }
 
     /// The history as CSV (the runner's metrics.csv format).
     pub fn csv(&self) -> String {
-        self.sim.history().to_csv()
+        self.session.sim().history().to_csv()
     }
 
-    /// Keeps this run's history to draw as a ghost.
-    pub fn pin(&mut self) {
-        self.ghost = Some((self.sim.history().clone(), self.sim.settings().clone()));
+    /// Pins the live run as it is now; returns its label.
+    pub fn pin(&mut self) -> Result<String, JsValue> {
+        self.session.pin().map_err(error)
+    }
+
+    /// Removes the pinned run with this label, or every one.
+    pub fn unpin(&mut self, label: Option<String>) -> Result<(), JsValue> {
+        self.session.unpin(label.as_deref()).map_err(error)
+    }
+
+    /// The pinned runs: `[{label, settings, done}]`.
+    pub fn pinned(&self) -> Result<Array, JsValue> {
+        self.session
+            .pinned()
+            .iter()
+            .map(|p| {
+                let o = Object::new();
+                put(&o, "label", p.label.as_str())?;
+                put(&o, "settings", p.settings.to_query())?;
+                put(&o, "done", p.done())?;
+                Ok::<_, JsValue>(JsValue::from(o))
+            })
+            .collect()
+    }
+
+    /// Computes up to `steps` steps of the comparison runs still being computed; returns the
+    /// steps left after that (the page spends a frame budget on it).
+    #[wasm_bindgen(js_name = advancePinned)]
+    pub fn advance_pinned(&mut self, steps: u32) -> f64 {
+        self.session.advance_pinned(steps.into()) as f64
     }
 
     /// How the charts show the run: steps on a log axis; the minibatch pairs on the map.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, log_steps: bool, pairs: bool) {
-        self.view = View { log_steps, pairs };
-    }
-
-    pub fn unpin(&mut self) {
-        self.ghost = None;
-    }
-
-    pub fn pinned(&self) -> bool {
-        self.ghost.is_some()
+        self.session.view = View { log_steps, pairs };
     }
 
     /// Does the loss have a finite minimiser? (Not with oracle labels or best-vs-worst.)
     #[wasm_bindgen(js_name = finiteOptimum)]
     pub fn finite_optimum(&self) -> bool {
-        has_finite_optimum(self.sim.settings())
+        has_finite_optimum(self.session.sim().settings())
     }
 
     /// The sampler now: `{support, n, online, j_ref, j_pi0, j_piq}` (support = m of n).
     pub fn sampler(&self) -> Result<Object, JsValue> {
-        let world = self.sim.world();
-        let sampler = &self.sim.state().sampler;
+        let sim = self.session.sim();
+        let world = sim.world();
+        let sampler = &sim.state().sampler;
         let o = Object::new();
         put(&o, "support", sampler.members.len() as f64)?;
         put(&o, "n", world.n() as f64)?;
-        put(&o, "online", self.sim.settings().on_policy)?;
-        put(&o, "j_ref", number(self.sim.metrics().ref_reward))?;
+        put(&o, "online", sim.settings().on_policy)?;
+        put(&o, "j_ref", number(sim.metrics().ref_reward))?;
         put(&o, "j_pi0", number(world.expected_reward(&sampler.pi0)))?;
         put(&o, "j_piq", number(world.expected_reward(&sampler.piq)))?;
         Ok(o)
@@ -342,7 +416,7 @@ impl Sim {
     /// Pairs with weight in the loss: the landscape costs grid cells x pairs.
     #[wasm_bindgen(js_name = pairCount)]
     pub fn pair_count(&self) -> f64 {
-        self.sim.state().pairs.pairs.len() as f64
+        self.session.sim().state().pairs.pairs.len() as f64
     }
 
     /// Brings the landscape's surface towards the current step on a `resolution` grid (at
@@ -352,7 +426,7 @@ impl Sim {
     #[wasm_bindgen(js_name = prepareLandscape)]
     pub fn prepare_landscape(&mut self, resolution: u32, rows: u32) -> f64 {
         let resolution = (resolution as usize).clamp(2, LANDSCAPE_RESOLUTION);
-        self.live.prepare(&self.sim, resolution, rows as usize) as f64
+        self.live.prepare(self.session.sim(), resolution, rows as usize) as f64
     }
 
     /// Draws the chart `key` (see `charts()`) on `canvas`; `scale` is device pixels per CSS
@@ -362,15 +436,7 @@ impl Sim {
         if chart == Chart::Landscape && self.live.shown().is_some() {
             return self.draw_landscape(canvas, Style { scale });
         }
-        let scene = Scene {
-            sim: &self.sim,
-            surface: None,
-            ghost: self
-                .ghost
-                .as_ref()
-                .map(|(history, settings)| Ghost { history, settings }),
-            view: self.view,
-        };
+        let scene = self.session.scene(None);
         paint(key, canvas, |a| chart.draw(a, &scene, &Style { scale }))
     }
 }
@@ -383,7 +449,7 @@ impl Sim {
         let Some((id, surface)) = self.live.shown() else {
             return Err(error("landscape: no surface prepared"));
         };
-        let marks = marks(&self.sim, surface);
+        let marks = marks(self.session.sim(), surface);
         let key = (
             id,
             (canvas.width(), canvas.height()),

@@ -838,6 +838,10 @@ mod reference {
                 hessian_max_opt,
                 predicted_rate: optimum.as_ref().map_or(f64::NAN, |o| o.predicted_rate(s.lr)),
                 measured_rate: f64::NAN,
+                chosen_reward: undefined_without_pairs(dot(&pairs.chosen, &world.reward)),
+                reward_gap: undefined_without_pairs(
+                    dot(&pairs.chosen, &world.reward) - dot(&pairs.rejected, &world.reward),
+                ),
             };
             self.exact = exact;
             self.batch_eval = batch_eval;

@@ -1,7 +1,10 @@
-//! Each preset's story, asserted with numbers.
+//! Each preset's story: its claims checked on its own runs, rejudged when a setting changes,
+//! and the study's facts behind them asserted with numbers.
 
+use dpo_sim::charts::Chart;
 use dpo_sim::metrics::Metrics;
 use dpo_sim::presets::{find, PRESETS};
+use dpo_sim::session::Session;
 use dpo_sim::{Settings, Simulation};
 
 /// Runs a preset with extra settings on top; returns the metrics at each step.
@@ -17,20 +20,99 @@ fn trace(preset: &str, extra: &str, steps: u64) -> Vec<Metrics> {
     out
 }
 
+/// A scenario's session played to its story's end, comparisons included, with `extra`
+/// settings changed after it loaded (as a reader would move a control).
+fn played(key: &str, extra: &str) -> Session {
+    let mut session = Session::new(Settings::default());
+    session.load_scenario(key).unwrap();
+    if !extra.is_empty() {
+        session.set(extra).unwrap();
+    }
+    session.step(find(key).unwrap().steps).unwrap();
+    session.finish_pinned();
+    session
+}
+
 #[test]
-fn every_preset_parses_runs_and_explains_itself() {
+fn every_preset_parses_and_declares_its_experiment() {
+    let charts: Vec<&str> = Chart::ALL.iter().map(|c| c.info().key).collect();
     for p in PRESETS {
         let settings = Settings::parse(p.settings).unwrap_or_else(|e| panic!("{}: {e}", p.key));
-        assert!(p.story.len() > 100 && !p.title.is_empty(), "{}", p.key);
+        assert!(!p.title.is_empty() && p.setup.len() > 40, "{}", p.key);
         assert!(
-            p.summary.len() <= 100 && !p.summary.contains('\n'),
-            "{}: a one-line summary",
+            p.summary.len() <= 110 && !p.summary.contains('\n'),
+            "{}: a one-sentence summary",
             p.key
         );
-        let mut sim = Simulation::new(settings);
-        sim.run(p.steps).unwrap_or_else(|e| panic!("{}: {e}", p.key));
+        assert!(!p.claims.is_empty() && p.comparisons.len() <= 3, "{}", p.key);
+        assert!(
+            !p.plots.is_empty() && p.plots.iter().all(|k| charts.contains(k)),
+            "{}",
+            p.key
+        );
+        for c in p.comparisons {
+            let mut s = settings.clone();
+            s.apply(c.settings)
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", p.key, c.label));
+            if let Some((at, query)) = c.switch {
+                assert!(at < p.steps, "{}: {} switches within the story", p.key, c.label);
+                s.apply(query).unwrap();
+            }
+        }
     }
     assert!(find("nope").unwrap_err().contains("unknown preset 'nope'"));
+}
+
+/// Every claim of every scenario holds for the scenario's own settings, and the end message
+/// says so with its numbers.
+#[test]
+fn every_scenario_proves_its_claims() {
+    for p in PRESETS {
+        let told = played(p.key, "").story().unwrap();
+        assert!(told.done, "{}", p.key);
+        for (claim, verdict) in p.claims.iter().zip(&told.claims) {
+            assert_eq!(verdict.holds, Some(true), "{}: {}\n{}", p.key, claim.text, told.message);
+            assert!(told.message.contains(claim.text), "{}", p.key);
+        }
+        assert!(
+            told.message.starts_with(&format!("At step {}, J = ", p.steps)),
+            "{}",
+            told.message
+        );
+        assert!(!told.message.contains("instead of"), "{}: own settings", p.key);
+    }
+}
+
+/// With a setting changed, the message names the change and says which claim no longer holds.
+#[test]
+fn changed_settings_are_named_and_claims_rejudged() {
+    // (scenario, change, what the message must name, the claim that no longer holds)
+    let cases = [
+        ("support", "support=0.92", "support 0.92 instead of 0.3", 1),
+        ("quality", "quality=0", "quality 0 instead of 1", 0),
+        ("online", "online=0", "online 0 instead of 1", 1),
+        ("best-of-k", "k=2", "k 2 instead of 8", 1),
+        ("displacement", "support=1", "support 1 instead of 0.25", 2),
+        ("proxy", "gamma=2", "gamma 2 instead of 0", 2),
+        ("sweet-spot", "quality=1", "quality 1 instead of 0.25", 0),
+        ("over-optimisation", "gamma=0", "gamma 0 instead of 0.3", 0),
+    ];
+    assert_eq!(cases.len(), PRESETS.len(), "a case for every scenario");
+    for (key, change, named, fails) in cases {
+        let told = played(key, change).story().unwrap();
+        assert!(
+            told.message.contains(&format!("With {named}")),
+            "{key}: {}",
+            told.message
+        );
+        assert_eq!(
+            told.claims[fails].holds,
+            Some(false),
+            "{key} with {change}: {}",
+            told.message
+        );
+        assert!(told.message.contains("✗ Not here: "), "{key}: {}", told.message);
+    }
 }
 
 #[test]

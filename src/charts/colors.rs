@@ -17,6 +17,14 @@ pub const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
 pub const GREY: RGBColor = RGBColor(120, 120, 120);
+/// The pinned runs, one each: hues no line of a chart uses (Paul Tol's muted scheme, also
+/// colour-blind safe), drawn dashed.
+pub const PINNED: [RGBColor; 4] = [
+    RGBColor(136, 34, 85),
+    RGBColor(51, 34, 136),
+    RGBColor(68, 170, 153),
+    RGBColor(153, 153, 51),
+];
 
 /// Viridis at 11 even stops: perceptually uniform and colour-blind safe (the reward).
 const VIRIDIS: [(u8, u8, u8); 11] = [
@@ -103,11 +111,12 @@ pub fn color_bar<DB: DrawingBackend>(
         .map_err(err)?;
     let span = hi - lo;
     let fmt = move |v: &f64| tick(*v, span);
+    let labels = 5.min(super::fits(chart.plotting_area().dim_in_pixel().1, 2.0, style));
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_labels(5)
+        .y_labels(labels)
         .y_label_formatter(&fmt)
         .label_style(style.font(super::SMALLEST_TEXT))
         .axis_style(INK.mix(0.6).stroke_width(style.width(1.0)))

@@ -8,7 +8,6 @@ use plotters::style::FontFamily;
 
 use crate::history::History;
 use crate::landscape::{marks, start, Surface};
-use crate::settings::Settings;
 use crate::sim::Simulation;
 
 mod colors;
@@ -41,11 +40,11 @@ pub struct View {
     pub pairs: bool,
 }
 
-/// A pinned run drawn faintly for comparison, with the settings it ran under.
+/// A run drawn beside the live one for comparison (a pinned run), with its legend label.
 #[derive(Clone, Copy)]
-pub struct Ghost<'a> {
+pub struct Compared<'a> {
+    pub label: &'a str,
     pub history: &'a History,
-    pub settings: &'a Settings,
 }
 
 /// Everything a chart may draw.
@@ -53,8 +52,24 @@ pub struct Scene<'a> {
     pub sim: &'a Simulation,
     /// The loss surface, when it was computed ahead (it is the costly part).
     pub surface: Option<&'a Surface>,
-    pub ghost: Option<Ghost<'a>>,
+    /// The pinned runs, in order (each gets its own colour), and what the legend calls the
+    /// live run beside them.
+    pub pinned: Vec<Compared<'a>>,
+    pub live_label: String,
     pub view: View,
+}
+
+impl<'a> Scene<'a> {
+    /// A scene of one run alone.
+    pub fn alone(sim: &'a Simulation, surface: Option<&'a Surface>, view: View) -> Scene<'a> {
+        Scene {
+            sim,
+            surface,
+            pinned: Vec::new(),
+            live_label: String::new(),
+            view,
+        }
+    }
 }
 
 /// The charts of a run: the page, the PNG export and the runner's `--png` loop over them.
@@ -63,6 +78,7 @@ pub struct Scene<'a> {
 pub enum Chart {
     Landscape,
     Signal,
+    Reward,
     Map,
     Curves,
     Convergence,
@@ -80,9 +96,10 @@ const DEFAULT_LANDSCAPE_RESOLUTION: usize = 40;
 
 impl Chart {
     /// In the page's order: the two plots the study is about first.
-    pub const ALL: [Chart; 5] = [
+    pub const ALL: [Chart; 6] = [
         Chart::Landscape,
         Chart::Signal,
+        Chart::Reward,
         Chart::Map,
         Chart::Curves,
         Chart::Convergence,
@@ -112,11 +129,17 @@ impl Chart {
                 "Loss and convergence",
                 "the loss, and the distance to θ_S on a log scale against the rate the curvature predicts",
             ),
+            Chart::Reward => (
+                "reward",
+                "Expected reward",
+                "J against the reference's J_ref, the RLHF optimum J* and J_S, where this sampler lets DPO end; \
+                 pinned runs dashed",
+            ),
             Chart::Curves => (
                 "curves",
-                "Training curves",
-                "expected reward against J_ref, J* and what this sampler allows; log-probabilities of chosen and \
-                 rejected responses; KL and mass off the support",
+                "Log-probabilities and mass",
+                "log-probabilities of the chosen and rejected responses, on the step-0 pairs and the current ones; \
+                 KL to the reference and the mass off the support",
             ),
         };
         Info { key, title, caption }
@@ -152,6 +175,7 @@ impl Chart {
             }
             Chart::Signal => series::draw(area, series::SIGNAL, scene, style),
             Chart::Convergence => series::draw(area, series::CONVERGENCE, scene, style),
+            Chart::Reward => series::draw(area, series::REWARD, scene, style),
             Chart::Curves => series::draw(area, series::CURVES, scene, style),
         })
     }
@@ -284,6 +308,12 @@ impl Axis {
     }
 }
 
+/// How many tick labels fit along `pixels` with `each` label heights of room apart (at least 2).
+fn fits(pixels: u32, each: f64, style: &Style) -> usize {
+    let label = style.px(SMALLEST_TEXT) as f64 * 1.25;
+    ((pixels as f64 / (each * label)).floor() as usize).max(2)
+}
+
 /// Axes in the shared look: compact tick labels, a faint grid or none, thin axis lines.
 /// `names` labels the whole numbers 0, 1, ... of the x axis instead (a choice setting).
 fn axes<DB: DrawingBackend>(
@@ -304,6 +334,9 @@ fn axes<DB: DrawingBackend>(
     };
     let fx: &dyn Fn(&f64) -> String = if names.is_some() { &named } else { &plain };
     let fy = |v: &f64| y.label(*v, ys.end - ys.start);
+    // As many labels as fit the plot (a short panel gets fewer), never fewer than two.
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let (nx, ny) = (nx.min(fits(w, 4.0, style)), ny.min(fits(h, 2.0, style)));
     let mut mesh = chart.configure_mesh();
     // Axes with their own ticks get them from `own_ticks`.
     let count = |axis: Axis, n: usize| if axis.own_ticks((0.0, 1.0)).is_some() { 0 } else { n };
@@ -381,10 +414,15 @@ fn own_ticks<DB: DrawingBackend>(
     let grid = colors::INK.mix(0.07).stroke_width(style.width(1.0));
     let mark = colors::INK.mix(0.6).stroke_width(style.width(1.0));
     let (gap, tick_len) = (style.px(5.0), style.px(3.0));
+    // A label only where it keeps its distance from the last one (a short panel or a narrow
+    // plot thins them); every tick keeps its grid line.
+    let label = style.px(SMALLEST_TEXT) * 5 / 4;
+    let mut last_x = i32::MIN / 2;
     for v in x.own_ticks((xs.start, xs.end)).unwrap_or_default() {
         let (top, bottom) = (at(x.place(v), ys.end), at(x.place(v), ys.start));
         area.draw(&PathElement::new(vec![top, bottom], grid)).map_err(err)?;
-        if x_labels {
+        if x_labels && bottom.0 - last_x >= 3 * label {
+            last_x = bottom.0;
             let text = style.font(SMALLEST_TEXT).pos(Pos::new(HPos::Center, VPos::Top));
             area.draw(&PathElement::new(vec![bottom, (bottom.0, bottom.1 + tick_len)], mark))
                 .map_err(err)?;
@@ -392,9 +430,14 @@ fn own_ticks<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
+    let mut last_y = i32::MAX / 2;
     for v in y.own_ticks((ys.start, ys.end)).unwrap_or_default() {
         let (left, right) = (at(xs.start, y.place(v)), at(xs.end, y.place(v)));
         area.draw(&PathElement::new(vec![left, right], grid)).map_err(err)?;
+        if last_y - left.1 < 3 * label / 2 {
+            continue;
+        }
+        last_y = left.1;
         let text = style.font(SMALLEST_TEXT).pos(Pos::new(HPos::Right, VPos::Center));
         area.draw(&PathElement::new(vec![left, (left.0 - tick_len, left.1)], mark))
             .map_err(err)?;
@@ -444,6 +487,7 @@ use crate::format::tick;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingErrorKind};
 
     /// Draws into an in-memory RGB buffer of `w` x `h` pixels; drawing must succeed.
     pub fn render(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> ChartResult) -> Vec<u8> {
@@ -471,10 +515,11 @@ mod tests {
         let scene = Scene {
             sim,
             surface: Some(&land.surface),
-            ghost: Some(Ghost {
+            pinned: vec![Compared {
+                label: "pinned",
                 history: sim.history(),
-                settings: sim.settings(),
-            }),
+            }],
+            live_label: "this run".into(),
             view: View {
                 log_steps: scale > 1.5,
                 pairs: true,
@@ -522,5 +567,141 @@ mod tests {
         assert!(lo < 2.0 && hi > 2.0);
         let (lo, hi) = finite_range([-f64::MAX, f64::MAX], 0.1);
         assert!((hi - lo).is_finite());
+    }
+
+    /// A backend that draws nothing and records where each text would go: its box in pixels,
+    /// from the bundled font's layout, the anchor and the rotation, as plotters places it.
+    /// Each text drawn, with its box [left, top, right, bottom].
+    type Recorded = std::rc::Rc<std::cell::RefCell<Vec<(String, [i32; 4])>>>;
+
+    struct TextBoxes {
+        size: (u32, u32),
+        boxes: Recorded,
+    }
+
+    impl DrawingBackend for TextBoxes {
+        type ErrorType = std::convert::Infallible;
+
+        fn get_size(&self) -> (u32, u32) {
+            self.size
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn draw_pixel(&mut self, _: BackendCoord, _: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            Ok(())
+        }
+        fn draw_text<S: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            style: &S,
+            pos: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            use plotters_backend::text_anchor::{HPos, VPos};
+            let ((x0, y0), (x1, y1)) = style.layout_box(text).expect("the bundled font lays out text");
+            let (w, h) = (x1 - x0, y1 - y0);
+            let dx = match style.anchor().h_pos {
+                HPos::Left => 0,
+                HPos::Right => -w,
+                HPos::Center => -w / 2,
+            };
+            let dy = match style.anchor().v_pos {
+                VPos::Top => 0,
+                VPos::Center => -h / 2,
+                VPos::Bottom => -h,
+            };
+            let t = style.transform();
+            let (a, b) = (t.transform(dx, dy), t.transform(dx + w, dy + h));
+            let (l, r) = (a.0.min(b.0) + pos.0, a.0.max(b.0) + pos.0);
+            let (top, bottom) = (a.1.min(b.1) + pos.1, a.1.max(b.1) + pos.1);
+            if !text.trim().is_empty() {
+                self.boxes.borrow_mut().push((text.to_string(), [l, top, r, bottom]));
+            }
+            Ok(())
+        }
+    }
+
+    /// No two texts a chart draws overlap (labels, legends, titles), from the smallest plot a
+    /// compact view shows (280 x 190 CSS px) up, at the text scales the page uses (talk mode's
+    /// doubled text on its plots included), with pinned runs in the legends.
+    #[test]
+    fn no_text_overlaps_at_any_supported_size() {
+        let mut sim = Simulation::new(crate::Settings::parse("model=tabular&support=0.3&quality=0.5&lr=5").unwrap());
+        sim.run(120).unwrap();
+        let land = crate::landscape::landscape(&sim, 16);
+        let scene = Scene {
+            pinned: vec![
+                Compared {
+                    label: "support 1",
+                    history: sim.history(),
+                },
+                Compared {
+                    label: "linear proxy",
+                    history: sim.history(),
+                },
+            ],
+            live_label: "support 0.3".into(),
+            surface: Some(&land.surface),
+            ..Scene::alone(&sim, None, View::default())
+        };
+        // (width, height) in device pixels, the scale (device pixels per CSS pixel), and whether
+        // the page draws charts this size (then every panel must be drawn whole): the smallest
+        // compact plot's canvas, a 480 x 360 embed's, a phone's, talk mode's with 4, 2 and 1
+        // enlarged plot, the PNG files'; then smaller or more crowded than the page ever asks for.
+        for (w, h, scale, page) in [
+            (270, 190, 1.0, true),
+            (460, 170, 1.0, true),
+            (390, 300, 1.0, true),
+            (470, 250, 1.0, true),
+            (450, 320, 1.0, true),
+            (600, 200, 1.0, true),
+            (610, 440, 2.0, true),
+            (1240, 430, 2.0, true),
+            (900, 640, 2.0, true),
+            (620, 215, 2.0, false),
+            (270, 150, 1.0, false),
+            (200, 130, 1.0, false),
+        ] {
+            for chart in Chart::ALL {
+                let boxes = std::rc::Rc::default();
+                let area = TextBoxes {
+                    size: (w, h),
+                    boxes: std::rc::Rc::clone(&boxes),
+                }
+                .into_drawing_area();
+                chart.draw(&area, &scene, &Style { scale }).unwrap();
+                let boxes = boxes.borrow();
+                let panels = match chart {
+                    Chart::Signal => series::SIGNAL,
+                    Chart::Reward => series::REWARD,
+                    Chart::Curves => series::CURVES,
+                    Chart::Convergence => series::CONVERGENCE,
+                    Chart::Landscape | Chart::Map => &[],
+                };
+                for panel in panels.iter().filter(|_| page) {
+                    assert!(
+                        boxes.iter().any(|(t, _)| t == panel.y_desc),
+                        "{} at {w}x{h}, scale {scale}: its '{}' panel is drawn",
+                        chart.info().key,
+                        panel.y_desc
+                    );
+                }
+                for (i, (a, ra)) in boxes.iter().enumerate() {
+                    for (b, rb) in &boxes[i + 1..] {
+                        // A pixel of touching is not an overlap.
+                        let apart =
+                            ra[2] <= rb[0] + 1 || rb[2] <= ra[0] + 1 || ra[3] <= rb[1] + 1 || rb[3] <= ra[1] + 1;
+                        assert!(
+                            apart,
+                            "{} at {w}x{h}, scale {scale}: '{a}' {ra:?} overlaps '{b}' {rb:?}",
+                            chart.info().key
+                        );
+                    }
+                }
+            }
+        }
     }
 }

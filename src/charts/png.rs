@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{err, Chart, ChartResult, Ghost, Scene, Style, View};
+use super::{err, Chart, ChartResult, Style};
 use crate::landscape::landscape;
-use crate::sim::Simulation;
+use crate::session::Session;
 use crate::sweep::Table;
 
 /// Pixel size of each file: a 450x320 CSS-pixel chart at twice the density.
@@ -24,17 +24,12 @@ fn render(path: &Path, draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> 
         .map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
-/// Writes one PNG per chart (`map.png`, `landscape.png`, ...) into `dir` (created if
-/// missing) and returns their paths. `ghost` is a pinned run drawn faintly for comparison.
-pub fn write_pngs(sim: &Simulation, ghost: Option<Ghost>, view: View, dir: &Path) -> Result<Vec<PathBuf>, String> {
+/// Writes one PNG per chart (`map.png`, `landscape.png`, ...) of a session's live run (and
+/// its pinned runs) into `dir` (created if missing) and returns their paths.
+pub fn write_pngs(session: &Session, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
-    let land = landscape(sim, PNG_LANDSCAPE_RESOLUTION);
-    let scene = Scene {
-        sim,
-        surface: Some(&land.surface),
-        ghost,
-        view,
-    };
+    let land = landscape(session.sim(), PNG_LANDSCAPE_RESOLUTION);
+    let scene = session.scene(Some(&land.surface));
     Chart::ALL
         .iter()
         .map(|chart| {
@@ -86,16 +81,12 @@ mod tests {
     #[test]
     fn writes_one_png_per_chart() {
         let dir = std::env::temp_dir().join(format!("dpo-sim-charts-{}", std::process::id()));
-        let mut sim = Simulation::new(Settings::parse("model=tabular&support=0.3&quality=0.5").unwrap());
-        sim.run(30).unwrap();
-        let (ghost, pinned) = (sim.history().clone(), sim.settings().clone());
-        sim.set_settings(Settings::parse("model=tabular&support=0.3&quality=1").unwrap());
-        sim.run(10).unwrap();
-        let ghost = Ghost {
-            history: &ghost,
-            settings: &pinned,
-        };
-        let files = write_pngs(&sim, Some(ghost), View::default(), &dir).unwrap();
+        let mut session = Session::new(Settings::parse("model=tabular&support=0.3&quality=0.5").unwrap());
+        session.step(30).unwrap();
+        session.pin().unwrap();
+        session.set("quality=1").unwrap();
+        session.step(10).unwrap();
+        let files = write_pngs(&session, &dir).unwrap();
         assert_eq!(files.len(), Chart::ALL.len());
         for f in &files {
             check_png(&std::fs::read(f).unwrap());

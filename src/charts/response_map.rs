@@ -191,15 +191,14 @@ mod tests {
     use crate::{Settings, Simulation};
 
     fn map(sim: &Simulation, pairs: bool) -> Vec<u8> {
-        let scene = Scene {
+        let scene = Scene::alone(
             sim,
-            surface: None,
-            ghost: None,
-            view: View {
+            None,
+            View {
                 log_steps: false,
                 pairs,
             },
-        };
+        );
         render(450, 320, |a| Chart::Map.draw(a, &scene, &Style { scale: 1.0 }))
     }
 

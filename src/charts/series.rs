@@ -4,13 +4,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::colors::{BLUE, GREEN, GREY, INK, ORANGE, PURPLE, SKY, VERMILLION};
+use super::colors::{BLUE, GREEN, GREY, INK, ORANGE, PINNED, PURPLE, SKY, VERMILLION};
 use super::marks::{legend, Swatch};
-use super::{axes, err, finite_range, own_ticks, Axis, ChartResult, Ghost, Plot, Scene, Style};
+use super::{axes, err, finite_range, own_ticks, Axis, ChartResult, Plot, Scene, Style, SMALLEST_TEXT};
 use crate::history::History;
 use crate::metrics::{column, METRICS};
 use crate::numerics::{exp, ln};
-use crate::settings::Field;
 
 /// Where a line's values come from.
 #[derive(Clone, Copy)]
@@ -51,6 +50,8 @@ pub struct Panel {
     pub log: bool,
     /// Legend entries for lines left out of the legend one by one.
     pub notes: &'static [(&'static str, Swatch)],
+    /// The column the pinned runs show in this panel (one, so their legend is just their names).
+    pub compare: Option<&'static str>,
 }
 
 const fn line(column: &'static str, color: RGBColor, width: f64) -> Line {
@@ -90,6 +91,7 @@ pub const SIGNAL: &[Panel] = &[Panel {
     zero: true,
     log: false,
     notes: &[],
+    compare: Some("signal"),
 }];
 
 pub const CONVERGENCE: &[Panel] = &[
@@ -99,6 +101,7 @@ pub const CONVERGENCE: &[Panel] = &[
         zero: false,
         log: false,
         notes: &[],
+        compare: Some("loss"),
     },
     Panel {
         y_desc: "distance (log)",
@@ -112,27 +115,30 @@ pub const CONVERGENCE: &[Panel] = &[
         zero: false,
         log: true,
         notes: &[],
+        compare: Some("target_distance"),
     },
 ];
 
+pub const REWARD: &[Panel] = &[Panel {
+    y_desc: "expected reward",
+    lines: &[
+        line("ref_reward", GREY, 1.3),
+        line("rlhf_reward", INK, 1.3),
+        Line {
+            unless: Some("rlhf_reward"),
+            ..line("best_reward", INK, 1.3)
+        },
+        // Over J* (often equal to it): wide dots that show on the line.
+        dotted("attainable_reward", PURPLE, 2.8),
+        line("expected_reward", GREEN, 2.4),
+    ],
+    zero: false,
+    log: false,
+    notes: &[],
+    compare: Some("expected_reward"),
+}];
+
 pub const CURVES: &[Panel] = &[
-    Panel {
-        y_desc: "reward",
-        lines: &[
-            line("ref_reward", GREY, 1.3),
-            line("rlhf_reward", INK, 1.3),
-            Line {
-                unless: Some("rlhf_reward"),
-                ..line("best_reward", INK, 1.3)
-            },
-            // Over J* (often equal to it): wide dots that show on the line.
-            dotted("attainable_reward", PURPLE, 2.8),
-            line("expected_reward", GREEN, 2.2),
-        ],
-        zero: false,
-        log: false,
-        notes: &[],
-    },
     Panel {
         y_desc: "log-prob",
         lines: &[
@@ -161,6 +167,7 @@ pub const CURVES: &[Panel] = &[
             ("step-0 pairs", Swatch::Line(RGBAColor(120, 120, 120, 0.45))),
             ("current pairs", Swatch::Dotted(RGBAColor(34, 34, 34, 1.0))),
         ],
+        compare: Some("fixed_chosen_logp"),
     },
     Panel {
         y_desc: "KL, mass",
@@ -168,6 +175,7 @@ pub const CURVES: &[Panel] = &[
         zero: true,
         log: false,
         notes: &[],
+        compare: Some("off_support_mass"),
     },
 ];
 
@@ -233,24 +241,6 @@ fn runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-/// "pinned: quality 1, support 0.3": the pinned run's settings that differ from now.
-fn ghost_label(ghost: &Ghost, scene: &Scene) -> String {
-    let keys = ghost.settings.changed_keys(scene.sim.settings());
-    if keys.is_empty() {
-        return "pinned (same settings)".into();
-    }
-    let mut parts: Vec<String> = keys
-        .iter()
-        .take(3)
-        .filter_map(|k| Field::find(k).ok())
-        .map(|f| format!("{} {}", f.key, f.format(ghost.settings)))
-        .collect();
-    if keys.len() > 3 {
-        parts.push("…".into());
-    }
-    format!("pinned: {}", parts.join(", "))
-}
-
 /// One line as drawn: its points (in data values), its look and its legend label.
 pub struct Curve {
     /// None: not in the legend (a pinned run's copy of a line).
@@ -259,8 +249,8 @@ pub struct Curve {
     pub alpha: f64,
     pub width: f64,
     pub dotted: bool,
-    /// Drawn faint and dashed: the pinned run.
-    pub faint: bool,
+    /// Drawn dashed: a pinned run.
+    pub dashed: bool,
     pub points: Vec<(f64, f64)>,
 }
 
@@ -270,7 +260,7 @@ pub struct Stacked {
     pub zero: bool,
     pub log: bool,
     pub curves: Vec<Curve>,
-    /// Legend entries beyond the curves' own (the pinned run).
+    /// Legend entries beyond the curves' own.
     pub extra: Vec<(String, Swatch)>,
 }
 
@@ -293,45 +283,55 @@ pub fn draw<DB: DrawingBackend>(
     style: &Style,
 ) -> ChartResult {
     let history = scene.sim.history();
-    let ghost = scene.ghost.filter(|g| !g.history.is_empty());
+    let pinned: Vec<_> = scene.pinned.iter().filter(|p| !p.history.is_empty()).collect();
     let defined = |c: &str| history.series(column(c)).any(|(_, v)| v.is_finite());
     let stacked: Vec<Stacked> = panels
         .iter()
-        .enumerate()
-        .map(|(k, panel)| {
+        .map(|panel| {
             let mut curves = Vec::new();
+            // The pinned runs first, under the live run's lines: the panel's one column each
+            // (named once, in the chart's own legend row).
+            if let Some(col) = panel.compare {
+                for (k, p) in pinned.iter().enumerate() {
+                    curves.push(Curve {
+                        label: None,
+                        color: PINNED[k % PINNED.len()],
+                        alpha: 1.0,
+                        width: 1.8,
+                        dotted: false,
+                        dashed: true,
+                        points: p.history.series(column(col)).collect(),
+                    });
+                }
+            }
             for l in panel.lines.iter().filter(|l| !l.unless.is_some_and(defined)) {
-                let curve = |label, faint, points| Curve {
+                // Beside pinned runs the live run's compared line says which run it is.
+                let compared = matches!(l.source, Source::Column(c) if Some(c) == panel.compare);
+                let label = l.legend.then(|| match compared && !pinned.is_empty() {
+                    true => format!("{} · {}", l.label(), scene.live_label),
+                    false => l.label().to_string(),
+                });
+                curves.push(Curve {
                     label,
                     color: l.color,
                     alpha: l.alpha,
                     width: l.width,
                     dotted: l.dotted,
-                    faint,
-                    points,
-                };
-                // The envelope belongs to this run only; the pinned run's lines go first.
-                if let (Some(g), Source::Column(_)) = (ghost, l.source) {
-                    curves.insert(0, curve(None, true, l.values(g.history)));
-                }
-                let label = l.legend.then(|| l.label().to_string());
-                curves.push(curve(label, false, l.values(history)));
-            }
-            let mut extra: Vec<(String, Swatch)> = panel.notes.iter().map(|(t, s)| (t.to_string(), *s)).collect();
-            if let (0, Some(g)) = (k, ghost) {
-                extra.push((ghost_label(&g, scene), Swatch::Dashed(GREY.to_rgba())));
+                    dashed: false,
+                    points: l.values(history),
+                });
             }
             Stacked {
                 y_desc: panel.y_desc.to_string(),
                 zero: panel.zero,
                 log: panel.log,
                 curves,
-                extra,
+                extra: panel.notes.iter().map(|(t, s)| (t.to_string(), *s)).collect(),
             }
         })
         .collect();
     let steps = std::iter::once(history)
-        .chain(ghost.map(|g| g.history))
+        .chain(pinned.iter().map(|p| p.history))
         .flat_map(|h| h.series(0).map(|(s, _)| s));
     let (_, last) = finite_range(steps, 0.0);
     let x = XAxis {
@@ -345,7 +345,17 @@ pub fn draw<DB: DrawingBackend>(
         mark: None,
         names: None,
     };
-    stack(area, &stacked, &x, style)
+    let runs: Vec<(String, Swatch)> = pinned
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.label.to_string(), Swatch::Dashed(PINNED[k % PINNED.len()].to_rgba())))
+        .collect();
+    let area = legend(
+        area,
+        &runs.iter().map(|(t, s)| (t.as_str(), *s)).collect::<Vec<_>>(),
+        style,
+    )?;
+    stack(&area, &stacked, &x, style)
 }
 
 /// Panels stacked over one x axis, each with its legend on top; lines with nothing
@@ -387,20 +397,31 @@ pub fn stack<DB: DrawingBackend>(
             })
             .filter(|(_, pts): &(&Curve, Points)| pts.iter().any(|p| p.1.is_finite()))
             .collect();
-        let mut entries: Vec<(&str, Swatch)> = placed
+        // The live run's lines first, then the pinned runs (drawn first, under them).
+        let in_legend = placed
             .iter()
+            .filter(|(c, _)| !c.dashed)
+            .chain(placed.iter().filter(|(c, _)| c.dashed));
+        let mut entries: Vec<(&str, Swatch)> = in_legend
             .filter_map(|(c, _)| {
                 let color = c.color.mix(c.alpha);
-                let swatch = if c.dotted {
-                    Swatch::Dotted(color)
-                } else {
-                    Swatch::Line(color)
+                let swatch = match (c.dotted, c.dashed) {
+                    (true, _) => Swatch::Dotted(color),
+                    (_, true) => Swatch::Dashed(color),
+                    _ => Swatch::Line(color),
                 };
                 c.label.as_deref().map(|l| (l, swatch))
             })
             .collect();
         entries.extend(panel.extra.iter().map(|(t, s)| (t.as_str(), *s)));
         let plot_area = legend(&here, &entries, style)?;
+        // Tick labels reach half their height past the plot's top and bottom edges.
+        let half = style.px(0.65 * SMALLEST_TEXT);
+        let x_labels = if last { x_area } else { 0 };
+        if (plot_area.dim_in_pixel().1 as i32) < 2 * half + x_labels + style.px(2.0 * SMALLEST_TEXT) {
+            // Too short for a legible panel: its legend only, rather than a garbled plot.
+            continue;
+        }
 
         let values = placed
             .iter()
@@ -408,17 +429,16 @@ pub fn stack<DB: DrawingBackend>(
             .chain(panel.zero.then_some(0.0));
         let (y0, y1) = finite_range(values, 0.07);
         let mut chart = ChartBuilder::on(&plot_area)
-            .margin_top(style.px(4.0))
-            .margin_bottom(if last { 0 } else { style.px(6.0) })
+            .margin_top(half)
+            .margin_bottom(if last { 0 } else { half + style.px(2.0) })
             .margin_left(style.px(4.0))
             .margin_right(style.px(14.0))
-            .x_label_area_size(if last { x_area } else { 0 })
+            .x_label_area_size(x_labels)
             .y_label_area_size(style.px(52.0))
             .build_cartesian_2d(s0..s1, y0..y1)
             .map_err(err)?;
         let desc = (if last { x.desc } else { "" }, panel.y_desc.as_str());
-        let ny = if panels.len() > 1 { 4 } else { 6 };
-        axes(&mut chart, desc, (6, ny), (x.axis, y_axis), (true, x.names), style)?;
+        axes(&mut chart, desc, (6, 6), (x.axis, y_axis), (true, x.names), style)?;
         own_ticks(&plot_area, &chart, (x.axis, y_axis), last, style)?;
         if panel.zero && y0 < 0.0 && y1 > 0.0 {
             chart
@@ -453,17 +473,13 @@ fn draw_run<DB: DrawingBackend>(
     l: &Curve,
     style: &Style,
 ) -> ChartResult {
-    let faint = l.faint;
-    let stroke = l
-        .color
-        .mix(l.alpha * if faint { 0.5 } else { 1.0 })
-        .stroke_width(style.width(l.width));
+    let stroke = l.color.mix(l.alpha).stroke_width(style.width(l.width));
     if points.len() == 1 {
         // A lone point (the first step) still shows.
         let dot = Circle::new(points[0], style.px(l.width + 1.0), stroke.filled());
         return chart.draw_series([dot]).map(|_| ()).map_err(err);
     }
-    let dashes = match (faint, l.dotted) {
+    let dashes = match (l.dashed, l.dotted) {
         (true, _) => Some((6.0, 4.0)),
         (false, true) => Some((2.5, 3.0)),
         (false, false) => None,
@@ -483,7 +499,7 @@ fn draw_run<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::super::tests::{colours, render};
-    use super::super::{Chart, View};
+    use super::super::{Chart, Compared, View};
     use super::*;
     use crate::{Settings, Simulation};
 
@@ -504,7 +520,7 @@ mod tests {
     }
 
     #[test]
-    fn series_charts_draw_with_nan_columns_and_show_the_ghost() {
+    fn series_charts_draw_with_nan_columns_and_show_pinned_runs() {
         let style = Style { scale: 1.0 };
         for settings in [
             "model=linear",
@@ -519,52 +535,27 @@ mod tests {
             assert_eq!(undefined("hessian_min"), settings.contains("tabular"));
             let mut other = Simulation::new(Settings::parse(&format!("{settings}&quality=1&seed=7")).unwrap());
             other.run(45).unwrap();
-            for chart in [Chart::Signal, Chart::Convergence, Chart::Curves] {
+            for chart in [Chart::Signal, Chart::Reward, Chart::Convergence, Chart::Curves] {
                 for log_steps in [false, true] {
-                    let draw = |ghost: Option<Ghost>| {
-                        let scene = Scene {
-                            sim: &sim,
-                            surface: None,
-                            ghost,
-                            view: View {
-                                log_steps,
-                                pairs: false,
-                            },
-                        };
-                        render(450, 320, |a| chart.draw(a, &scene, &style))
+                    let view = View {
+                        log_steps,
+                        pairs: false,
                     };
-                    let alone = draw(None);
-                    let pinned = draw(Some(Ghost {
-                        history: other.history(),
-                        settings: other.settings(),
-                    }));
+                    let draw = |scene: &Scene| render(450, 320, |a| chart.draw(a, scene, &style));
+                    let alone = draw(&Scene::alone(&sim, None, view));
+                    let pinned = draw(&Scene {
+                        pinned: vec![Compared {
+                            label: "quality 1",
+                            history: other.history(),
+                        }],
+                        live_label: "this run".into(),
+                        ..Scene::alone(&sim, None, view)
+                    });
                     assert!(colours(&alone) > 30, "{settings}");
                     assert_ne!(alone, pinned, "{settings}");
                 }
             }
         }
-    }
-
-    #[test]
-    fn the_ghost_is_named_by_the_settings_that_differ() {
-        let sim = Simulation::new(Settings::parse("quality=0.5").unwrap());
-        let pinned = Settings::parse("quality=1&support=0.3").unwrap();
-        let scene = Scene {
-            sim: &sim,
-            surface: None,
-            ghost: None,
-            view: View::default(),
-        };
-        let ghost = Ghost {
-            history: sim.history(),
-            settings: &pinned,
-        };
-        assert_eq!(ghost_label(&ghost, &scene), "pinned: quality 1, support 0.3");
-        let same = Ghost {
-            settings: sim.settings(),
-            ..ghost
-        };
-        assert_eq!(ghost_label(&same, &scene), "pinned (same settings)");
     }
 
     #[test]
@@ -601,23 +592,21 @@ mod tests {
         }
         let style = Style { scale: 1.0 };
         let scene = Scene {
-            sim: &sim,
-            surface: None,
-            ghost: Some(Ghost {
+            pinned: vec![Compared {
+                label: "gaps",
                 history: &h,
-                settings: sim.settings(),
-            }),
-            view: View::default(),
+            }],
+            ..Scene::alone(&sim, None, View::default())
         };
-        let img = render(450, 320, |a| Chart::Curves.draw(a, &scene, &style));
+        let img = render(450, 320, |a| Chart::Reward.draw(a, &scene, &style));
         assert!(colours(&img) > 20);
         let all_nan = History::new(8, 0);
         let empty = Scene {
-            ghost: Some(Ghost {
+            pinned: vec![Compared {
+                label: "empty",
                 history: &all_nan,
-                settings: sim.settings(),
-            }),
-            ..scene
+            }],
+            ..Scene::alone(&sim, None, View::default())
         };
         render(450, 320, |a| Chart::Signal.draw(a, &empty, &style));
     }

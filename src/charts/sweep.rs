@@ -65,7 +65,7 @@ pub fn lines<DB: DrawingBackend>(
                     alpha: 1.0,
                     width: 2.2,
                     dotted: false,
-                    faint: false,
+                    dashed: false,
                     points: xs.iter().copied().zip(table.numbers(y).unwrap_or_default()).collect(),
                 }],
                 extra: Vec::new(),

@@ -25,8 +25,19 @@ export function setQuery(ui, query) {
   return restarted;
 }
 
-/** Replaces all settings and starts again from step 0 (presets, a new fragment). */
+/**
+ * A new experiment from step 0 (a preset, a new fragment, an element's attributes): the
+ * scenario `presetKey` (its comparison runs pinned in place of any pinned runs), or custom
+ * settings (nothing pinned), with all settings from `query`.
+ */
 export function load(ui, query, presetKey) {
+  guard(ui, () => {
+    if (presetKey) ui.sim.loadScenario(presetKey);
+    else {
+      ui.sim.forgetScenario();
+      ui.sim.unpin();
+    }
+  });
   ui.preset = presetKey;
   setQuery(ui, query);
   reset(ui);
@@ -39,6 +50,7 @@ export function loadPreset(ui, key) {
 
 /** Back to custom settings: the run goes on, the address and the story forget the preset. */
 export function forgetPreset(ui) {
+  guard(ui, () => ui.sim.forgetScenario());
   ui.preset = '';
   ui.storyEnd = null;
   commit(ui);
@@ -87,13 +99,16 @@ export function advance(ui, n) {
   ui.onStep?.();
 }
 
+/** Pins the live run as it is; returns its label (what differs, e.g. "design mixp"). */
 export function pin(ui) {
-  guard(ui, () => ui.sim.pin());
+  const label = guard(ui, () => ui.sim.pin());
   commit(ui);
+  return label;
 }
 
-export function unpin(ui) {
-  guard(ui, () => ui.sim.unpin());
+/** Removes the pinned run `label`, or all of them. */
+export function unpin(ui, label) {
+  guard(ui, () => ui.sim.unpin(label));
   commit(ui);
 }
 

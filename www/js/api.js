@@ -49,8 +49,14 @@ export function makeApi(ui) {
       loadPreset(ui, key);
       render(ui);
     },
+    /** Pins the live run; returns its label. */
     pin: () => pin(ui),
-    unpin: () => unpin(ui),
+    /** Removes the pinned run `label`, or every pinned run. */
+    unpin: (label) => unpin(ui, label === undefined ? undefined : String(label)),
+    /** The pinned runs: `[{label, settings}]` (`done`: false while a comparison is computed). */
+    pinned: () => guard(ui, () => ui.sim.pinned()),
+    /** The scenario's claims judged on the runs, and its end message (null without a scenario). */
+    story: () => guard(ui, () => ui.sim.story()),
     metrics: () => guard(ui, () => ui.sim.metrics()),
     history: () => guard(ui, () => ui.sim.history()),
     csv: () => guard(ui, () => ui.sim.csv()),

@@ -2,16 +2,21 @@
 // and how many fit, their pixel size, and the scale their text is drawn at.
 import { el } from './dom.js';
 import { compact } from './ui.js';
-import { CHARTS, chartTextPx } from './wasm.js';
+import { CHARTS, PRESETS, chartTextPx } from './wasm.js';
 
-/** The plots embed, talk and element modes show when none are named. */
+/** The plots embed, talk and element modes show when neither the address nor a scenario names any. */
 export const DEFAULT_PLOTS = ['landscape', 'signal'];
-// A compact view shows a plot only with this much room (CSS px), so its text stays legible.
-const MIN_PLOT = { w: 280, h: 190 };
-// Talk mode draws plot text at least this many times its design size (18 px and more), and
-// larger on a larger plot (an enlarged one): as if the design size were three quarters.
+// A compact view shows a plot only with this much room (CSS px, caption included): its canvas
+// is then at least 190 px tall, which every chart fills without crowding its labels
+// (charts/mod.rs tests the sizes).
+const MIN_PLOT = { w: 280, h: 220 };
+// Talk mode draws plot text this many times its design size (18 px and more), and larger on a
+// larger plot (an enlarged one): as if the design size were three quarters. With more plots
+// than the two it is made for, the text shrinks (not below its design size) so that each
+// chart keeps at least TALK_ROOM CSS px to draw in.
 const TALK_TEXT = 2;
 const TALK_DESIGN = { w: 337, h: 240 };
+const TALK_ROOM = { w: 300, h: 200 };
 // A plot's natural height, as a share of its width (elements, and the height an embed asks for).
 const NATURAL_ASPECT = 1 / 1.47;
 
@@ -31,8 +36,32 @@ export function shownCanvases(ui) {
   return [...ui.figures.values()].filter(({ figure }) => !figure.hidden).map(({ canvas }) => canvas);
 }
 
-/** The plots the view asks for (every one on the full page). */
-const wanted = (ui) => (compact(ui) ? ui.plots ?? DEFAULT_PLOTS : [...ui.figures.keys()]);
+/** The plots that carry the loaded scenario's evidence, else the defaults. */
+const evidence = (ui) => PRESETS.find((p) => p.key === ui.preset)?.plots ?? DEFAULT_PLOTS;
+
+/**
+ * The plots the view asks for: those named (by the address or an element), else the
+ * scenario's; on the full page every one, the scenario's first.
+ */
+function wanted(ui) {
+  if (compact(ui)) return ui.plots ?? evidence(ui);
+  const first = evidence(ui);
+  return [...first, ...[...ui.figures.keys()].filter((k) => !first.includes(k))];
+}
+
+/**
+ * How many columns `n` plots take in a box of `w` x `h` (at most `across`): the arrangement
+ * whose plots are largest at their natural shape (4 plots on a projector: 2 x 2, not 4 x 1).
+ */
+function bestColumns(n, w, h, across) {
+  let best = 1;
+  let size = -1;
+  for (let c = 1; c <= Math.min(n, across); c++) {
+    const fits = Math.min(w / c, (h / Math.ceil(n / c)) / NATURAL_ASPECT);
+    if (fits > size + 1e-9) [best, size] = [c, fits];
+  }
+  return best;
+}
 
 /**
  * The view of the plots: the ones asked for, as many as fit their room in compact views
@@ -48,14 +77,15 @@ export function syncFigures(ui) {
     const across = Math.max(1, Math.floor(box.width / MIN_PLOT.w));
     const down = ui.mode === 'element' ? Infinity : Math.max(1, Math.floor(box.height / MIN_PLOT.h));
     shown = asked.slice(0, Math.max(1, Math.min(asked.length, across * down)));
-    columns = Math.min(shown.length, across);
+    columns = ui.mode === 'element' ? Math.min(shown.length, across) : bestColumns(shown.length, box.width, box.height, across);
   }
   for (const [key, { figure }] of ui.figures) {
     const on = shown.includes(key);
     if (figure.hidden === on) figure.hidden = !on;
-    figure.style.order = on ? String(shown.indexOf(key)) : '';
+    const order = on ? String(shown.indexOf(key)) : '';
+    if (figure.style.order !== order) figure.style.order = order;
   }
-  ui.$('plots').style.setProperty('--columns', String(columns ?? ''));
+  if (ui.$('plots').style.getPropertyValue('--columns') !== String(columns ?? '')) ui.$('plots').style.setProperty('--columns', String(columns ?? ''));
   ui.$('plots').classList.toggle('columns', columns !== null);
 }
 
@@ -73,12 +103,15 @@ export function fitCanvases(ui, scale) {
 
 /**
  * Device pixels per CSS pixel, as the chart on `canvas` should assume. Talk mode draws as if
- * the plot were smaller, so its text is at least twice its design size and grows with the plot.
+ * the plot were smaller, so its text is twice its design size (more on an enlarged plot, less
+ * when four plots share the screen).
  */
 export function chartScale(ui, canvas, scale) {
   if (ui.mode !== 'talk') return scale;
-  const grow = Math.min(canvas.clientWidth / TALK_DESIGN.w, canvas.clientHeight / TALK_DESIGN.h);
-  return scale * Math.max(TALK_TEXT, grow);
+  const { clientWidth: w, clientHeight: h } = canvas;
+  const grow = Math.min(w / TALK_DESIGN.w, h / TALK_DESIGN.h);
+  const room = Math.min(w / TALK_ROOM.w, h / TALK_ROOM.h);
+  return scale * Math.max(1, Math.min(Math.max(TALK_TEXT, grow), room));
 }
 
 /** Notes on the canvas the size its smallest text was drawn at, in CSS px (tests read it). */

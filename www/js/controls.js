@@ -4,7 +4,8 @@
 import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact, PACES } from './ui.js';
-import { FIELDS, PRESETS, DEFAULTS, formatNumber } from './wasm.js';
+import { FIELDS, PRESETS, MAX_PINNED, formatNumber } from './wasm.js';
+import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
@@ -193,30 +194,6 @@ export function syncControls(ui) {
   const shown = PRESETS.find((p) => p.key === (picker?.value ?? ui.preset));
   syncStory(ui, shown);
   setText(ui.$('embed-title'), ui.title || (shown?.title ?? 'Custom settings'));
-  setText(ui.$('embed-summary'), shown?.summary ?? changedSettings(ui.query));
-}
-
-const DEFAULT_VALUES = queryObject(DEFAULTS);
-
-/** What a run without a scenario changed from the defaults, by the controls' labels. */
-function changedSettings(query) {
-  const now = queryObject(query);
-  const changed = FIELDS.filter((f) => now[f.key] !== undefined && now[f.key] !== DEFAULT_VALUES[f.key]);
-  if (changed.length === 0) return 'The default settings.';
-  return `${changed.map((f) => `${f.label} ${display(f, now[f.key])}`).join(', ')}; the rest at their defaults.`;
-}
-
-function syncStory(ui, preset) {
-  const story = ui.$('preset-story');
-  if (!story) return;
-  const pending = preset && preset.key !== ui.preset ? ' Press Enter to load it.' : '';
-  setText(ui.$('story-text'), preset
-    ? `${preset.story} (It plays out in ${preset.steps} steps.)${pending}`
-    : 'Choose a scenario: each tells one finding of the study and pauses when it has played out.');
-  // The tour has a section (or subsection) per preset, with the preset's key as its id.
-  const link = ui.$('story-tour');
-  link.hidden = !(ui.tourPage && preset && !pending);
-  if (!link.hidden) setAttr(link, 'href', `${ui.tourPage}#${preset.key}`);
 }
 
 /** The view of playing and pinning. */
@@ -224,9 +201,12 @@ export function syncButtons(ui) {
   setText(ui.$('play'), ui.playing ? 'Pause' : 'Play');
   setAttr(ui.$('play'), 'aria-pressed', String(ui.playing));
   if (!ui.$('pin')) return;
-  const pinned = ui.sim.pinned();
-  ui.$('unpin').disabled = !pinned;
-  setText(ui.$('pin'), pinned ? 'Pin again' : 'Pin as ghost');
+  const pinned = ui.sim.pinned().length;
+  ui.$('unpin').disabled = pinned === 0;
+  ui.$('pin').disabled = pinned >= MAX_PINNED;
+  setAttr(ui.$('pin'), 'title', pinned >= MAX_PINNED
+    ? `At most ${MAX_PINNED} runs can be pinned: unpin them first`
+    : 'Keep this run on the plots, dashed and named by what differs, while you change settings');
 }
 
 /**

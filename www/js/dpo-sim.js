@@ -16,7 +16,8 @@ import { adoptSimStyle } from './sim-style.js';
 import { compactStage } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
 import { buildFigures, syncFigures, watchCanvases } from './canvases.js';
-import { buildReadouts, syncStoryEnd } from './readouts.js';
+import { buildReadouts } from './readouts.js';
+import { wireStory } from './story.js';
 import { syncBanner } from './banner.js';
 import { makeApi } from './api.js';
 import { load, play, findPreset, setQuery } from './actions.js';
@@ -24,7 +25,7 @@ import { startLoop } from './loop.js';
 
 const SETTINGS = FIELDS.map((f) => f.key);
 const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'heading', 'autoplay'];
-const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin', 'metrics', 'history', 'csv', 'isPlaying', 'error', 'sweep'];
+const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin', 'pinned', 'story', 'metrics', 'history', 'csv', 'isPlaying', 'error', 'sweep'];
 // In view: at least this share of the element shows.
 const IN_VIEW = 0.25;
 
@@ -70,8 +71,9 @@ class DpoSimElement extends HTMLElement {
     ui.sim = new Sim(DEFAULTS);
     ui.query = DEFAULTS;
     ui.offscreen = true;
-    for (const view of [syncFigures, syncControls, syncButtons, syncBanner, syncStoryEnd]) onCommit(ui, view);
+    for (const view of [syncFigures, syncControls, syncButtons, syncBanner]) onCommit(ui, view);
     wireControls(ui);
+    wireStory(ui);
     watchCanvases(ui);
     ui.onStep = () => this.dispatchEvent(new CustomEvent('dpo-sim-step', { detail: { step: ui.sim.stepCount() } }));
     this.api = makeApi(ui);

@@ -6,7 +6,8 @@ import { setError, PACES } from './ui.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
 import { shownCanvases, fitCanvases, chartScale, noteTextSize } from './canvases.js';
-import { updateReadouts, announce, scheduleAnnouncement, storyTold } from './readouts.js';
+import { updateReadouts, announce, scheduleAnnouncement } from './readouts.js';
+import { judgeStory } from './story.js';
 
 const STATS_WINDOW = 120;
 // At most this many steps in one frame, and at most this much time caught up after a stall.
@@ -21,6 +22,11 @@ const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 1, playFrames: 6 };
 // After a slider moves, the view counts as busy this long (ms): the landscape keeps to its
 // frame budget while a drag goes on, and is computed whole once the slider rests.
 export const ADJUST_MS = 250;
+
+// The comparison runs are computed this many ms of each frame (a scenario's three runs of
+// 300 steps at N = 48 take about a third of a second).
+const PINNED_MS = 2;
+const MAX_PINNED_STEPS = 5000;
 
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
 
@@ -61,6 +67,22 @@ function timed(ui, name, work) {
   return result;
 }
 
+/** Computes the comparison runs still to compute, within the frame's budget for them. */
+function advancePinned(ui) {
+  const p = ui.pinning;
+  const steps = Math.max(1, Math.min(MAX_PINNED_STEPS, Math.floor(PINNED_MS / (p.msPerStep ?? 0.05))));
+  const start = performance.now();
+  const before = p.left;
+  p.left = guard(ui, () => ui.sim.advancePinned(steps));
+  const done = Math.min(steps, before - p.left);
+  // Timings of a few steps are mostly timer noise.
+  if (done >= 20) {
+    const ms = (performance.now() - start) / done;
+    p.msPerStep = p.msPerStep === null ? ms : 0.8 * p.msPerStep + 0.2 * ms;
+  }
+  ui.dirty = true;
+}
+
 /** Draws the plots and the readouts from the simulator as it is now. */
 export function render(ui) {
   const scale = window.devicePixelRatio || 1;
@@ -79,6 +101,7 @@ export function render(ui) {
     if (!ui.error) setError(ui, `Drawing failed: ${e.message}`);
   }
   timed(ui, 'readouts', () => updateReadouts(ui));
+  judgeStory(ui);
   scheduleAnnouncement(ui);
   ui.dirty = false;
 }
@@ -105,7 +128,7 @@ function checkStory(ui) {
   if (ui.storyEnd === null || guard(ui, () => ui.sim.stepCount()) < ui.storyEnd) return;
   ui.storyEnd = null;
   pause(ui);
-  storyTold(ui);
+  judgeStory(ui);
 }
 
 function frame(ui, now) {
@@ -115,7 +138,7 @@ function frame(ui, now) {
     ui.adjusting = null;
     ui.dirty = true;
   }
-  if (ui.offscreen || (!ui.playing && !ui.dirty)) {
+  if (ui.offscreen || (!ui.playing && !ui.dirty && ui.pinning.left === 0)) {
     // Time off screen is not owed steps.
     ui.lastFrame = null;
     return;
@@ -130,6 +153,7 @@ function frame(ui, now) {
         checkStory(ui);
       }
     }
+    if (ui.pinning.left > 0) timed(ui, 'pinned runs', () => advancePinned(ui));
     render(ui);
   } catch (e) {
     // A bug, not the run: show it once instead of failing again every frame. Redraw only if

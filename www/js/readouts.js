@@ -3,7 +3,7 @@
 // summary of the run and the page's brief messages (each also shown beside what caused it).
 import { el, setText } from './dom.js';
 import { queryObject } from './codec.js';
-import { guard, showMetric, metricLabel, PRESETS } from './wasm.js';
+import { guard, showMetric, metricLabel } from './wasm.js';
 import { speak } from './banner.js';
 
 // The short spoken summary: after a change, once the run rests this long; while playing, at
@@ -131,19 +131,4 @@ export function say(ui, text, anchor) {
   anchor.after(toast);
   setTimeout(() => toast.remove(), TOAST_MS);
   speak(ui, text);
-}
-
-/** The story has played out: say so beside the transport, with what to look at. */
-export function storyTold(ui) {
-  const preset = PRESETS.find((p) => p.key === ui.preset);
-  const m = guard(ui, () => ui.sim.metrics());
-  const text = `The story has played out at step ${m.step}${preset ? `: ${preset.summary}` : '.'} Press Play to go on.`;
-  setText(ui.$('story-end'), text);
-  ui.$('story-end').hidden = false;
-  speak(ui, text);
-}
-
-/** The view of the story's end note: gone once the run moves on or changes. */
-export function syncStoryEnd(ui) {
-  if (ui.playing || ui.storyEnd !== null) ui.$('story-end').hidden = true;
 }

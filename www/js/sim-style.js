@@ -242,12 +242,111 @@ const CSS = `
   color: var(--ink);
 }
 
+/* The story's verdict: its line is there from the start (nothing moves when a story ends). */
 .sim .story-end {
   margin: 8px 0 0;
-  padding: 6px 8px;
+  padding: 4px 8px;
   border-radius: 6px;
   background: #eef3fd;
   font-size: 0.86rem;
+  line-height: 1.4;
+  min-height: calc(2 * 1.4em + 8px);
+  max-height: calc(2 * 1.4em + 8px);
+  overflow: hidden;
+}
+
+.sim .story-end:empty {
+  background: transparent;
+}
+
+.sim .story-end[data-done="true"] {
+  background: #e3f4ec;
+  font-weight: 600;
+}
+
+/* ---------------------------------------------------------------- the story */
+
+.sim .story-toggle {
+  border: 0;
+  background: none;
+  padding: 0;
+  min-height: 0;
+  color: var(--accent);
+  text-decoration: underline;
+  font-size: 0.86rem;
+  cursor: pointer;
+}
+
+/* Opened over the plots: reading the story moves nothing. */
+.sim .story-details {
+  position: absolute;
+  z-index: 20;
+  top: 0;
+  right: 0;
+  width: min(46rem, 100%);
+  max-height: 100%;
+  overflow: auto;
+  padding: 12px 16px;
+  background: var(--card);
+  color: var(--ink);
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  box-shadow: 0 10px 30px rgba(0, 0, 0, 0.2);
+  font-size: 0.95rem;
+  line-height: 1.5;
+  white-space: normal;
+  text-align: left;
+}
+
+.sim .story-head {
+  display: flex;
+  align-items: baseline;
+  gap: 12px;
+}
+
+.sim .story-details .story-title {
+  flex: 1;
+  margin: 0 0 6px;
+  font-size: 1.05rem;
+  text-transform: none;
+  letter-spacing: normal;
+  color: var(--ink);
+}
+
+.sim .story-text,
+.sim .story-context {
+  margin: 0 0 8px;
+}
+
+.sim .story-context {
+  font-weight: 600;
+}
+
+.sim .story-claims {
+  margin: 0 0 8px;
+  padding: 0;
+  list-style: none;
+}
+
+.sim .story-claims li {
+  display: flex;
+  gap: 8px;
+  margin: 0 0 6px;
+}
+
+.sim .story-claims .mark {
+  flex: none;
+  width: 1.2em;
+  font-weight: 700;
+  color: var(--muted);
+}
+
+.sim .story-claims li[data-holds="true"] .mark {
+  color: #0b7a55;
+}
+
+.sim .story-claims li[data-holds="false"] .mark {
+  color: #b3470b;
 }
 
 /* ---------------------------------------------------------------- plots */
@@ -296,6 +395,30 @@ const CSS = `
   flex-direction: column;
   align-items: stretch;
   gap: 6px;
+  position: relative;
+}
+
+/* In a compact head the story is one line: its summary, and the button that opens it. */
+.sim.compact .story {
+  display: flex;
+  align-items: baseline;
+  gap: 10px;
+  min-width: 0;
+}
+
+.sim.compact .story .embed-summary {
+  flex: 1;
+  min-width: 0;
+}
+
+.sim.compact .story-end {
+  margin-top: 2px;
+  padding: 2px 8px;
+  min-height: calc(1.4em + 4px);
+  max-height: calc(1.4em + 4px);
+  flex-basis: 100%;
+  white-space: nowrap;
+  text-overflow: ellipsis;
 }
 
 .sim.compact .help,
@@ -321,6 +444,9 @@ const CSS = `
   margin: 0;
   font-size: 0.85rem;
   color: var(--muted);
+}
+
+.sim.compact .embed-summary {
   white-space: nowrap;
   overflow: hidden;
   text-overflow: ellipsis;

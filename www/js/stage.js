@@ -1,8 +1,12 @@
 // The parts every simulator view has, built the same way for the page and for each
 // <dpo-sim> element: the sliders on top, the transport, the story's end, the plots.
 import { el } from './dom.js';
+import { storyParts } from './story.js';
 
-/** The sliders' place, play / step / reset, the pace, the step counter and the story's end note. */
+/**
+ * The sliders' place, play / step / reset, the pace, the step counter and the story's verdict
+ * line (there from the start: a story that ends moves nothing).
+ */
 export function controlsParts() {
   return [
     el('div', { id: 'prominent', class: 'prominent' }),
@@ -13,7 +17,7 @@ export function controlsParts() {
       el('label', { class: 'speed', for: 'speed' }, ['Pace ', el('select', { id: 'speed' })]),
       el('span', { class: 'step-counter' }, ['step ', el('span', { id: 'step-count', class: 'step-count', text: '0' })]),
     ]),
-    el('p', { id: 'story-end', class: 'story-end', hidden: true }),
+    el('p', { id: 'story-end', class: 'story-end' }),
   ];
 }
 
@@ -23,7 +27,7 @@ export function compactStage() {
     el('div', { id: 'error-banner', class: 'error-banner', role: 'alert', hidden: true }),
     el('div', { class: 'embed-head' }, [
       el('p', { id: 'embed-title', class: 'embed-title' }),
-      el('p', { id: 'embed-summary', class: 'embed-summary' }),
+      storyParts(),
     ]),
     el('section', { class: 'main-controls', 'aria-label': 'Sampling quality, support and playback' }, controlsParts()),
     el('section', { id: 'plots', class: 'plots', 'aria-label': 'Plots' }),

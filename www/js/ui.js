@@ -37,6 +37,10 @@ export function createUi(root, mode) {
     // length given from outside (an element's steps attribute) that overrides the scenario's.
     storyEnd: null,
     storyLength: null,
+    // The comparison runs still to compute (steps) and what a step of them costs (ms); and
+    // whether the scenario's story has been judged at its end.
+    pinning: { left: 0, msPerStep: null },
+    storyDone: false,
     // Called after steps were taken (an element fires its dpo-sim-step event).
     onStep: null,
     // The error banner's text (null: hidden).
@@ -90,8 +94,12 @@ export function onCommit(ui, view) {
   ui.views.push(view);
 }
 
-/** After any change: every view syncs, and the plots redraw on the next frame. */
+/**
+ * After any change: every view syncs, the comparison runs still to compute are counted, and
+ * the plots redraw on the next frame.
+ */
 export function commit(ui) {
+  ui.pinning.left = ui.sim?.advancePinned(0) ?? 0;
   for (const view of ui.views) view(ui);
   ui.dirty = true;
 }

@@ -1,7 +1,7 @@
 // The wasm core: compiled once per page (every simulator on it and the worker share the
 // module), its tables, and the guard every call goes through.
 import init, {
-  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, normalize, takePanic, showMetric, formatNumber, chartTextPx,
+  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -16,6 +16,7 @@ export const PRESETS = presets();
 export const CHARTS = charts();
 export const METRICS = metrics();
 export const DEFAULTS = defaultQuery();
+export const MAX_PINNED = maxPinned();
 
 /** A metric's label, from the core's table. */
 export const metricLabel = (key) => METRICS.find((m) => m.key === key)?.label ?? key;
