@@ -247,14 +247,21 @@ pub fn main(args: &[String]) -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("presets") => {
             for p in PRESETS {
+                let compared: Vec<&str> = p.comparisons.iter().map(|c| c.label).collect();
                 println!(
-                    "{} — {}\n  settings: {}\n  steps: {}\n  {}\n",
+                    "{} — {}\n  {}\n  settings: {}\n  steps: {}\n  compared with: {}\n  {}",
                     p.key,
                     p.title,
+                    p.summary,
                     p.settings,
                     p.steps,
-                    p.story()
+                    compared.join(", "),
+                    p.setup
                 );
+                for claim in p.claims {
+                    println!("  - {}.", claim.text);
+                }
+                println!();
             }
             Ok(())
         }

@@ -404,8 +404,9 @@ impl Field {
                 Ok(v) if v >= min && v <= max => Ok(v as f64),
                 _ => Err(fail()),
             },
+            // + 0.0: "-0" is 0, so the same setting has one text form (and one link).
             Kind::Real { min, max } => match parse_f64(text) {
-                Some(v) if v.is_finite() && v >= min && v <= max => Ok(v),
+                Some(v) if v.is_finite() && v >= min && v <= max => Ok(v + 0.0),
                 _ => Err(fail()),
             },
         }

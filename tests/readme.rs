@@ -20,11 +20,18 @@ fn readme_lists_every_setting_key_and_preset() {
         );
     }
     for p in dpo_sim::presets::PRESETS {
-        assert!(
-            readme.contains(&format!("| `{}` | **{}.**", p.key, p.title)),
-            "README lacks preset {}",
-            p.key
-        );
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` | **{}.** {}", p.key, p.title, p.setup)))
+            .unwrap_or_else(|| panic!("README has no current row for preset {}", p.key));
+        for (k, claim) in p.claims.iter().enumerate() {
+            assert!(
+                row.contains(&format!("({}) {}.", k + 1, claim.text)),
+                "README's row for {} lacks claim {}",
+                p.key,
+                k + 1
+            );
+        }
     }
     for column in dpo_sim::metrics::keys() {
         assert!(readme.contains(column), "README lacks metrics column {column}");

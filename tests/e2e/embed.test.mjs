@@ -8,7 +8,8 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  suite, openSim, openPage, startServer, assertNoProblems, assertPlotsDrawn, settle, api, PLOTS, COMPACT_PLOTS, READY_TIMEOUT, WAIT_TIMEOUT,
+  suite, openSim, openPage, startServer, assertNoProblems, assertPlotsDrawn, settle, api, scenarioPlots, PLOTS, COMPACT_PLOTS,
+  READY_TIMEOUT, WAIT_TIMEOUT,
 } from './helpers.mjs';
 
 const t_log = (text) => console.log(text);
@@ -117,7 +118,7 @@ test('an unknown method gets an error reply naming it and the known ones; a swee
   await send(page, { type: 'dpo-sim', id: 'u1', method: 'bogus', args: [] });
   const unknown = await waitForReply(page, 'u1');
   assert.equal(unknown.result, undefined);
-  assert.match(unknown.error, /^unknown method 'bogus' \(known: get, set, step, play, pause, reset, preset, .*\bsweep\b.*\)$/);
+  assert.match(unknown.error, /^unknown method 'bogus' \(known: get, set, step, play, pause, reset, presets, preset, .*\bsweep\b.*\)$/);
   await send(page, { type: 'dpo-sim', id: 's1', method: 'sweep', args: [{ over: 'quality', values: [0, 1], steps: 5 }] });
   const swept = await waitForReply(page, 's1');
   assert.equal(swept.error, undefined, String(swept.error));
@@ -160,18 +161,20 @@ async function assertFits(frame, size, shown, hidden = []) {
 }
 
 for (const size of [{ width: 800, height: 500 }, { width: 600, height: 450 }]) {
-  test(`an embed at ${size.width} x ${size.height} fits its iframe with the scenario's title and both default plots`, async () => {
+  test(`an embed at ${size.width} x ${size.height} fits its iframe with the scenario's title, its story and both its plots`, async () => {
     const { page, frame, problems } = await embedded('embed=1&preset=quality', size);
-    await settle(frame, COMPACT_PLOTS);
-    await assertPlotsDrawn(frame, COMPACT_PLOTS);
+    const plots = await scenarioPlots(frame, 'quality');
+    await settle(frame, plots);
+    await assertPlotsDrawn(frame, plots);
     const seen = await assertFits(frame, size,
-      ['#embed-title', '#embed-summary', '#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed', ...COMPACT_PLOTS.map((p) => `#${p}`)],
-      ['.site-header', '#preset', '#readout', ...PLOTS.filter((p) => !COMPACT_PLOTS.includes(p)).map((p) => `#${p}`)]);
+      ['#embed-title', '#embed-summary', '#story-toggle', '#story-end', '#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed',
+        ...plots.map((p) => `#${p}`)],
+      ['.site-header', '#preset', '#readout', ...PLOTS.filter((p) => !plots.includes(p)).map((p) => `#${p}`)]);
     assert.equal(await frame.locator('#embed-title').textContent(), 'Quality amplifies the gradient signal');
     assert.notEqual((await frame.locator('#embed-summary').textContent()).trim(), '', 'the one-line story');
-    for (const p of COMPACT_PLOTS) {
+    for (const p of plots) {
       const figure = await frame.locator(`figure[data-chart="${p}"]`).boundingBox();
-      assert.ok(figure.width >= 270 && figure.height >= 185, `#${p}'s figure has room: ${figure.width.toFixed(0)} x ${figure.height.toFixed(0)}`);
+      assert.ok(figure.width >= 270 && figure.height >= 215, `#${p}'s figure has room: ${figure.width.toFixed(0)} x ${figure.height.toFixed(0)}`);
     }
     // The frame tells its parent the height its plots would like at this width.
     const sizes = await page.waitForFunction(() => window.sizes.length > 0 && window.sizes, null, { timeout: WAIT_TIMEOUT }).then((h) => h.jsonValue());
@@ -193,8 +196,9 @@ test('an embed sized to the natural height it asks for fits, shows its plots and
     .then((h) => h.jsonValue());
   const size = { width: 700, height: natural };
   const { page, frame, problems } = await embedded('embed=1&preset=quality', size);
-  await settle(frame, COMPACT_PLOTS);
-  await assertFits(frame, size, ['#embed-title', ...COMPACT_PLOTS.map((p) => `#${p}`)]);
+  const plots = await scenarioPlots(frame, 'quality');
+  await settle(frame, plots);
+  await assertFits(frame, size, ['#embed-title', ...plots.map((p) => `#${p}`)]);
   // The auto-resize script would loop if the height asked for depended on the height given.
   const again = await page.waitForFunction(() => window.sizes.length > 0 && window.sizes.at(-1), null, { timeout: WAIT_TIMEOUT })
     .then((h) => h.jsonValue());
@@ -223,8 +227,8 @@ test('a 480 x 360 embed shows the title, a row of controls and at least one plot
   assert.ok(shownPlots.length >= 1, `plots shown: ${shownPlots.join(', ')}`);
   await settle(frame, shownPlots);
   await assertPlotsDrawn(frame, shownPlots);
-  await assertFits(frame, size, ['#embed-title', '#ctl-quality', '#play', ...shownPlots.map((p) => `#${p}`)], ['#embed-summary']);
-  assert.equal(shownPlots[0], 'landscape', 'the first plot asked for comes first');
+  await assertFits(frame, size, ['#embed-title', '#story-toggle', '#ctl-quality', '#play', ...shownPlots.map((p) => `#${p}`)], ['#embed-summary']);
+  assert.equal(shownPlots[0], (await scenarioPlots(frame, 'quality'))[0], 'the scenario\'s first plot comes first');
   assertNoProblems(problems);
 });
 

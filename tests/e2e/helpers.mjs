@@ -16,10 +16,18 @@ export const STANDALONE = join(DIST, 'dpo-sim-standalone.html');
 export const OUTPUT = join(ROOT, 'test-output');
 
 /** The plot canvases of the full page, in the order of the core's chart registry (charts()). */
-export const PLOTS = ['landscape', 'signal', 'map', 'curves', 'convergence'];
+export const PLOTS = ['landscape', 'signal', 'reward', 'map', 'curves', 'convergence'];
 
-/** The plots embed and talk modes show when the address names none (`plots=`). */
+/** The plots embed and talk modes show when neither the address nor a scenario names any. */
 export const COMPACT_PLOTS = ['landscape', 'signal'];
+
+/** The plots a scenario names as its evidence (what compact views show for it), from the page's API. */
+export async function scenarioPlots(scope, key) {
+  const presets = await scope.evaluate(() => window.dpoSim.presets());
+  const preset = presets.find((p) => p.key === key);
+  assert.ok(preset, `scenario ${key}`);
+  return preset.plots;
+}
 
 /** Every settings key of the contract, in the order of src/settings.rs FIELDS. */
 export const SETTINGS_KEYS = [

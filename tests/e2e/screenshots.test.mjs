@@ -25,8 +25,8 @@ const VIEWS = [
   { name: 'phone-390x844', viewport: { width: 390, height: 844 }, fragment: '', settings: CUSTOM, steps: 40 },
   { name: 'phone-390x844-scenario', viewport: { width: 390, height: 844 }, fragment: 'preset=quality', steps: 100 },
   { name: 'embed-900x600', viewport: { width: 900, height: 600 }, fragment: 'embed=1', settings: CUSTOM, steps: 40, plots: COMPACT_PLOTS },
-  { name: 'embed-800x500', viewport: { width: 800, height: 500 }, fragment: 'embed=1&preset=quality', steps: 100, plots: COMPACT_PLOTS },
-  { name: 'embed-480x360', viewport: { width: 480, height: 360 }, fragment: 'embed=1&preset=quality', steps: 100, plots: ['landscape'] },
+  { name: 'embed-800x500', viewport: { width: 800, height: 500 }, fragment: 'embed=1&preset=quality', steps: 100, plots: ['signal', 'reward'] },
+  { name: 'embed-480x360', viewport: { width: 480, height: 360 }, fragment: 'embed=1&preset=quality', steps: 100, plots: ['signal'] },
   { name: 'talk-1280x720-custom', viewport: { width: 1280, height: 720 }, fragment: 'talk=1', settings: CUSTOM, steps: 40, plots: COMPACT_PLOTS },
 ];
 

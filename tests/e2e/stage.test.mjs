@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, waitForStep, plotHashes, waitForPlotChange,
-  until, PLOTS, WAIT_TIMEOUT, boxes } from './helpers.mjs';
+  until, scenarioPlots, PLOTS, WAIT_TIMEOUT, boxes } from './helpers.mjs';
 
 const env = suite();
 
@@ -108,10 +108,14 @@ test('history keeps every step 0..511 exactly after 5,000 steps, thins the rest 
   assertNoProblems(problems);
 });
 
-test('a scenario pauses where its story ends and says so; Play goes on past it; the default pace plays 100 steps in 2 to 5 s', async () => {
+test('a scenario pauses where its story ends and judges its claims there, moving nothing; Play goes on past it; the default pace plays 100 steps in 2 to 10 s', async () => {
   const { page, problems } = await openSim(env, 'preset=quality', { viewport: SCREENS[0] });
   assert.equal(await page.inputValue('#speed'), '30', 'the default pace');
   assert.match(await textOf(page, '#preset-story'), /100 steps/, 'the story says how long it plays');
+  assert.match(await textOf(page, '#story-end'), /^Plays out in 100 steps; its 4 claims are checked then\.$/, 'the verdict line says what is coming');
+  // Where everything is while the story plays: it must be there still when the story has ended.
+  const watched = ['#play', '#story-line', '#key-numbers', '#plots', '#ctl-quality', ...PLOTS.map((p) => `#${p}`)];
+  const before = await boxes(page, watched);
   const started = Date.now();
   await page.click('#play');
   await page.waitForFunction(() => window.dpoSim.isPlaying() === false, null, { timeout: STORY_TIMEOUT, polling: 50 });
@@ -122,18 +126,24 @@ test('a scenario pauses where its story ends and says so; Play goes on past it; 
   assert.equal(await textOf(page, '#play'), 'Play');
   // The pace is in steps per second: a slow machine drops frames but not time (up to a catch-up limit).
   assert.ok(seconds >= 2, `not faster than the pace (${seconds.toFixed(2)} s)`);
-  assert.ok(seconds <= 10, `about 3.3 s at 30 steps/s; at most 5 s on a quiet machine (${seconds.toFixed(2)} s)`);
-  const note = await textOf(page, '#story-end');
-  assert.equal(await page.locator('#story-end').isVisible(), true, '#story-end is shown');
-  assert.match(note, /played out at step 100/);
-  assert.match(note, /Press Play to go on/);
+  assert.ok(seconds <= 10, `about 3.3 s at 30 steps/s (${seconds.toFixed(2)} s)`);
+  await page.waitForFunction(() => /^Step 100: /.test(document.getElementById('story-end').textContent), null, { timeout: STORY_TIMEOUT });
+  assert.equal(await textOf(page, '#story-end'), 'Step 100: all 4 claims hold.');
+  const told = await api(page, 'story');
+  assert.ok(told.done && told.claims.every((c) => c.holds === true), 'every claim holds on the runs');
+  assert.match(await textOf(page, '#announce'), /^At step 100, J = /, 'and the whole message is said');
   await assertOnScreen(page, ['#story-end', '#play'], SCREENS[0], 'the story\'s end');
-  assert.match(await textOf(page, '#announce'), /played out|Step 100/, 'and it is said');
+  const after = await boxes(page, watched);
+  for (const s of watched) {
+    for (const side of ['left', 'top', 'right', 'bottom']) {
+      assert.ok(Math.abs(after[s][side] - before[s][side]) <= 2, `${s} stays put when the story ends (${side}: ${before[s][side]} -> ${after[s][side]})`);
+    }
+  }
 
   await page.click('#play');
   await page.waitForFunction(() => window.dpoSim.metrics().step >= 130, null, { timeout: STORY_TIMEOUT });
   assert.equal(await api(page, 'isPlaying'), true, 'Play goes on past the story\'s end');
-  assert.equal(await page.locator('#story-end').isVisible(), false, 'the note goes once the run moves on');
+  assert.equal(await textOf(page, '#story-end'), 'Step 100: all 4 claims hold.', 'the verdict stays: it was judged at step 100');
   await page.click('#play');
   assertNoProblems(problems);
 });
@@ -394,19 +404,26 @@ test('values within rounding of zero read 0, never -0 or 1e-16', async () => {
   assertNoProblems(problems);
 });
 
-test('the phone: a slider and a plot on one 390 x 844 screen', async () => {
+test('the phone: a slider and the scenario\'s first plot on one 390 x 844 screen; the step and J stay in view down the plots', async () => {
   const phone = { width: 390, height: 844 };
   const { page, problems } = await openSim(env, 'preset=quality', { viewport: phone });
-  const placed = await boxes(page, ['#ctl-quality', '#landscape']);
+  const first = `#${(await scenarioPlots(page, 'quality'))[0]}`;
+  const placed = await boxes(page, ['#ctl-quality', first]);
   for (const [s, b] of Object.entries(placed)) {
     assert.ok(b && b.top >= 0 && b.bottom <= phone.height && b.right <= phone.width, `${s} on the first screen: ${JSON.stringify(b)}`);
   }
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), phone.width, 'no sideways scrolling');
   // One plot per row, the width of the screen: two side by side would be too small to read.
-  assert.ok(placed['#landscape'].width >= 0.8 * phone.width, `the landscape spans the screen: ${placed['#landscape'].width} px`);
+  assert.ok(placed[first].width >= 0.8 * phone.width, `the first plot spans the screen: ${placed[first].width} px`);
   // At the default pace the story can be followed on a phone too.
   await page.click('#play');
   await until(async () => (await api(page, 'metrics')).step > 0, 'playing on a phone');
   await page.click('#play');
+  // Far down the plots, the numbers to watch are still at the top of the screen.
+  await page.locator('#convergence').scrollIntoViewIfNeeded();
+  const bar = (await boxes(page, ['#phone-numbers']))['#phone-numbers'];
+  assert.ok(bar && bar.top >= 0 && bar.bottom <= 80, `the step and J stay in view: ${JSON.stringify(bar)}`);
+  const step = (await api(page, 'metrics')).step;
+  assert.match(await textOf(page, '#phone-numbers'), new RegExp(`^Step${step}J−?\\d`), 'the bar shows the step and J');
   assertNoProblems(problems);
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, PLOTS, COMPACT_PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT, boxes } from './helpers.mjs';
+  suite, openSim, assertNoProblems, assertPlotsDrawn, settle, api, textOf, scenarioPlots, PLOTS, SETTINGS_KEYS, OUTPUT, WAIT_TIMEOUT, boxes } from './helpers.mjs';
 
 const env = suite();
 const DIR = join(OUTPUT, 'screenshots');
@@ -32,16 +32,18 @@ const fontPx = (page, selector) => page.evaluate((s) => parseFloat(getComputedSt
 /** The smallest text each drawn canvas carries (data-text-px, CSS px). */
 const textPx = (page, ids) => page.evaluate((list) => Object.fromEntries(list.map((id) => [id, Number(document.getElementById(id).dataset.textPx)])), ids);
 
-test('talk mode fits a 1280 x 720 projector without scrolling: large type, two sliders, play/step/reset, the pace, big plots', async () => {
+test('talk mode fits a 1280 x 720 projector without scrolling: large type, the one-sentence finding, two sliders, play/step/reset, the pace, the scenario\'s big plots', async () => {
   const { page, problems } = await openSim(env, 'talk=1&preset=quality', { viewport: PROJECTOR });
-  await assertPlotsDrawn(page, COMPACT_PLOTS);
+  const PLOTTED = await scenarioPlots(page, 'quality');
+  await assertPlotsDrawn(page, PLOTTED);
   const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   assert.ok(size[0] <= PROJECTOR.width && size[1] <= PROJECTOR.height, `no scrolling (page is ${size.join(' x ')})`);
 
-  const shown = ['#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed', '#step-count', '#talk-title', '#talk-numbers', ...COMPACT_PLOTS.map((p) => `#${p}`)];
+  const shown = ['#ctl-quality', '#ctl-support', '#play', '#step', '#reset', '#speed', '#step-count', '#talk-title', '#talk-numbers',
+    '#embed-summary', '#story-toggle', '#story-end', ...PLOTTED.map((p) => `#${p}`)];
   const hidden = [
     ...SETTINGS_KEYS.filter((k) => k !== 'quality' && k !== 'support').map((k) => `#ctl-${k}`),
-    ...PLOTS.filter((p) => !COMPACT_PLOTS.includes(p)).map((p) => `#${p}`),
+    ...PLOTS.filter((p) => !PLOTTED.includes(p)).map((p) => `#${p}`),
     '#preset', '#pin', '#unpin', '#share', '#export-png', '#export-csv', '#readout', '#key-numbers', '.site-header', '.site-footer', '#sweep',
   ];
   const placed = await boxes(page, [...shown, ...hidden]);
@@ -53,12 +55,13 @@ test('talk mode fits a 1280 x 720 projector without scrolling: large type, two s
   for (const s of hidden) assert.equal(placed[s], null, `${s} is not shown in talk mode`);
 
   // The plots take most of the screen, and their text is legible from the back of the room.
-  const area = COMPACT_PLOTS.reduce((sum, p) => sum + placed[`#${p}`].width * placed[`#${p}`].height, 0);
-  assert.ok(area > 0.45 * PROJECTOR.width * PROJECTOR.height, `plots cover ${(100 * area / (PROJECTOR.width * PROJECTOR.height)).toFixed(0)}% of the screen`);
-  for (const [id, px] of Object.entries(await textPx(page, COMPACT_PLOTS))) assert.ok(px >= 18, `#${id}: smallest text ${px} px`);
+  const area = PLOTTED.reduce((sum, p) => sum + placed[`#${p}`].width * placed[`#${p}`].height, 0);
+  assert.ok(area > 0.42 * PROJECTOR.width * PROJECTOR.height, `plots cover ${(100 * area / (PROJECTOR.width * PROJECTOR.height)).toFixed(0)}% of the screen`);
+  for (const [id, px] of Object.entries(await textPx(page, PLOTTED))) assert.ok(px >= 18, `#${id}: smallest text ${px} px`);
+  assert.match(await textOf(page, '#embed-summary'), /^More high-quality responses/, 'the story\'s one-sentence finding');
   // No two plots overlap.
-  for (const a of COMPACT_PLOTS) {
-    for (const b of COMPACT_PLOTS) {
+  for (const a of PLOTTED) {
+    for (const b of PLOTTED) {
       if (a >= b) continue;
       const [p, q] = [placed[`#${a}`], placed[`#${b}`]];
       const apart = p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top;
@@ -81,6 +84,30 @@ test('talk mode fits a 1280 x 720 projector without scrolling: large type, two s
   assertNoProblems(problems);
 });
 
+test('talk mode with four plots at 1280 x 720: each at least 300 x 200 px, side by side two by two, none overlapping', async () => {
+  const four = ['reward', 'signal', 'landscape', 'curves'];
+  const { page, problems } = await openSim(env, `talk=1&preset=best-of-k&plots=${four.join(',')}`, { viewport: PROJECTOR });
+  await api(page, 'step', 100);
+  await settle(page, four);
+  await assertPlotsDrawn(page, four);
+  const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  assert.ok(size[0] <= PROJECTOR.width && size[1] <= PROJECTOR.height, `no scrolling (page is ${size.join(' x ')})`);
+  const placed = await boxes(page, four.map((p) => `figure[data-chart="${p}"]`));
+  const figures = four.map((p) => placed[`figure[data-chart="${p}"]`]);
+  for (const [k, b] of figures.entries()) {
+    assert.ok(b.width >= 300 && b.height >= 200, `${four[k]}: ${b.width.toFixed(0)} x ${b.height.toFixed(0)} px`);
+    assert.ok(b.top >= 0 && b.bottom <= PROJECTOR.height && b.right <= PROJECTOR.width, `${four[k]} on screen`);
+  }
+  assert.equal(new Set(figures.map((b) => Math.round(b.top))).size, 2, 'two rows');
+  for (const [i, p] of figures.entries()) {
+    for (const q of figures.slice(i + 1)) {
+      assert.ok(p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top, 'no two plots overlap');
+    }
+  }
+  await shoot(page, 'talk-1280x720-four-plots');
+  assertNoProblems(problems);
+});
+
 test('talk mode by a change of address: the run goes on, it fits 1280 x 720 with 18 px plot text; leaving it restores the page', async () => {
   const { page, problems } = await openSim(env, 'preset=online', { viewport: PROJECTOR });
   await api(page, 'step', 37);
@@ -88,10 +115,11 @@ test('talk mode by a change of address: the run goes on, it fits 1280 x 720 with
   const settings = await api(page, 'get');
   const metrics = await api(page, 'metrics');
   const full = await boxes(page, PLOTS.map((p) => `#${p}`));
+  const PLOTTED = await scenarioPlots(page, 'online');
   await page.evaluate(() => { location.hash = `${location.hash.slice(1)}&talk=1`; });
   await page.waitForFunction(() => document.documentElement.classList.contains('talk'), null, { timeout: WAIT_TIMEOUT });
   // Each shown canvas notes its smallest text when drawn: wait for the redraw at the new size.
-  await page.waitForFunction((ids) => ids.every((id) => Number(document.getElementById(id).dataset.textPx) >= 18), COMPACT_PLOTS, { timeout: WAIT_TIMEOUT })
+  await page.waitForFunction((ids) => ids.every((id) => Number(document.getElementById(id).dataset.textPx) >= 18), PLOTTED, { timeout: WAIT_TIMEOUT })
     .catch(() => {});
   await settle(page);
   assert.equal(await textOf(page, '#step-count'), '37', 'the run survives entering talk mode');
@@ -101,9 +129,9 @@ test('talk mode by a change of address: the run goes on, it fits 1280 x 720 with
   assert.ok(size[0] <= PROJECTOR.width && size[1] <= PROJECTOR.height, `no scrolling (page is ${size.join(' x ')})`);
   const shown = await page.evaluate(() => [...document.querySelectorAll('#plots canvas')].filter((c) => c.getClientRects().length > 0)
     .map((c) => ({ id: c.id, px: Number(c.dataset.textPx) })));
-  assert.deepEqual(shown.map((c) => c.id), COMPACT_PLOTS, 'talk mode shows the landscape and the signal');
+  assert.deepEqual(shown.map((c) => c.id), PLOTTED, 'talk mode shows the scenario\'s plots');
   for (const { id, px } of shown) assert.ok(px >= 18, `#${id}: smallest text ${px} px`);
-  const placed = await boxes(page, ['#talk-title', '#talk-numbers', '#play', '#speed', '#ctl-quality', ...COMPACT_PLOTS.map((p) => `#${p}`)]);
+  const placed = await boxes(page, ['#talk-title', '#talk-numbers', '#play', '#speed', '#ctl-quality', ...PLOTTED.map((p) => `#${p}`)]);
   for (const [s, b] of Object.entries(placed)) {
     assert.ok(b && b.top >= 0 && b.bottom <= PROJECTOR.height && b.right <= PROJECTOR.width, `${s} on screen: ${JSON.stringify(b)}`);
   }

@@ -73,7 +73,7 @@ async function figureOf(page, id) {
     get: () => on((s) => document.querySelector(s).get()),
     isPlaying: () => on((s) => document.querySelector(s).isPlaying()),
     preset: () => on((s) => document.querySelector(s).ui.preset),
-    pinned: () => on((s) => document.querySelector(s).ui.sim.pinned()),
+    pinned: () => on((s) => document.querySelector(s).pinned().length),
     scopes: () => on((s) => Object.fromEntries([...document.querySelector(s).ui.inputs.values()].map((c) => [c.f.key, c.f.scope]))),
     /** The plots it shows, in their order on screen. */
     plots: () => on((s) => [...document.querySelector(s).shadowRoot.querySelectorAll('figure:not([hidden])')]
@@ -180,17 +180,17 @@ test('every section: the figure loads its scenario, plays it once in view, draws
 
 /**
  * What a 'try this' script should leave behind, from the figure's state before it runs:
- * settings, step and whether a run is pinned. Restart-scope keys (data-scope in the figure)
- * start the run again when their value changes.
+ * settings, step and how many runs are pinned (at home, the scenario's comparison runs).
+ * Restart-scope keys (data-scope in the figure) start the run again when their value changes.
  */
-function expectAfter(script, before, home, scopes) {
+function expectAfter(script, before, home, homePinned, scopes) {
   const out = { settings: { ...before.settings }, step: before.step, pinned: before.pinned };
   for (const command of script.split(';').map((s) => s.trim()).filter(Boolean)) {
     const [op, arg] = command.split(/\s+/);
-    if (op === 'home') Object.assign(out, { settings: { ...home }, step: 0, pinned: false });
+    if (op === 'home') Object.assign(out, { settings: { ...home }, step: 0, pinned: homePinned });
     else if (op === 'reset') out.step = 0;
-    else if (op === 'pin') out.pinned = true;
-    else if (op === 'unpin') out.pinned = false;
+    else if (op === 'pin') out.pinned += 1;
+    else if (op === 'unpin') out.pinned = 0;
     else if (op === 'run') out.step += Number(arg);
     else if (op === 'set') {
       for (const part of arg.split('&')) {
@@ -216,7 +216,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
   // Back to the section's start, to learn its settings.
   await page.click(`#${id} .replay`);
   await waitData(page, id, 'state', ['ready']);
-  const home = (await figureState(frame)).settings;
+  const { settings: home, pinned: homePinned } = await figureState(frame);
   const scopes = await frame.scopes();
   const links = page.locator(`#${id} a.try`);
   const count = await links.count();
@@ -224,7 +224,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
   for (let i = 0; i < Math.min(count, only); i++) {
     const link = links.nth(i);
     const [script, label] = [await link.getAttribute('data-do'), (await link.textContent()).trim()];
-    const expected = expectAfter(script, await figureState(frame), home, scopes);
+    const expected = expectAfter(script, await figureState(frame), home, homePinned, scopes);
     const actions = Number((await dataset(page, id)).actions);
     // Every step count the figure shows on the way.
     await frame.watchSteps();
@@ -238,7 +238,7 @@ async function checkLinks(page, id, { animated, only = Infinity }) {
       assert.ok(sameSetting(now.settings[key], value), `${id} '${label}': ${key} = ${now.settings[key]}, expected ${value}`);
     }
     assert.equal(now.step, expected.step, `${id} '${label}': step`);
-    assert.equal(now.pinned, expected.pinned, `${id} '${label}': pinned ghost`);
+    assert.equal(now.pinned, expected.pinned, `${id} '${label}': pinned runs`);
     if (animated) {
       const shown = new Set(await frame.seenSteps());
       assert.ok(shown.size >= 5, `${id} '${label}': the figure animated (${shown.size} distinct steps shown)`);
@@ -361,15 +361,16 @@ test('the simulator\'s preset stories link to their tour section, and the tour l
   const keys = await page.evaluate(() => [...document.getElementById('preset').options].map((o) => o.value).filter(Boolean));
   for (const key of keys) {
     await page.selectOption('#preset', key);
-    const href = await page.getAttribute('#preset-story a', 'href');
+    const href = await page.getAttribute('#story-tour', 'href');
     assert.equal(href, `tour.html#${key}`, `${key}: the story links to the tour`);
     assert.ok(tourIds.includes(key), `${key}: the tour has #${key}`);
   }
-  assert.equal(await page.textContent('#preset-story a'), 'More in the tour');
+  assert.equal(await page.textContent('#story-tour'), 'More in the tour');
 
-  // Follow one: the tour opens at the section, whose figure then plays the same preset.
+  // Follow one from the opened story: the tour opens at the section, whose figure then plays the same preset.
   await page.selectOption('#preset', 'online');
-  await page.click('#preset-story a');
+  await page.click('#story-toggle');
+  await page.click('#story-tour');
   await page.waitForURL(/tour\.html#online$/);
   await page.waitForFunction(() => document.documentElement.dataset.tour === 'ready', null, { timeout: READY_TIMEOUT });
   const frame = await figureOf(page, 'online');

@@ -31,6 +31,7 @@ export function setQuery(ui, query) {
  * settings (nothing pinned), with all settings from `query`.
  */
 export function load(ui, query, presetKey) {
+  ui.work?.finish();
   guard(ui, () => {
     if (presetKey) ui.sim.loadScenario(presetKey);
     else {
@@ -62,6 +63,7 @@ function armStory(ui) {
 }
 
 export function reset(ui) {
+  ui.work?.finish();
   guard(ui, () => ui.sim.reset());
   ui.error = null;
   armStory(ui);
@@ -69,6 +71,8 @@ export function reset(ui) {
 }
 
 export function play(ui) {
+  // Playing takes over from steps running in slices (they stop where they are).
+  ui.work?.finish();
   ui.playing = true;
   // The first step comes at once, not after a step's worth of time.
   ui.owed = 1;
@@ -87,8 +91,11 @@ export function togglePlay(ui) {
   else play(ui);
 }
 
-/** Runs `n` steps; on divergence pauses and explains, leaving the run at the failing step. */
-export function advance(ui, n) {
+/**
+ * Runs `n` steps; on divergence pauses and explains, leaving the run at the failing step. Tells
+ * `ui.onStep` (an element's dpo-sim-step event) unless `quiet`.
+ */
+export function advance(ui, n, { quiet = false } = {}) {
   try {
     guard(ui, () => ui.sim.step(n));
   } catch (e) {
@@ -96,7 +103,9 @@ export function advance(ui, n) {
     if (!ui.error) setError(ui, e.message);
   }
   ui.dirty = true;
-  ui.onStep?.();
+  ui.spoken.held = false;
+  // quiet: one of several pieces of the same steps (their caller says when they are taken).
+  if (!quiet) ui.onStep?.();
 }
 
 /** Pins the live run as it is; returns its label (what differs, e.g. "design mixp"). */

@@ -1,9 +1,9 @@
 // A simulator's scripting interface: the page publishes it as window.dpoSim (and answers
 // it over postMessage, messages.js), and every <dpo-sim> element carries it as its methods.
 import { objectQuery, queryObject } from './codec.js';
-import { guard } from './wasm.js';
+import { guard, PRESETS } from './wasm.js';
 import { setQuery, advance, play, pause, reset, loadPreset, pin, unpin } from './actions.js';
-import { render } from './loop.js';
+import { render, runLong } from './loop.js';
 import { compute } from './worker-client.js';
 
 /**
@@ -32,12 +32,17 @@ export function makeApi(ui) {
       }
       return { restarted: setQuery(ui, objectQuery(partial)) };
     },
+    /**
+     * Runs `n` steps, redraws, and returns the metrics; when they take longer than 50 ms the
+     * rest run in slices across frames (the page stays live, shows their progress and a Stop
+     * button) and it returns a Promise of the metrics where they ended (or were stopped).
+     */
     step(n = 1) {
       const count = Number(n);
       if (!Number.isInteger(count) || count < 0 || count > 1e6) throw new Error(`step expects a whole number of steps from 0 to 1000000, not ${String(n).slice(0, 40)}`);
-      advance(ui, count);
-      render(ui);
-      return api.metrics();
+      const left = runLong(ui, count);
+      if (left === null) return api.metrics();
+      return left.then(() => api.metrics());
     },
     play: () => play(ui),
     pause: () => pause(ui),
@@ -45,6 +50,10 @@ export function makeApi(ui) {
       reset(ui);
       render(ui);
     },
+    /** The scenarios: `[{key, title, summary, setup, steps, plots, label, comparisons, claims}]`. */
+    presets: () => PRESETS.map(({ key, title, summary, setup, steps, plots, label, comparisons, claims }) => ({
+      key, title, summary, setup, steps, plots, label, comparisons, claims,
+    })),
     preset(key) {
       loadPreset(ui, key);
       render(ui);

@@ -249,6 +249,7 @@ function wirePicker(ui) {
 }
 
 export function wireControls(ui) {
+  ui.$('work-stop').addEventListener('click', () => ui.work?.finish());
   ui.$('play').addEventListener('click', () => togglePlay(ui));
   ui.$('step').addEventListener('click', () => {
     pause(ui);

@@ -3,6 +3,7 @@
 // frames for frameStats(). Off screen it does neither. The loss landscape's surface is kept
 // within a time budget.
 import { setError, PACES } from './ui.js';
+import { setText } from './dom.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
 import { shownCanvases, fitCanvases, chartScale, noteTextSize } from './canvases.js';
@@ -22,6 +23,11 @@ const LANDSCAPE = { min: 8, max: 40, restEvals: 4e6, playMs: 1, playFrames: 6 };
 // After a slider moves, the view counts as busy this long (ms): the landscape keeps to its
 // frame budget while a drag goes on, and is computed whole once the slider rests.
 export const ADJUST_MS = 250;
+
+// Steps asked for at once (the API's step(n)) run in the caller's turn up to LONG_MS; the rest
+// run WORK_MS a frame, so the page stays live.
+const LONG_MS = 50;
+const WORK_MS = 8;
 
 // The comparison runs are computed this many ms of each frame (a scenario's three runs of
 // 300 steps at N = 48 take about a third of a second).
@@ -65,6 +71,62 @@ function timed(ui, name, work) {
   times.push(performance.now() - start);
   if (times.length > STATS_WINDOW) times.shift();
   return result;
+}
+
+/**
+ * Runs `n` steps: at once when they take at most LONG_MS (returns null), else the first ones
+ * now and the rest a slice per frame (returns a Promise settled when they are done, or
+ * stopped, or the run diverged). Playing pauses meanwhile.
+ */
+export function runLong(ui, n) {
+  ui.work?.finish();
+  const start = performance.now();
+  let left = n;
+  for (let chunk = 1; left > 0 && !ui.error && performance.now() - start < LONG_MS; chunk *= 2) {
+    const k = Math.min(chunk, left);
+    advance(ui, k, { quiet: true });
+    left -= k;
+  }
+  ui.onStep?.();
+  render(ui);
+  if (left === 0 || ui.error) return null;
+  pause(ui);
+  return new Promise((resolve) => {
+    ui.work = {
+      total: n,
+      left,
+      chunk: 1,
+      finish: () => {
+        ui.work = null;
+        syncWork(ui);
+        render(ui);
+        resolve();
+      },
+    };
+    syncWork(ui);
+  });
+}
+
+/** The steps' progress, with its Stop button, on the line under the transport. */
+function syncWork(ui) {
+  const { work } = ui;
+  ui.$('work').hidden = !work;
+  if (work) setText(ui.$('work-text'), `Running ${work.total} steps: ${Math.floor((100 * (work.total - work.left)) / work.total)} % done.`);
+}
+
+/** A slice of the steps asked for: as many as fit WORK_MS (doubling while they fit). */
+function runSlice(ui) {
+  const { work } = ui;
+  const start = performance.now();
+  while (work.left > 0 && !ui.error && performance.now() - start < WORK_MS) {
+    const k = Math.min(work.chunk, work.left);
+    advance(ui, k, { quiet: true });
+    work.left -= k;
+    if (performance.now() - start < WORK_MS / 4) work.chunk *= 2;
+  }
+  ui.onStep?.();
+  if (work.left === 0 || ui.error) work.finish();
+  else syncWork(ui);
 }
 
 /** Computes the comparison runs still to compute, within the frame's budget for them. */
@@ -138,7 +200,7 @@ function frame(ui, now) {
     ui.adjusting = null;
     ui.dirty = true;
   }
-  if (ui.offscreen || (!ui.playing && !ui.dirty && ui.pinning.left === 0)) {
+  if (ui.offscreen || (!ui.playing && !ui.dirty && ui.pinning.left === 0 && !ui.work)) {
     // Time off screen is not owed steps.
     ui.lastFrame = null;
     return;
@@ -153,6 +215,7 @@ function frame(ui, now) {
         checkStory(ui);
       }
     }
+    if (ui.work) timed(ui, 'steps', () => runSlice(ui));
     if (ui.pinning.left > 0) timed(ui, 'pinned runs', () => advancePinned(ui));
     render(ui);
   } catch (e) {

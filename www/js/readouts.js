@@ -64,6 +64,14 @@ const TALK_NUMBERS = [
   ['Gradient signal', (m) => v(m, 'signal')],
 ];
 
+// A phone's bar of the numbers to watch, which stays at the top while the plots scroll by.
+const PHONE_NUMBERS = [
+  ['Step', (m) => String(m.step)],
+  ['J', (m) => v(m, 'expected_reward')],
+  ['J_S', (m) => (m.attainable_reward === null ? '—' : v(m, 'attainable_reward'))],
+  ['J*', (m) => (m.rlhf_reward === null ? '—' : v(m, 'rlhf_reward'))],
+];
+
 /** A `<dl>` of labels and empty values; returns the value cells. */
 function table(list, rows) {
   return rows.map(([label]) => {
@@ -75,7 +83,7 @@ function table(list, rows) {
 
 /** The number tables of a view (those its markup has a place for). */
 export function buildReadouts(ui) {
-  ui.tables = [['key-numbers', KEY_NUMBERS], ['readout', READOUT], ['talk-numbers', TALK_NUMBERS]]
+  ui.tables = [['key-numbers', KEY_NUMBERS], ['readout', READOUT], ['talk-numbers', TALK_NUMBERS], ['phone-numbers', PHONE_NUMBERS]]
     .filter(([id]) => ui.$(id))
     .map(([id, rows]) => [rows, table(ui.$(id), rows)]);
 }
@@ -116,6 +124,8 @@ export function announce(ui) {
  */
 export function scheduleAnnouncement(ui) {
   const { spoken } = ui;
+  // A story's message stays the last thing said until the run moves or changes.
+  if (spoken.held) return;
   const speakNow = () => announce(ui);
   if (ui.playing) {
     if (spoken.timer === null) spoken.timer = setTimeout(speakNow, Math.max(ANNOUNCE.restMs, spoken.at + ANNOUNCE.playMs - performance.now()));

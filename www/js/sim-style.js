@@ -255,13 +255,27 @@ const CSS = `
   overflow: hidden;
 }
 
-.sim .story-end:empty {
+.sim .story-end:has(.verdict:empty):has(.work[hidden]) {
   background: transparent;
 }
 
-.sim .story-end[data-done="true"] {
+.sim .story-end p {
+  margin: 0;
+}
+
+.sim .story-end:has(.verdict[data-done="true"]) {
   background: #e3f4ec;
   font-weight: 600;
+}
+
+.sim .story-end:has(.work:not([hidden])) .verdict {
+  display: none;
+}
+
+.sim .work button {
+  min-height: 0;
+  padding: 0 8px;
+  font-size: 0.85rem;
 }
 
 /* ---------------------------------------------------------------- the story */
@@ -417,7 +431,11 @@ const CSS = `
   min-height: calc(1.4em + 4px);
   max-height: calc(1.4em + 4px);
   flex-basis: 100%;
+}
+
+.sim.compact .story-end p {
   white-space: nowrap;
+  overflow: hidden;
   text-overflow: ellipsis;
 }
 

@@ -4,8 +4,9 @@ import { el } from './dom.js';
 import { storyParts } from './story.js';
 
 /**
- * The sliders' place, play / step / reset, the pace, the step counter and the story's verdict
- * line (there from the start: a story that ends moves nothing).
+ * The sliders' place, play / step / reset, the pace, the step counter and the line under them
+ * (there from the start, so nothing moves when it changes): the story's verdict, or while many
+ * steps run in slices, their progress and a Stop button.
  */
 export function controlsParts() {
   return [
@@ -17,7 +18,14 @@ export function controlsParts() {
       el('label', { class: 'speed', for: 'speed' }, ['Pace ', el('select', { id: 'speed' })]),
       el('span', { class: 'step-counter' }, ['step ', el('span', { id: 'step-count', class: 'step-count', text: '0' })]),
     ]),
-    el('p', { id: 'story-end', class: 'story-end' }),
+    el('div', { id: 'story-line', class: 'story-end' }, [
+      el('p', { id: 'story-end', class: 'verdict' }),
+      el('p', { id: 'work', class: 'work', hidden: true }, [
+        el('span', { id: 'work-text' }),
+        ' ',
+        el('button', { id: 'work-stop', type: 'button', text: 'Stop' }),
+      ]),
+    ]),
   ];
 }
 

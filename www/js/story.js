@@ -51,7 +51,7 @@ function placeStory(ui) {
   if (slot && story.parentElement !== slot) slot.append(story);
 }
 
-/** The verdict line: made by stage.js in the transport's card (its space reserved by CSS). */
+/** The verdict: made by stage.js in the line under the transport (its space reserved by CSS). */
 const verdictLine = (ui) => ui.$('story-end');
 
 const DEFAULT_VALUES = queryObject(DEFAULTS);
@@ -97,7 +97,16 @@ export function syncStory(ui, shown) {
   if (!link.hidden) setAttr(link, 'href', `${ui.tourPage}#${shown.key}`);
   setText(verdictLine(ui), told ? told.verdict : '');
   setAttr(verdictLine(ui), 'data-done', String(Boolean(told?.done)));
+  if (pending) return;
+  const decided = Boolean(told?.done) && !ui.storyDone;
   ui.storyDone = Boolean(told?.done);
+  // Just decided: its whole message to a screen reader, and kept there until the run moves on.
+  if (decided) {
+    clearTimeout(ui.spoken.timer);
+    ui.spoken.timer = null;
+    speak(ui, told.message);
+    ui.spoken.held = true;
+  }
 }
 
 /** The scenario loaded now, if any. */
@@ -109,10 +118,8 @@ export const loadedPreset = (ui) => PRESETS.find((p) => p.key === ui.preset);
  */
 export function judgeStory(ui) {
   const preset = loadedPreset(ui);
-  if (!preset || ui.storyDone || ui.pinning.left > 0 || guard(ui, () => ui.sim.stepCount()) < preset.steps) return;
-  if (browsing(ui)) return;
+  if (!preset || ui.storyDone || ui.pinning.left > 0 || browsing(ui) || guard(ui, () => ui.sim.stepCount()) < preset.steps) return;
   syncStory(ui, preset);
-  if (ui.storyDone) speak(ui, guard(ui, () => ui.sim.story()).message);
 }
 
 function openStory(ui, on) {

@@ -130,7 +130,7 @@ class Chapter {
     section.dataset.autorun = 'pending';
     section.dataset.actions = '0';
     this.replay.textContent = reduced.matches ? `Show step ${this.steps}` : `Replay the ${this.steps} steps`;
-    this.replay.addEventListener('click', () => this.act(`home; unpin; run ${this.steps}`));
+    this.replay.addEventListener('click', () => this.act(`home; run ${this.steps}`));
     for (const link of section.querySelectorAll('a.try')) {
       link.href = this.fullLink(runHeadless(this.home, setsOnly(link.dataset.do)).query);
       link.addEventListener('click', (event) => {

@@ -41,6 +41,8 @@ export function createUi(root, mode) {
     // whether the scenario's story has been judged at its end.
     pinning: { left: 0, msPerStep: null },
     storyDone: false,
+    // Steps asked for at once that run a slice per frame: {total, left, chunk, finish} (null: none).
+    work: null,
     // Called after steps were taken (an element fires its dpo-sim-step event).
     onStep: null,
     // The error banner's text (null: hidden).
@@ -80,8 +82,9 @@ export function createUi(root, mode) {
     address: { timer: null, at: -Infinity, hash: null },
     // Which sliders are on top now (their keys, joined), so they move only when that changes.
     placed: null,
-    // The screen-reader summary: its pending timer and when it last spoke.
-    spoken: { timer: null, at: -Infinity },
+    // The screen-reader summary: its pending timer, when it last spoke, and whether a story's
+    // message holds the live region (no summary until the run moves or changes).
+    spoken: { timer: null, at: -Infinity, held: false },
     views: [],
   };
 }
@@ -99,6 +102,7 @@ export function onCommit(ui, view) {
  * the plots redraw on the next frame.
  */
 export function commit(ui) {
+  ui.spoken.held = false;
   ui.pinning.left = ui.sim?.advancePinned(0) ?? 0;
   for (const view of ui.views) view(ui);
   ui.dirty = true;
