@@ -5,7 +5,8 @@
 //! ([`world`]), the sampler that generates preference data ([`sampler`]), pair designs
 //! ([`pairs`]), policies ([`policy`]), the DPO loss ([`loss`]), what theory predicts
 //! ([`closed_form`], [`theory`]), the update loop ([`sim`]), what it measures ([`metrics`])
-//! and sweeps over settings ([`sweep`]).
+//! and sweeps over settings ([`sweep`]). [`reference`] is the whole step written plainly: the
+//! specification the fast path is tested against.
 
 pub mod charts;
 #[cfg(not(target_arch = "wasm32"))]
@@ -21,6 +22,7 @@ pub mod numerics;
 pub mod pairs;
 pub mod policy;
 pub mod presets;
+pub mod reference;
 pub mod rng;
 pub mod sampler;
 pub mod settings;

@@ -498,35 +498,19 @@ impl PairWeights {
         m
     }
 
-    /// The pairs with positive probability in the order the generative process's fallback
-    /// enumerates them (the sampler's members order; best-vs-worst: by reward), so a seed
-    /// draws the same pairs whatever the table's layout.
-    fn draw_order(&self, world: &World, s: &Settings, sampler: &Sampler) -> Vec<Pair> {
-        let mut position = vec![usize::MAX; self.n];
-        for (k, &i) in self.pairs.members.iter().enumerate() {
-            position[i] = k;
-        }
-        let lookup = |a: usize, b: usize| {
-            let (i, j) = (a.min(b), a.max(b));
-            let at = self.pairs.cell(position[i], position[j]);
-            let (w_ij, w_ji) = (
-                self.pairs.fwd[at] * self.pairs.scale,
-                self.pairs.bwd[at] * self.pairs.scale,
-            );
-            (w_ij > 0.0 || w_ji > 0.0).then_some(Pair { i, j, w_ij, w_ji })
-        };
-        let mut out = Vec::new();
-        if s.design == Design::BestVsWorst {
-            let order = by_reward(world, sampler);
-            for (b, &worst) in order.iter().enumerate() {
-                out.extend(order[b + 1..].iter().filter_map(|&best| lookup(best, worst)));
-            }
+    /// A pair drawn straight from W: an unordered pair with probability W(i, j) + W(j, i),
+    /// in the table's order (increasing i, then j), then its order.
+    fn draw_from_law(&self, cum: &[f64], rng: &mut Rng) -> (usize, usize) {
+        let table = &self.pairs;
+        let cell = rng.categorical(cum);
+        let k = table.rows.partition_point(|&start| start <= cell) - 1;
+        let (i, j) = (table.members[k], table.members[cell - table.rows[k] + k + 1]);
+        let (w_ij, w_ji) = (table.fwd[cell], table.bwd[cell]);
+        if rng.uniform() * (w_ij + w_ji) < w_ij {
+            (i, j)
         } else {
-            for (k, &a) in sampler.members.iter().enumerate() {
-                out.extend(sampler.members[k + 1..].iter().filter_map(|&b| lookup(a, b)));
-            }
+            (j, i)
         }
-        out
     }
 }
 
@@ -578,18 +562,13 @@ impl<'a> PairSampler<'a> {
             out.extend((0..n).map(|_| self.draw(rng)));
             return;
         }
-        let pairs = self.weights.draw_order(self.world, self.settings, self.sampler);
-        let mut cum_pairs = Vec::new();
-        let w: Vec<f64> = pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
-        cumulative(&w, &mut cum_pairs);
-        out.extend((0..n).map(|_| {
-            let p = pairs[rng.categorical(&cum_pairs)];
-            if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
-                (p.i, p.j)
-            } else {
-                (p.j, p.i)
-            }
-        }));
+        let table = &self.weights.pairs;
+        let mut cum = Vec::new();
+        cumulative(
+            &table.fwd.iter().zip(&table.bwd).map(|(a, b)| a + b).collect::<Vec<_>>(),
+            &mut cum,
+        );
+        out.extend((0..n).map(|_| self.weights.draw_from_law(&cum, rng)));
     }
 
     /// A candidate from pi_q (`tilted`) or pi_0.
