@@ -1,12 +1,12 @@
 //! Native micro-benchmarks of the core: `cargo bench --bench core` (or `./build.sh bench`).
 //! Prints a table and, with `--json FILE`, writes the medians for bench/results.json.
-//! `--steps` times the steps only (no reference step, no landscape, no million-step soak).
+//! `--steps` times the steps only (no landscape, no million-step soak). The reference step
+//! is timed beside the fast one by `benches/reference.rs`.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use dpo_sim::landscape::landscape;
-use dpo_sim::reference;
 use dpo_sim::{Settings, Simulation};
 
 /// Median and 95th percentile, in microseconds, of `rounds` timings of `iters` calls each.
@@ -81,28 +81,6 @@ fn main() {
         // A small learning rate keeps long benchmark runs away from any stopping point.
         let mut sim = Simulation::new(Settings::parse(&format!("lr=0.01&{settings}")).unwrap());
         rows.push((name.to_string(), time(31, 200, || black_box(sim.step()).unwrap())));
-    }
-    // The same step written plainly (src/reference.rs, the specification the fast step is
-    // tested against): what the fast path gains.
-    let plain: &[(&str, &str, &str, usize)] = if steps_only {
-        &[]
-    } else {
-        &[
-            (
-                "reference step N=48 online",
-                "step N=48 online",
-                "online=1&quality=0.5",
-                50,
-            ),
-            ("reference step N=256", "step N=256", "n=256", 2),
-        ]
-    };
-    for &(name, fast, settings, iters) in plain {
-        let mut run = reference::Run::new(Settings::parse(&format!("lr=0.01&{settings}")).unwrap());
-        let timing = time(11, iters, || assert!(black_box(run.step())));
-        let ours = rows.iter().find(|r| r.0 == fast).map_or(f64::NAN, |r| r.1 .0);
-        println!("{name}: {:.0} µs, {:.1}x the fast step", timing.0, timing.0 / ours);
-        rows.push((name.to_string(), timing));
     }
     let landscapes: &[(&str, &str)] = if steps_only {
         &[]

@@ -27,6 +27,7 @@ pub mod rng;
 pub mod sampler;
 pub mod settings;
 pub mod sim;
+pub mod simd;
 pub mod sweep;
 pub mod theory;
 pub mod world;

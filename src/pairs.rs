@@ -5,6 +5,7 @@ use crate::numerics::{powi, sigmoid, sort_by_value};
 use crate::rng::{cumulative, Rng};
 use crate::sampler::Sampler;
 use crate::settings::{Design, Labels, Settings};
+use crate::simd::{self, lane_sum, lane_sum2, Kernel, LANES, PAD};
 use crate::world::World;
 
 /// Two different responses i < j with the probability of each labelled order.
@@ -17,16 +18,6 @@ pub struct Pair {
     /// W(j, i): j chosen, i rejected.
     pub w_ji: f64,
 }
-
-const _: () = assert!(LANES == 4, "the lane sums are written for 4 lanes");
-
-/// The lanes of the fixed-order sums: four partial sums, added pairwise at the end.
-pub const LANES: usize = 4;
-
-/// Each row of [`PairList`] is padded with pairs of weight 0 to a multiple of this, so
-/// the pair loops run in whole vectors (8 lanes with AVX-512, 4 with AVX2, 2 without,
-/// 1 in wasm) with no scalar remainder.
-pub const PAD: usize = 8;
 
 /// Every unordered pair of the support as a struct of arrays: row k holds member k (the
 /// lower response index) against members k + 1, k + 2, ... (each row padded with zero
@@ -115,9 +106,6 @@ pub struct PairWeights {
     /// so averages over pairs of per-response values cost O(N).
     pub chosen: Vec<f64>,
     pub rejected: Vec<f64>,
-    /// The weighted second moment of the feature differences, sum W d_ij d_ij^T, as
-    /// [s00, s01, s11]: how the support's pairs spread in feature space.
-    pub spread: [f64; 3],
     /// Scratch: the sums over the table, taken row by row as it is filled.
     acc: RowSums,
     /// Scratch: pi_q and pi_0 by position, each response's position, a row of preferences.
@@ -132,32 +120,19 @@ pub struct PairWeights {
 type RowSource<'a> = (bool, f64, f64, &'a [f64], &'a [f64], &'a [f64]);
 
 /// The sums over the pair table, by position, taken a row at a time while the row is
-/// fresh: the marginals, the spread of the feature differences, the count and the total.
-/// Column sums run over a row's columns in lockstep (the loops vectorise); every order is
-/// fixed.
+/// fresh: the marginals, the count and the total. Column sums run over a row's columns in
+/// lockstep (the loops vectorise); every order is fixed.
 #[derive(Clone, Debug, Default)]
 struct RowSums {
-    x: Vec<f64>,
-    y: Vec<f64>,
     chosen: Vec<f64>,
     rejected: Vec<f64>,
-    spread: [Vec<f64>; 3],
     count: usize,
     total: [f64; LANES],
 }
 
 impl RowSums {
-    fn reset(&mut self, world: &World, members: &[usize]) {
-        let m = members.len();
-        self.x.clear();
-        self.x.extend(members.iter().map(|&i| world.features[i][0]));
-        self.y.clear();
-        self.y.extend(members.iter().map(|&i| world.features[i][1]));
+    fn reset(&mut self, m: usize) {
         for v in [&mut self.chosen, &mut self.rejected] {
-            v.clear();
-            v.resize(m, 0.0);
-        }
-        for v in &mut self.spread {
             v.clear();
             v.resize(m, 0.0);
         }
@@ -170,37 +145,16 @@ impl RowSums {
     /// (`None`); then summed while it is fresh. Unpadded.
     #[inline(always)]
     fn row(&mut self, k: usize, fwd: &mut [f64], bwd: &mut [f64], from: Option<RowSource>) {
-        let len = fwd.len();
-        let m = k + 1 + len;
+        let m = k + 1 + fwd.len();
         let (chosen, rejected) = (&mut self.chosen[k + 1..m], &mut self.rejected[k + 1..m]);
-        let [s0, s1, s2] = &mut self.spread;
-        let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
-        let (xk, yk, xl, yl) = (self.x[k], self.y[k], &self.x[k + 1..m], &self.y[k + 1..m]);
         let count = match from {
-            None => fill_and_sum::<false, false>(
-                0.0,
-                0.0,
-                &[],
-                &[],
-                &[],
-                fwd,
-                bwd,
-                xk,
-                yk,
-                xl,
-                yl,
-                chosen,
-                rejected,
-                s0,
-                s1,
-                s2,
-            ),
-            Some((true, qa, pa, q, p0, prefs)) => fill_and_sum::<true, true>(
-                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
-            ),
-            Some((false, qa, pa, q, p0, prefs)) => fill_and_sum::<true, false>(
-                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
-            ),
+            None => fill_and_sum::<false, false>(0.0, 0.0, &[], &[], &[], fwd, bwd, chosen, rejected),
+            Some((true, qa, pa, q, p0, prefs)) => {
+                fill_and_sum::<true, true>(qa, pa, q, p0, prefs, fwd, bwd, chosen, rejected)
+            }
+            Some((false, qa, pa, q, p0, prefs)) => {
+                fill_and_sum::<true, false>(qa, pa, q, p0, prefs, fwd, bwd, chosen, rejected)
+            }
         };
         self.count += count;
         self.chosen[k] += lane_sum(fwd);
@@ -224,20 +178,12 @@ fn fill_and_sum<const FILL: bool, const INDEPENDENT: bool>(
     prefs: &[f64],
     fwd: &mut [f64],
     bwd: &mut [f64],
-    xk: f64,
-    yk: f64,
-    xl: &[f64],
-    yl: &[f64],
     chosen: &mut [f64],
     rejected: &mut [f64],
-    s0: &mut [f64],
-    s1: &mut [f64],
-    s2: &mut [f64],
 ) -> usize {
     let len = fwd.len();
     let bwd = &mut bwd[..len];
-    let (xl, yl, chosen, rejected) = (&xl[..len], &yl[..len], &mut chosen[..len], &mut rejected[..len]);
-    let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
+    let (chosen, rejected) = (&mut chosen[..len], &mut rejected[..len]);
     let (q, p0, prefs) = if FILL {
         (&q[..len], &p0[..len], &prefs[..len])
     } else {
@@ -258,46 +204,8 @@ fn fill_and_sum<const FILL: bool, const INDEPENDENT: bool>(
         rejected[c] += fwd[c];
         chosen[c] += bwd[c];
         count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
-        let w = fwd[c] + bwd[c];
-        let (dx, dy) = (xk - xl[c], yk - yl[c]);
-        s0[c] += w * dx * dx;
-        s1[c] += w * dx * dy;
-        s2[c] += w * dy * dy;
     }
     count
-}
-
-/// Sums in LANES lanes, in a fixed order (a padded row's length is a multiple of LANES;
-/// the rest, if any, goes into the first lanes).
-#[inline(always)]
-pub(crate) fn lane_sum(v: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let mut chunks = v.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        for q in 0..LANES {
-            acc[q] += chunk[q];
-        }
-    }
-    for (q, x) in chunks.remainder().iter().enumerate() {
-        acc[q] += x;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
-/// The sum of a + b over two equally long vectors, in lanes like [`lane_sum`].
-#[inline(always)]
-fn lane_sum2(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for q in 0..LANES {
-            acc[q] += x[q] + y[q];
-        }
-    }
-    for (q, (x, y)) in ca.remainder().iter().zip(cb.remainder()).enumerate() {
-        acc[q] += x + y;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// P(i preferred to j) under the labeller, for every ordered pair: fixed for a world,
@@ -366,22 +274,17 @@ impl PairWeights {
 
     /// Recomputes the pair law in place, reusing the buffers.
     pub fn update(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
-        #[cfg(target_arch = "x86_64")]
-        if crate::numerics::wide() {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { self.update_avx2(world, s, sampler, prefs) };
-        }
-        self.update_any(world, s, sampler, prefs)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn update_avx2(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
-        self.update_any(world, s, sampler, prefs)
+        simd::run(PairLawUpdate {
+            weights: self,
+            world,
+            s,
+            sampler,
+            prefs,
+        })
     }
 
     #[inline(always)]
-    fn update_any(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
+    fn update_in_place(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
         let n = world.n();
         self.n = n;
         let table = &mut self.pairs;
@@ -391,7 +294,7 @@ impl PairWeights {
         // Best-vs-worst writes one order of each pair: the other must be zero.
         table.reset(m, s.design == Design::BestVsWorst);
         let acc = &mut self.acc;
-        acc.reset(world, &table.members);
+        acc.reset(m);
         match s.design {
             Design::Independent | Design::Contrastive => {
                 self.piq.clear();
@@ -473,8 +376,6 @@ impl PairWeights {
             self.chosen[i] = acc.chosen[k] * scale;
             self.rejected[i] = acc.rejected[k] * scale;
         }
-        let [s0, s1, s2] = &acc.spread;
-        self.spread = [lane_sum(s0) * scale, lane_sum(s1) * scale, lane_sum(s2) * scale];
         table.count = acc.count;
         table.total = total;
         table.scale = scale;
@@ -511,6 +412,24 @@ impl PairWeights {
         } else {
             (j, i)
         }
+    }
+}
+
+/// [`PairWeights::update`] in the widest vectors the CPU has.
+struct PairLawUpdate<'a> {
+    weights: &'a mut PairWeights,
+    world: &'a World,
+    s: &'a Settings,
+    sampler: &'a Sampler,
+    prefs: &'a Preferences,
+}
+
+impl Kernel for PairLawUpdate<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        self.weights
+            .update_in_place(self.world, self.s, self.sampler, self.prefs)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::numerics::{dot, norm, sym2_eigenvalues};
 use crate::pairs::PairWeights;
 use crate::sampler::Sampler;
 use crate::settings::{Model, Settings};
+use crate::simd::{self, lane_sum, Kernel, PAD};
 use crate::world::World;
 
 /// The minimiser of the current sampler's population loss.
@@ -123,8 +124,7 @@ fn linear_minimiser(
 ) -> Option<Optimum> {
     let table = &pairs.pairs;
     let phi = |k: usize| world.features[table.members[k]];
-    // How the support's feature differences spread: their weighted second moment.
-    let spread = pairs.spread;
+    let spread = spread(world, pairs);
     let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
     if hi.is_nan() || hi <= 0.0 {
         return None;
@@ -198,6 +198,51 @@ fn linear_minimiser(
         }
     }
     None
+}
+
+/// How the support's feature differences spread under W, sum W d_ij d_ij^T as
+/// [s00, s01, s11]: rank one when they span only a line.
+fn spread(world: &World, pairs: &PairWeights) -> [f64; 3] {
+    simd::run(Spread { world, pairs })
+}
+
+/// [`spread`] over the pair table, a row at a time in column accumulators (fixed order).
+struct Spread<'a> {
+    world: &'a World,
+    pairs: &'a PairWeights,
+}
+
+impl Kernel for Spread<'_> {
+    type Output = [f64; 3];
+    #[inline(always)]
+    fn run(self) -> [f64; 3] {
+        let table = &self.pairs.pairs;
+        let m = table.members.len();
+        // Features by position, padded so every row's columns are in range.
+        let feature = |axis: usize| -> Vec<f64> {
+            let mut v: Vec<f64> = table.members.iter().map(|&i| self.world.features[i][axis]).collect();
+            v.resize(m + PAD, 0.0);
+            v
+        };
+        let (x, y) = (feature(0), feature(1));
+        let widest = table.rows.get(1).copied().unwrap_or(0);
+        let mut sums = [vec![0.0; widest], vec![0.0; widest], vec![0.0; widest]];
+        for k in 0..m.saturating_sub(1) {
+            let (start, len) = (table.rows[k], table.rows[k + 1] - table.rows[k]);
+            let (wf, wb) = (&table.fwd[start..start + len], &table.bwd[start..start + len]);
+            let (xl, yl) = (&x[k + 1..k + 1 + len], &y[k + 1..k + 1 + len]);
+            let [s0, s1, s2] = &mut sums;
+            let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
+            for c in 0..len {
+                let w = wf[c] + wb[c];
+                let (dx, dy) = (x[k] - xl[c], y[k] - yl[c]);
+                s0[c] += w * dx * dx;
+                s1[c] += w * dx * dy;
+                s2[c] += w * dy * dy;
+            }
+        }
+        sums.each_ref().map(|v| lane_sum(v) * table.scale)
+    }
 }
 
 /// The Newton direction -H^-1 g (along `line` only, when the loss is flat across it), and
