@@ -13,6 +13,7 @@ pub mod charts;
 pub mod cli;
 pub mod closed_form;
 pub mod decimal;
+pub mod designs;
 pub mod format;
 pub mod history;
 pub mod landscape;

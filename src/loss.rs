@@ -518,7 +518,13 @@ mod tests {
                 .unwrap();
                 let w = World::new(&s);
                 let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
-                let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp), &Preferences::new(&w, &s));
+                let pw = PairWeights::new(
+                    &w,
+                    &s,
+                    &Sampler::new(&w, &s, &refp),
+                    &Preferences::new(&w, &s),
+                    &vec![0.0; w.n()],
+                );
                 let theta: Vec<f64> = (0..dim(s.model, 10)).map(|k| 0.8 * ((k * 7) as f64).cos()).collect();
                 let eval = |t: &[f64]| population(&w, s.model, s.beta, &pw, &scores(&w, s.model, t));
                 let at = eval(&theta);

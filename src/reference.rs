@@ -19,7 +19,7 @@
 use std::collections::VecDeque;
 
 use crate::metrics::Metrics;
-use crate::numerics::{exp, ln, log_sigmoid, log_sum_exp, sigmoid, sym2_eigenvalues};
+use crate::numerics::{exp, ln, log1p, log_sigmoid, log_sum_exp, sigmoid, sym2_eigenvalues};
 use crate::rng::{cumulative, Rng};
 use crate::sampler::TILT;
 use crate::settings::{Design, Labels, Model, Settings};
@@ -93,7 +93,8 @@ pub fn preference(world: &World, s: &Settings, i: usize, j: usize) -> f64 {
 /// Pairs of two different responses of the support only (a draw of the same response twice
 /// carries no preference and is drawn again), so W sums to 1. Also returns the probability,
 /// before renormalising, that the candidates differ (1 where the design has no candidates).
-pub fn pair_law(world: &World, s: &Settings, sampler: &Sampler) -> (Vec<Vec<f64>>, f64) {
+/// `scores` are the policy's f_theta (Mix-P weighs pairs by them).
+pub fn pair_law(world: &World, s: &Settings, sampler: &Sampler, scores: &[f64]) -> (Vec<Vec<f64>>, f64) {
     let n = world.n();
     let (q, p0, members) = (&sampler.piq, &sampler.pi0, &sampler.members);
     let mut w = vec![vec![0.0; n]; n];
@@ -140,14 +141,43 @@ pub fn pair_law(world: &World, s: &Settings, sampler: &Sampler) -> (Vec<Vec<f64>
                 }
             }
         }
+        // Mix-R and Mix-P (Shi, Zhou and Du 2025): every pair of the support weighted by the
+        // inverse of the DPO loss's curvature along it, C(i, j) = 1 / (sigma(d) sigma(-d)) with
+        // d = s (r_i - r_j) (Mix-R) or beta (h_i - h_j), h = log pi_theta - log pi_ref, whose
+        // differences are the scores' (Mix-P); then the label. In logs, to stay finite:
+        // log C = |d| + 2 log(1 + e^-|d|).
+        Design::MixR | Design::MixP => {
+            let a = |i: usize| match s.design {
+                Design::MixR => s.sharpness * world.reward[i],
+                _ => s.beta * scores[i],
+            };
+            let log_c = |i: usize, j: usize| {
+                let d = (a(i) - a(j)).abs();
+                d + 2.0 * log1p(exp(-d))
+            };
+            let top = members
+                .iter()
+                .flat_map(|&i| members.iter().map(move |&j| (i, j)))
+                .filter(|(i, j)| i != j)
+                .map(|(i, j)| log_c(i, j))
+                .fold(f64::NEG_INFINITY, f64::max);
+            candidates(&|i, j| exp(log_c(i, j) - top));
+            return (normalised(w), 1.0);
+        }
     }
+    let total: f64 = w.iter().flatten().sum();
+    (normalised(w), total)
+}
+
+/// W divided by its sum (all zero stays zero).
+fn normalised(mut w: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
     let total: f64 = w.iter().flatten().sum();
     if total > 0.0 {
         for v in w.iter_mut().flatten() {
             *v /= total;
         }
     }
-    (w, total)
+    w
 }
 
 /// The policy's scores f_theta: theta_i (tabular) or <theta, phi_i> (linear).
@@ -276,7 +306,9 @@ pub fn draw_minibatch(
     if ordered(w).next().is_none() {
         return Vec::new();
     }
-    if *distinct < MIN_DISTINCT {
+    // Mix-R and Mix-P draw a pair with probability ∝ C(i, j), then the label: the pair law W
+    // itself. Other designs too when distinct candidates are too rare to redraw.
+    if matches!(s.design, Design::MixR | Design::MixP) || *distinct < MIN_DISTINCT {
         // An unordered pair with probability W(i, j) + W(j, i), then its order.
         let pairs = unordered(w);
         let mut cum = Vec::new();
@@ -326,6 +358,7 @@ pub fn draw_minibatch(
                 }
                 (best != worst).then_some((best, worst))
             }
+            Design::MixR | Design::MixP => unreachable!("drawn from W above"),
         }
     };
     (0..s.batch)
@@ -543,7 +576,14 @@ pub struct Run {
 impl Run {
     pub fn new(s: Settings) -> Run {
         let world = World::new(&s);
-        let step0 = pair_law(&world, &s, &sampler(&world, &s, &world.ref_probs)).0;
+        // At theta = 0, where every score is 0.
+        let step0 = pair_law(
+            &world,
+            &s,
+            &sampler(&world, &s, &world.ref_probs),
+            &vec![0.0; world.n()],
+        )
+        .0;
         let dim = if s.model == Model::Linear { 2 } else { world.n() };
         let empty = || Evaluation {
             loss: 0.0,
@@ -602,7 +642,7 @@ impl Run {
         let log_probs = log_probs(world, &f);
         let probs: Vec<f64> = log_probs.iter().map(|l| exp(*l)).collect();
         let sampler = sampler(world, s, &probs);
-        let law = pair_law(world, s, &sampler);
+        let law = pair_law(world, s, &sampler, &f);
         let w = &law.0;
         let warm = self.optimum.take().map(|o| o.theta);
         let optimum = minimiser(world, s, &sampler, w, warm.as_deref());

@@ -283,7 +283,7 @@ mod tests {
         let w = World::new(&s);
         let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
         let sm = Sampler::new(&w, &s, &refp);
-        let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
+        let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s), &vec![0.0; w.n()]);
         let o = minimiser(&w, &s, &sm, &pw, None);
         (s, w, pw, o)
     }

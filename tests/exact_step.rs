@@ -1,8 +1,8 @@
 //! The fast step against the reference step of `src/reference.rs`, the executable
 //! specification: both run side by side from the same seed, and every metric must agree to
 //! 1e-12 (relative, or absolute near zero) at every step, over settings that cover both
-//! models, every design, oracle labels, online sampling, N from 4 to 256 and extreme beta,
-//! sharpness and scale.
+//! models, every design (Mix-R and Mix-P included), oracle labels, online sampling, N from 4
+//! to 256 and extreme beta, sharpness and scale.
 
 use dpo_sim::closed_form::{has_finite_optimum, linear_target, tabular_limit};
 use dpo_sim::metrics::{Metrics, METRICS};
@@ -43,6 +43,21 @@ const CASES: &[(&str, u64)] = &[
     ("online=1&gamma=2&shape=concave&scale=3&beta=0.05&s=10&lr=0.05", 60),
     ("seed=7&n=17&support=0.4&online=0.3&quality=0.9&design=independent", 60),
     ("seed=3&n=90&online=1&quality=0.2&lr=0.5&batch=7", 40),
+    ("design=mixr", 60),
+    ("design=mixr&model=tabular&support=0.5&online=1&lr=5", 60),
+    ("design=mixp", 60),
+    ("design=mixp&model=tabular&exact=1&lr=1&beta=3&kappa=0", 60),
+    ("design=mixp&model=tabular&labels=oracle&lr=5", 60),
+    ("design=mixr&labels=oracle&online=1&gamma=1", 60),
+    (
+        "design=mixp&online=0.5&gamma=0.5&shape=concave&support=0.4&exact=1&lr=2",
+        60,
+    ),
+    ("design=mixp&beta=10&s=20&scale=5&lr=0.01&model=tabular", 60),
+    ("design=mixp&beta=0.01&s=20&online=1", 60),
+    ("design=mixr&beta=10&s=0.1&lr=100&exact=1", 60),
+    ("design=mixr&s=20&scale=5&model=tabular&support=0.01", 60),
+    ("n=256&design=mixp&model=tabular", 8),
 ];
 
 /// The error a comparison sees: relative, or absolute near zero (|x| < 1); both NaN agree.

@@ -92,6 +92,7 @@ fn collinear_support_leaves_a_flat_direction() {
         &s,
         &Sampler::new(&world, &s, &refp),
         &Preferences::new(&world, &s),
+        &[0.0; 8],
     );
     let at = |theta: [f64; 2]| {
         population(
