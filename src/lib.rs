@@ -29,6 +29,7 @@ pub mod sampler;
 pub mod settings;
 pub mod sim;
 pub mod simd;
+pub mod spectrum;
 pub mod sweep;
 pub mod theory;
 pub mod world;

@@ -376,8 +376,8 @@ pub fn has_finite_optimum(s: &Settings) -> bool {
     s.labels == Labels::BradleyTerry && s.design != Design::BestVsWorst
 }
 
-/// The minimiser theta_S of the population loss under W, and (linear model) the Hessian's
-/// eigenvalues there and the flat direction when the support spans only a line.
+/// The minimiser theta_S of the population loss under W, the Hessian's extreme eigenvalues
+/// there, and (linear model) the flat direction when the support spans only a line.
 pub struct Optimum {
     pub theta: Vec<f64>,
     pub valley: Option<[f64; 2]>,
@@ -401,7 +401,7 @@ pub fn minimiser(
         Model::Tabular => {
             let inside = &sampler.members;
             let mean = inside.iter().map(|&i| world.reward[i]).sum::<f64>() / inside.len() as f64;
-            let theta = (0..world.n())
+            let theta: Vec<f64> = (0..world.n())
                 .map(|i| {
                     if sampler.in_support[i] {
                         s.sharpness / s.beta * (world.reward[i] - mean)
@@ -410,10 +410,11 @@ pub fn minimiser(
                     }
                 })
                 .collect();
+            let eigenvalues = tabular_hessian_extremes(s.beta, w, sampler, &theta);
             Some(Optimum {
                 theta,
                 valley: None,
-                eigenvalues: None,
+                eigenvalues,
             })
         }
         Model::Linear => {
@@ -540,6 +541,80 @@ fn newton(world: &World, beta: f64, w: &[Vec<f64>], guess: [f64; 2]) -> Option<O
     None
 }
 
+/// The tabular Hessian's smallest and largest eigenvalue at `scores` on the support's
+/// subspace orthogonal to 1_S. The Hessian is the graph Laplacian
+/// beta^2 sum over pairs {i, j} of (W(i, j) + W(j, i)) sigma(m) sigma(-m) (e_i - e_j)(e_i - e_j)^T
+/// on S (responses off S have no curvature). It maps 1_S to 0, and a Laplacian has no negative
+/// eigenvalue, so the smallest of its eigenvalues on S is 1_S's: the rest are those that count.
+pub fn tabular_hessian_extremes(beta: f64, w: &[Vec<f64>], sampler: &Sampler, scores: &[f64]) -> Option<(f64, f64)> {
+    let mut inside = sampler.members.clone();
+    inside.sort_unstable();
+    let m = inside.len();
+    if ordered(w).next().is_none() || m < 2 {
+        return None;
+    }
+    let mut h = vec![vec![0.0; m]; m];
+    for a in 0..m {
+        for b in a + 1..m {
+            let (i, j) = (inside[a], inside[b]);
+            let margin = beta * (scores[i] - scores[j]);
+            let c = beta * beta * (w[i][j] + w[j][i]) * sigmoid(margin) * sigmoid(-margin);
+            h[a][a] += c;
+            h[b][b] += c;
+            h[a][b] -= c;
+            h[b][a] -= c;
+        }
+    }
+    let eigenvalues = symmetric_eigenvalues(h);
+    Some((eigenvalues[1], eigenvalues[m - 1]))
+}
+
+/// The eigenvalues of a symmetric matrix in increasing order, by cyclic Jacobi rotations:
+/// each rotation zeroes one off-diagonal entry, and the sweeps repeat until the
+/// off-diagonal part is negligible.
+fn symmetric_eigenvalues(mut a: Vec<Vec<f64>>) -> Vec<f64> {
+    let n = a.len();
+    for _sweep in 0..100 {
+        let off: f64 = (0..n)
+            .flat_map(|p| (p + 1..n).map(move |q| (p, q)))
+            .map(|(p, q)| a[p][q] * a[p][q])
+            .sum();
+        let diagonal: f64 = (0..n).map(|p| a[p][p] * a[p][p]).sum();
+        if off <= 1e-34 * diagonal {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q] == 0.0 {
+                    continue;
+                }
+                // The rotation by angle phi with cot(2 phi) = theta that zeroes a[p][q].
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = if theta.abs() > 1e150 {
+                    0.5 / theta
+                } else {
+                    theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
+                };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (kp, kq) = (a[k][p], a[k][q]);
+                    a[k][p] = c * kp - s * kq;
+                    a[k][q] = s * kp + c * kq;
+                }
+                for k in 0..n {
+                    let (pk, qk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * pk - s * qk;
+                    a[q][k] = s * pk + c * qk;
+                }
+            }
+        }
+    }
+    let mut eigenvalues: Vec<f64> = (0..n).map(|p| a[p][p]).collect();
+    eigenvalues.sort_by(f64::total_cmp);
+    eigenvalues
+}
+
 /// Exact gradient descent's rate near theta_S: max |1 - lr lambda| over the Hessian's
 /// eigenvalues there (the larger only when the loss is flat along the other: a run from 0
 /// has no error along it).
@@ -664,9 +739,10 @@ impl Run {
         let mean = |value: &dyn Fn(usize, usize) -> f64, law: &[Vec<f64>]| -> f64 {
             ordered(law).map(|(c, r, p)| p * value(c, r)).sum()
         };
-        let (hessian_min, hessian_max) = exact
-            .hessian
-            .map_or((f64::NAN, f64::NAN), |h| sym2_eigenvalues(h[0], h[1], h[2]));
+        let (hessian_min, hessian_max) = match exact.hessian {
+            Some(h) => sym2_eigenvalues(h[0], h[1], h[2]),
+            None => tabular_hessian_extremes(s.beta, w, &sampler, &f).unwrap_or((f64::NAN, f64::NAN)),
+        };
         let (hessian_min_opt, hessian_max_opt) = optimum
             .as_ref()
             .and_then(|o| o.eigenvalues)

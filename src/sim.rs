@@ -16,6 +16,7 @@ use crate::policy::{
 use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::Settings;
+use crate::spectrum::tabular_extremes;
 use crate::theory::{minimiser_with, Optimum};
 use crate::world::World;
 
@@ -382,9 +383,10 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             .map(|((c, r), f)| (c - r) * f)
             .sum::<f64>();
     let reward_grad_norm = norm(reward_grad);
-    let (hessian_min, hessian_max) = exact
-        .hessian
-        .map_or((f64::NAN, f64::NAN), |h| sym2_eigenvalues(h[0], h[1], h[2]));
+    let (hessian_min, hessian_max) = match exact.hessian {
+        Some(h) => sym2_eigenvalues(h[0], h[1], h[2]),
+        None => tabular_extremes(s.beta, pairs, f).unwrap_or((f64::NAN, f64::NAN)),
+    };
     let (hessian_min_opt, hessian_max_opt) = optimum
         .as_ref()
         .and_then(|o| o.eigenvalues)

@@ -179,12 +179,14 @@ mod tests {
     }
 
     /// Every kernel of the crate.
-    const KERNELS: [&str; 7] = [
+    const KERNELS: [&str; 9] = [
+        "Curvatures",
         "ExpInPlace",
         "LogSumExp",
         "LogisticTerms",
         "PairLawUpdate",
         "Pass",
+        "Product",
         "SamplerUpdate",
         "Spread",
     ];

@@ -6,7 +6,8 @@
 //! with a backtracking line search finds the minimiser in a handful of iterations. When the
 //! feature differences of the support span only a line, L is flat across it; gradient
 //! descent from theta_0 = 0 never leaves the line (every gradient lies on it), so its limit
-//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent.
+//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent, and
+//! the Hessian's extreme eigenvalues there by Lanczos ([`crate::spectrum`]).
 
 use crate::closed_form::{has_finite_optimum, linear_target, tabular_limit};
 use crate::loss::{Evaluator, LinearEval};
@@ -15,6 +16,7 @@ use crate::pairs::PairWeights;
 use crate::sampler::Sampler;
 use crate::settings::{Model, Settings};
 use crate::simd::{self, lane_sum, Kernel, PAD};
+use crate::spectrum::tabular_extremes;
 use crate::world::World;
 
 /// The minimiser of the current sampler's population loss.
@@ -24,7 +26,8 @@ pub struct Optimum {
     /// Linear model, when the support's feature differences span only a line: the loss is
     /// flat along this unit direction, and `theta` is the minimiser on the spanned line.
     pub valley: Option<[f64; 2]>,
-    /// Linear model: the Hessian's eigenvalues at `theta` (smaller, larger).
+    /// The Hessian's extreme eigenvalues at `theta` (smaller, larger): for the tabular model
+    /// on the support's subspace orthogonal to 1_S (the directions a run from 0 can move in).
     pub eigenvalues: Option<(f64, f64)>,
 }
 
@@ -72,11 +75,15 @@ pub fn minimiser_with(
         return None;
     }
     match s.model {
-        Model::Tabular => Some(Optimum {
-            theta: tabular_limit(world, s, &sampler.in_support),
-            valley: None,
-            eigenvalues: None,
-        }),
+        Model::Tabular => {
+            let theta = tabular_limit(world, s, &sampler.in_support);
+            let eigenvalues = tabular_extremes(s.beta, pairs, &theta);
+            Some(Optimum {
+                theta,
+                valley: None,
+                eigenvalues,
+            })
+        }
         Model::Linear => {
             let guess = match start {
                 Some(t) => [t[0], t[1]],

@@ -111,22 +111,42 @@ fn compare(text: &str, steps: u64) -> Vec<(f64, u64)> {
     worst
 }
 
-/// Every metric of every step within 1e-12 of the reference step's.
+/// The columns that come from the tabular Hessian's eigenvalues: the fast step finds them by
+/// Lanczos, accurate to 1e-10 (the reference by dense Jacobi rotations, to rounding).
+const ITERATIVE: [&str; 6] = [
+    "hessian_min",
+    "hessian_max",
+    "condition",
+    "hessian_min_opt",
+    "hessian_max_opt",
+    "predicted_rate",
+];
+
+/// Every metric of every step within 1e-12 of the reference step's (1e-10 for the tabular
+/// Hessian's eigenvalues and what comes from them).
 #[test]
 fn fast_step_matches_the_reference_step() {
-    let mut overall: f64 = 0.0;
+    let (mut overall, mut iterative) = (0.0f64, 0.0f64);
     let mut failures = Vec::new();
     for &(text, steps) in CASES {
         let worst = compare(text, steps);
+        let tabular = Settings::parse(text).unwrap().model == dpo_sim::settings::Model::Tabular;
         for (k, (e, step)) in worst.iter().enumerate() {
-            if *e > 1e-12 {
-                failures.push(format!("{text}: {} differs by {e:.2e} at step {step}", METRICS[k].key));
+            let key = METRICS[k].key;
+            let lanczos = tabular && ITERATIVE.contains(&key);
+            if *e > if lanczos { 1e-10 } else { 1e-12 } {
+                failures.push(format!("{text}: {key} differs by {e:.2e} at step {step}"));
             }
-            overall = overall.max(*e);
+            if lanczos {
+                iterative = iterative.max(*e);
+            } else {
+                overall = overall.max(*e);
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     println!("worst relative (or near-zero absolute) difference over every case: {overall:.2e}");
+    println!("... of the tabular Hessian's eigenvalues and what comes from them: {iterative:.2e}");
 }
 
 /// The theory layer still has what the minimiser promises on these settings.
