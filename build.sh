@@ -94,6 +94,8 @@ case "${1:-}" in
     # which merges both into bench/results.json and prints the targets.
     dist
     cargo bench --bench core -- --json bench/native.json "${@:2}"
+    # The fast step beside the reference step it is tested against.
+    cargo bench --bench reference
     # The exact step against the same step in NumPy (pinned, installed into bench/.venv),
     # alternately; BENCH_BEFORE=COMMIT also times the step of that commit alternately.
     bench/side_by_side.sh

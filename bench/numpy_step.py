@@ -2,7 +2,9 @@
 benches/core.rs, for `./build.sh bench` (which installs the pinned NumPy of
 bench/requirements.txt into bench/.venv and runs this).
 
-One step, linear alignment model theta in R^2, contrastive design, Bradley-Terry labels:
+The step is the one src/reference.rs defines (its `sampler`, `pair_law`, `dpo_loss` and
+`draw_minibatch`), for the linear alignment model theta in R^2, the contrastive design and
+Bradley-Terry labels:
   - the policy: scores f = Phi theta, log pi_theta = log_softmax(log pi_ref + f);
   - the sampler: base = (1 - lambda) pi_ref + lambda pi_theta, the support (the ceil(c N)
     most likely responses, ties by index), pi_0 and the quality tilt pi_q;

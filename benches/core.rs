@@ -1,6 +1,7 @@
 //! Native micro-benchmarks of the core: `cargo bench --bench core` (or `./build.sh bench`).
 //! Prints a table and, with `--json FILE`, writes the medians for bench/results.json.
-//! `--steps` times the steps only (no landscape, no million-step soak).
+//! `--steps` times the steps only (no landscape, no million-step soak). The reference step
+//! is timed beside the fast one by `benches/reference.rs`.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -62,7 +63,7 @@ fn soak() -> Vec<(String, (f64, f64))> {
 fn main() {
     let json = std::env::args().skip_while(|a| a != "--json").nth(1);
     let steps_only = std::env::args().any(|a| a == "--steps");
-    let cases: [(&str, &str); 8] = [
+    let cases: [(&str, &str); 13] = [
         ("step N=48 (linear)", ""),
         ("step N=48 (tabular)", "model=tabular"),
         ("step N=48 online", "online=1&quality=0.5"),
@@ -74,6 +75,16 @@ fn main() {
         ("step N=256 online", "online=1&quality=0.5&n=256"),
         ("step N=48 exact", "exact=1"),
         ("step N=48 best-of-8", "design=bvw&k=8"),
+        // Mix-P's pair law moves every step: budget 2x independent at N = 48.
+        ("step N=48 independent", "design=independent"),
+        ("step N=48 mixp", "design=mixp"),
+        ("step N=256 independent", "n=256&design=independent"),
+        ("step N=256 mixp", "n=256&design=mixp"),
+        // The tabular Hessian's eigenvalues at theta_t and theta_S every step (Lanczos).
+        (
+            "step N=256 tabular mixp",
+            "n=256&model=tabular&design=mixp&beta=3&kappa=0",
+        ),
     ];
     let mut rows = Vec::new();
     for (name, settings) in cases {

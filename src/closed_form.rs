@@ -35,21 +35,21 @@ pub fn rlhf_reward(world: &World, s: &Settings) -> f64 {
     }
 }
 
-/// Tabular limit of gradient descent from theta = 0: the gradient never touches responses
-/// outside the support and keeps the sum over the support at 0, so
-/// theta_i = (s / beta)(r_i - mean_S r) on S and 0 off S.
-pub fn tabular_limit(world: &World, s: &Settings, support: &[bool]) -> Vec<f64> {
-    let inside: Vec<f64> = (0..world.n())
-        .filter(|&i| support[i])
-        .map(|i| world.reward[i])
-        .collect();
-    let mean = inside.iter().sum::<f64>() / inside.len().max(1) as f64;
+/// Tabular limit of gradient descent from `from` under a fixed sampler: the gradient never
+/// touches responses outside the support and keeps the sum over the support as it is (each
+/// pair adds to one logit what it takes from another), so theta_i = (s / beta)(r_i - mean_S r)
+/// + mean_S from on S, and from_i off S. From theta = 0 it is 0 off S and sums to 0 on S.
+pub fn tabular_limit(world: &World, s: &Settings, support: &[bool], from: &[f64]) -> Vec<f64> {
+    let inside: Vec<usize> = (0..world.n()).filter(|&i| support[i]).collect();
+    let size = inside.len().max(1) as f64;
+    let mean_reward = inside.iter().map(|&i| world.reward[i]).sum::<f64>() / size;
+    let mean_theta = inside.iter().map(|&i| from[i]).sum::<f64>() / size;
     (0..world.n())
         .map(|i| {
             if support[i] {
-                s.sharpness / s.beta * (world.reward[i] - mean)
+                s.sharpness / s.beta * (world.reward[i] - mean_reward) + mean_theta
             } else {
-                0.0
+                from[i]
             }
         })
         .collect()

@@ -98,7 +98,8 @@ impl Surface {
 
     /// Does it show the run as it is now: computed for this very state, or for one with the
     /// same plane (the linear model's, fixed) and pair law, in a window that holds everything
-    /// worth seeing without being far too large?
+    /// worth seeing without being far too large? (The pair law's version changes whenever a
+    /// step recomputes it: every step when `designs::moves_with_policy` says it moves.)
     pub fn shows(&self, sim: &Simulation) -> bool {
         if self.revision == sim.revision() {
             return true;

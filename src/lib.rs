@@ -7,13 +7,15 @@
 //! ([`closed_form`], [`theory`]), the update loop ([`sim`]), what it measures ([`metrics`]),
 //! sweeps over settings ([`sweep`]), scenarios that check their own claims ([`presets`],
 //! [`story`]) and a simulator's live run with the runs pinned beside it ([`session`],
-//! [`pinned`]).
+//! [`pinned`]). [`reference`] is the whole step written plainly: the specification the fast
+//! path is tested against.
 
 pub mod charts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod closed_form;
 pub mod decimal;
+pub mod designs;
 pub mod format;
 pub mod history;
 pub mod landscape;
@@ -24,11 +26,14 @@ pub mod pairs;
 pub mod pinned;
 pub mod policy;
 pub mod presets;
+pub mod reference;
 pub mod rng;
 pub mod sampler;
 pub mod session;
 pub mod settings;
 pub mod sim;
+pub mod simd;
+pub mod spectrum;
 pub mod story;
 pub mod sweep;
 pub mod theory;

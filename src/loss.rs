@@ -2,16 +2,17 @@
 //! exact gradient and (linear model) Hessian.
 //!
 //! The population sums run over the pair table of [`PairList`] (a struct of arrays, rows
-//! padded to [`PAD`]) in chunks the compiler vectorises, with the exp and log1p of
+//! padded to [`PAD`], in the vectors of [`crate::simd`]) in chunks the compiler vectorises, with the exp and log1p of
 //! [`crate::numerics`]. Per pair: one exp (or, when the members' scores span a moderate
 //! range, a product of two per-response exponentials: exp(-|m|) = exp(beta f_j - c)
 //! exp(c - beta f_i)), one division and, for the loss, one log1p. Sums run in fixed
 //! lanes and a fixed order: the same bits natively and in wasm.
 
 use crate::numerics::{exp_core, exp_in_place, logistic_pair, reciprocal_and_log1p};
-use crate::pairs::{lane_sum, PairList, PairWeights, PAD};
+use crate::pairs::{PairList, PairWeights};
 use crate::policy::pull_back_into;
 use crate::settings::Model;
+use crate::simd::{self, lane_sum, Kernel, Width, PAD};
 use crate::world::World;
 
 /// Loss and derivatives at one theta.
@@ -99,39 +100,19 @@ impl Evaluator {
         factor
     }
 
-    /// One pass over the pairs, compiled for the widest vectors the CPU has: AVX-512 for
-    /// the passes with the loss (measured 25% faster at N = 256; not faster without the
-    /// loss), AVX2 otherwise, plain x86-64 (2 lanes) or wasm without. No FMA anywhere:
-    /// every path gives the same bits (`every_path_gives_the_same_bits`).
+    /// One pass over the pairs, in the widest vectors the CPU has (see [`Pass`]).
     fn run(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if loss && std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU has AVX-512F (and so AVX2).
-                return unsafe { self.run_avx512(table, loss, hessian, factor) };
-            }
-            if crate::numerics::wide() {
-                // SAFETY: the CPU has AVX2.
-                return unsafe { self.run_avx2(table, loss, hessian, factor) };
-            }
-        }
-        self.run_any(table, loss, hessian, factor)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn run_avx2(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
-        self.run_any(table, loss, hessian, factor)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,avx512f")]
-    fn run_avx512(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
-        self.run_any(table, loss, hessian, factor)
+        simd::run(Pass {
+            ev: self,
+            table,
+            loss,
+            hessian,
+            factor,
+        })
     }
 
     #[inline(always)]
-    fn run_any(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
+    fn run_in_place(&mut self, table: &PairList, loss: bool, hessian: bool, factor: bool) -> Sums {
         let (f, e, r, x, y, d, cols) = (&self.f, &self.e, &self.r, &self.x, &self.y, &mut self.d, &mut self.cols);
         macro_rules! go {
             ($($l:literal $h:literal $f:literal => $pl:literal $ph:literal),*) => {
@@ -268,22 +249,11 @@ struct Logistic {
 
 impl Logistic {
     fn evaluate(&mut self) {
-        #[cfg(target_arch = "x86_64")]
-        if crate::numerics::wide() {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { self.evaluate_avx2() };
-        }
-        self.evaluate_any()
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn evaluate_avx2(&mut self) {
-        self.evaluate_any()
+        simd::run(LogisticTerms(self))
     }
 
     #[inline(always)]
-    fn evaluate_any(&mut self) {
+    fn evaluate_in_place(&mut self) {
         let n = self.margin.len();
         for v in [&mut self.log_s, &mut self.s, &mut self.s_neg] {
             v.clear();
@@ -294,6 +264,42 @@ impl Logistic {
             let (log_sigma, _, sigma, sigma_neg) = logistic_pair(m);
             (log_s[b], s[b], s_neg[b]) = (log_sigma, sigma, sigma_neg);
         }
+    }
+}
+
+/// One pass over the pair table: AVX-512 for the passes with the loss (measured 25% faster
+/// at N = 256; not faster without the loss), AVX2 otherwise.
+struct Pass<'a> {
+    ev: &'a mut Evaluator,
+    table: &'a PairList,
+    loss: bool,
+    hessian: bool,
+    factor: bool,
+}
+
+impl Kernel for Pass<'_> {
+    type Output = Sums;
+    fn widest(&self) -> Width {
+        if self.loss {
+            Width::Avx512
+        } else {
+            Width::Avx2
+        }
+    }
+    #[inline(always)]
+    fn run(self) -> Sums {
+        self.ev.run_in_place(self.table, self.loss, self.hessian, self.factor)
+    }
+}
+
+/// The minibatch's logistic terms.
+struct LogisticTerms<'a>(&'a mut Logistic);
+
+impl Kernel for LogisticTerms<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        self.0.evaluate_in_place()
     }
 }
 
@@ -512,7 +518,13 @@ mod tests {
                 .unwrap();
                 let w = World::new(&s);
                 let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
-                let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp), &Preferences::new(&w, &s));
+                let pw = PairWeights::new(
+                    &w,
+                    &s,
+                    &Sampler::new(&w, &s, &refp),
+                    &Preferences::new(&w, &s),
+                    &vec![0.0; w.n()],
+                );
                 let theta: Vec<f64> = (0..dim(s.model, 10)).map(|k| 0.8 * ((k * 7) as f64).cos()).collect();
                 let eval = |t: &[f64]| population(&w, s.model, s.beta, &pw, &scores(&w, s.model, t));
                 let at = eval(&theta);
@@ -532,63 +544,6 @@ mod tests {
                             assert!((value - fd).abs() < 1e-7, "{design} H{a}{b}: {value} vs {fd}");
                         }
                     }
-                }
-            }
-        }
-    }
-
-    /// The plain, AVX2 and AVX-512 builds of a pass give the same bits (whichever this
-    /// CPU has), with and without the factored exponentials.
-    #[test]
-    fn every_path_gives_the_same_bits() {
-        for text in [
-            "n=64&quality=0.5",
-            "n=37&model=tabular&design=bvw",
-            "n=50&scale=5&beta=3&support=0.7",
-        ] {
-            let s = Settings::parse(text).unwrap();
-            let w = World::new(&s);
-            let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
-            let pw = PairWeights::new(&w, &s, &Sampler::new(&w, &s, &refp), &Preferences::new(&w, &s));
-            for spread in [0.3, 40.0] {
-                let theta: Vec<f64> = (0..dim(s.model, w.n()))
-                    .map(|k| spread * ((k * 5) as f64).sin())
-                    .collect();
-                let f = scores(&w, s.model, &theta);
-                let linear = s.model == Model::Linear;
-                for loss in [true, false] {
-                    let mut ev = Evaluator::default();
-                    let factor = ev.load(&w, s.beta, &pw.pairs, |i| f[i], linear);
-                    let bits = |ev: &Evaluator, sums: Sums| {
-                        let mut v: Vec<u64> = ev.d.iter().map(|x| x.to_bits()).collect();
-                        v.push(sums.loss.to_bits());
-                        v.extend(sums.hessian.map(f64::to_bits));
-                        v
-                    };
-                    let plain = {
-                        let sums = ev.run_any(&pw.pairs, loss, linear, factor);
-                        bits(&ev, sums)
-                    };
-                    #[cfg(target_arch = "x86_64")]
-                    for (name, feature) in [
-                        ("avx2", std::arch::is_x86_feature_detected!("avx2")),
-                        ("avx512", std::arch::is_x86_feature_detected!("avx512f")),
-                    ] {
-                        if !feature {
-                            continue;
-                        }
-                        ev.load(&w, s.beta, &pw.pairs, |i| f[i], linear);
-                        // SAFETY: the CPU has the feature.
-                        let sums = unsafe {
-                            if name == "avx2" {
-                                ev.run_avx2(&pw.pairs, loss, linear, factor)
-                            } else {
-                                ev.run_avx512(&pw.pairs, loss, linear, factor)
-                            }
-                        };
-                        assert_eq!(bits(&ev, sums), plain, "{text}, {spread}, loss {loss}: {name}");
-                    }
-                    assert!(spread > 1.0 || factor, "{text}: small scores factor");
                 }
             }
         }

@@ -6,7 +6,7 @@
 use crate::format::{number, Format};
 
 /// Metrics of the parameters after `step` updates. NaN marks "not defined here":
-/// no finite minimiser (distance, J_S), tabular model (Hessians), no pairs (batch values).
+/// no finite minimiser (distance, J_S), no pairs (batch values).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
     pub step: u64,
@@ -146,7 +146,7 @@ pub static METRICS: [Metric; COUNT] = [
         "Attainable reward J_S",
         "J_S attainable (this sampler)",
         SIG,
-        "expected reward at the current sampler's minimiser: where DPO can end with this support"
+        "expected reward at the current sampler's minimiser, the one gradient descent reaches from the current parameters: where DPO can end with this sampler"
     ),
     metric!(
         kl,
@@ -209,35 +209,35 @@ pub static METRICS: [Metric; COUNT] = [
         "Hessian λ_min",
         "λ_min(H)",
         SIG,
-        "smallest Hessian eigenvalue at theta_t (linear model)"
+        "smallest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S)"
     ),
     metric!(
         hessian_max,
         "Hessian λ_max",
         "λ_max(H)",
         SIG,
-        "largest Hessian eigenvalue at theta_t (linear model)"
+        "largest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S)"
     ),
     metric!(
         condition,
         "Condition number",
         "λ_max/λ_min",
         SIG,
-        "lambda_max / lambda_min of the Hessian at theta_t (linear model; empty where flat)"
+        "lambda_max / lambda_min of the Hessian at theta_t (empty where flat)"
     ),
     metric!(
         hessian_min_opt,
         "Hessian λ_min at θ_S",
         "λ_min(H*)",
         SIG,
-        "smallest Hessian eigenvalue at the minimiser (linear model)"
+        "smallest Hessian eigenvalue at the minimiser (tabular: on the support, orthogonal to 1_S)"
     ),
     metric!(
         hessian_max_opt,
         "Hessian λ_max at θ_S",
         "λ_max(H*)",
         SIG,
-        "largest Hessian eigenvalue at the minimiser (linear model)"
+        "largest Hessian eigenvalue at the minimiser (tabular: on the support, orthogonal to 1_S)"
     ),
     metric!(
         predicted_rate,

@@ -6,6 +6,8 @@
 //! pair loops of [`crate::loss`]. Each is within 1 unit in the last place of the exact
 //! value (tests below bound it against the standard library over dense ranges).
 
+use crate::simd::{self, Kernel};
+
 /// ln 2 to 32 bits (k * LN2_HI is exact for the k that occur), and the rest.
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
@@ -223,21 +225,6 @@ pub fn powi(x: f64, n: u32) -> f64 {
     result
 }
 
-/// Does this CPU run the loops compiled for AVX2 (x86-64)? Those give 4 lanes instead
-/// of 2 where the compiler vectorises; without FMA every operation rounds as before, so
-/// the results are the same bits either way (and as in wasm).
-#[inline(always)]
-pub fn wide() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// ln(x) for positive, normal, finite x, without branches: the core of [`ln`] that
 /// vectorises (the same bits there).
 #[inline(always)]
@@ -296,22 +283,21 @@ pub fn log_sum_exp(xs: impl IntoIterator<Item = f64> + Clone) -> f64 {
 /// [`log_sum_exp`] of a slice, vectorised: the sum in four lanes, terms below e^-708
 /// (which cannot move a sum of at least 1) as e^-708.
 pub fn log_sum_exp_slice(xs: &[f64]) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    if wide() {
-        // SAFETY: the CPU has AVX2.
-        return unsafe { log_sum_exp_avx2(xs) };
-    }
-    log_sum_exp_any(xs)
+    simd::run(LogSumExp(xs))
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn log_sum_exp_avx2(xs: &[f64]) -> f64 {
-    log_sum_exp_any(xs)
+struct LogSumExp<'a>(&'a [f64]);
+
+impl Kernel for LogSumExp<'_> {
+    type Output = f64;
+    #[inline(always)]
+    fn run(self) -> f64 {
+        log_sum_exp_vector(self.0)
+    }
 }
 
 #[inline(always)]
-fn log_sum_exp_any(xs: &[f64]) -> f64 {
+fn log_sum_exp_vector(xs: &[f64]) -> f64 {
     let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() || xs.iter().any(|x| x.is_nan()) {
         return log_sum_exp(xs.iter().copied());
@@ -333,29 +319,24 @@ fn log_sum_exp_any(xs: &[f64]) -> f64 {
 /// exp of every element in place: vectorised when every argument is in [`exp_core`]'s
 /// range (then the same bits as [`exp`]).
 pub fn exp_in_place(v: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if wide() {
-        // SAFETY: the CPU has AVX2.
-        return unsafe { exp_in_place_avx2(v) };
-    }
-    exp_in_place_any(v)
+    simd::run(ExpInPlace(v))
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn exp_in_place_avx2(v: &mut [f64]) {
-    exp_in_place_any(v)
-}
+struct ExpInPlace<'a>(&'a mut [f64]);
 
-#[inline(always)]
-fn exp_in_place_any(v: &mut [f64]) {
-    if v.iter().all(|x| (-708.0..=709.0).contains(x)) {
-        for x in v.iter_mut() {
-            *x = exp_core(*x);
-        }
-    } else {
-        for x in v.iter_mut() {
-            *x = exp(*x);
+impl Kernel for ExpInPlace<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        let v = self.0;
+        if v.iter().all(|x| (-708.0..=709.0).contains(x)) {
+            for x in v.iter_mut() {
+                *x = exp_core(*x);
+            }
+        } else {
+            for x in v.iter_mut() {
+                *x = exp(*x);
+            }
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Pair designs: the exact pair distribution W(i, j) (chosen i, rejected j) and the
 //! generative process that draws minibatch pairs from it.
 
-use crate::numerics::{powi, sigmoid, sort_by_value};
-use crate::rng::{cumulative, Rng};
+use crate::designs::{self, Draw, Weights};
+use crate::numerics::sigmoid;
+use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::{Design, Labels, Settings};
+use crate::simd::{self, lane_sum, lane_sum2, Kernel, LANES, PAD};
 use crate::world::World;
 
 /// Two different responses i < j with the probability of each labelled order.
@@ -17,16 +19,6 @@ pub struct Pair {
     /// W(j, i): j chosen, i rejected.
     pub w_ji: f64,
 }
-
-const _: () = assert!(LANES == 4, "the lane sums are written for 4 lanes");
-
-/// The lanes of the fixed-order sums: four partial sums, added pairwise at the end.
-pub const LANES: usize = 4;
-
-/// Each row of [`PairList`] is padded with pairs of weight 0 to a multiple of this, so
-/// the pair loops run in whole vectors (8 lanes with AVX-512, 4 with AVX2, 2 without,
-/// 1 in wasm) with no scalar remainder.
-pub const PAD: usize = 8;
 
 /// Every unordered pair of the support as a struct of arrays: row k holds member k (the
 /// lower response index) against members k + 1, k + 2, ... (each row padded with zero
@@ -109,55 +101,43 @@ impl PairList {
 pub struct PairWeights {
     pub n: usize,
     pub pairs: PairList,
-    /// Probability that a draw gives two different responses (before renormalising).
+    /// Probability that a draw of candidates gives two different responses (before
+    /// renormalising); 1 for the designs that draw from W directly.
     pub distinct: f64,
     /// P(response i is the chosen one) and P(it is the rejected one): the marginals of W,
     /// so averages over pairs of per-response values cost O(N).
     pub chosen: Vec<f64>,
     pub rejected: Vec<f64>,
-    /// The weighted second moment of the feature differences, sum W d_ij d_ij^T, as
-    /// [s00, s01, s11]: how the support's pairs spread in feature space.
-    pub spread: [f64; 3],
     /// Scratch: the sums over the table, taken row by row as it is filled.
     acc: RowSums,
-    /// Scratch: pi_q and pi_0 by position, each response's position, a row of preferences.
-    piq: Vec<f64>,
-    pi0: Vec<f64>,
+    /// Prefix sums of W(i, j) + W(j, i) over the table, when minibatches are drawn from W
+    /// directly (empty otherwise).
+    cum: Vec<f64>,
+    /// Scratch: the design's weights by position, each response's position, a row of
+    /// preferences.
+    candidates: Weights,
     position: Vec<usize>,
     pref_row: Vec<f64>,
 }
 
-/// How a row of W comes: (independent design?, pi_q and pi_0 of its member, pi_q, pi_0
-/// and P(member preferred) over its columns).
-type RowSource<'a> = (bool, f64, f64, &'a [f64], &'a [f64], &'a [f64]);
+/// How a row of W comes: the weights x_k, y_k of its member and the constant c, then x, y
+/// and P(member preferred) over its columns.
+type RowSource<'a> = ([f64; 3], &'a [f64], &'a [f64], &'a [f64]);
 
 /// The sums over the pair table, by position, taken a row at a time while the row is
-/// fresh: the marginals, the spread of the feature differences, the count and the total.
-/// Column sums run over a row's columns in lockstep (the loops vectorise); every order is
-/// fixed.
+/// fresh: the marginals, the count and the total. Column sums run over a row's columns in
+/// lockstep (the loops vectorise); every order is fixed.
 #[derive(Clone, Debug, Default)]
 struct RowSums {
-    x: Vec<f64>,
-    y: Vec<f64>,
     chosen: Vec<f64>,
     rejected: Vec<f64>,
-    spread: [Vec<f64>; 3],
     count: usize,
     total: [f64; LANES],
 }
 
 impl RowSums {
-    fn reset(&mut self, world: &World, members: &[usize]) {
-        let m = members.len();
-        self.x.clear();
-        self.x.extend(members.iter().map(|&i| world.features[i][0]));
-        self.y.clear();
-        self.y.extend(members.iter().map(|&i| world.features[i][1]));
+    fn reset(&mut self, m: usize) {
         for v in [&mut self.chosen, &mut self.rejected] {
-            v.clear();
-            v.resize(m, 0.0);
-        }
-        for v in &mut self.spread {
             v.clear();
             v.resize(m, 0.0);
         }
@@ -165,42 +145,16 @@ impl RowSums {
         self.total = [0.0; LANES];
     }
 
-    /// Row k of W: computed from the candidates' probabilities (`Some((independent,
-    /// q_a, pi0_a, q, pi0, prefs))` over the row's columns), or already in `fwd` and `bwd`
-    /// (`None`); then summed while it is fresh. Unpadded.
+    /// Row k of W: computed from the design's weights (`Some(([x_k, y_k, c], x, y,
+    /// prefs))` over the row's columns), or already in `fwd` and `bwd` (`None`); then summed
+    /// while it is fresh. Unpadded.
     #[inline(always)]
     fn row(&mut self, k: usize, fwd: &mut [f64], bwd: &mut [f64], from: Option<RowSource>) {
-        let len = fwd.len();
-        let m = k + 1 + len;
+        let m = k + 1 + fwd.len();
         let (chosen, rejected) = (&mut self.chosen[k + 1..m], &mut self.rejected[k + 1..m]);
-        let [s0, s1, s2] = &mut self.spread;
-        let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
-        let (xk, yk, xl, yl) = (self.x[k], self.y[k], &self.x[k + 1..m], &self.y[k + 1..m]);
         let count = match from {
-            None => fill_and_sum::<false, false>(
-                0.0,
-                0.0,
-                &[],
-                &[],
-                &[],
-                fwd,
-                bwd,
-                xk,
-                yk,
-                xl,
-                yl,
-                chosen,
-                rejected,
-                s0,
-                s1,
-                s2,
-            ),
-            Some((true, qa, pa, q, p0, prefs)) => fill_and_sum::<true, true>(
-                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
-            ),
-            Some((false, qa, pa, q, p0, prefs)) => fill_and_sum::<true, false>(
-                qa, pa, q, p0, prefs, fwd, bwd, xk, yk, xl, yl, chosen, rejected, s0, s1, s2,
-            ),
+            None => fill_and_sum::<false>([0.0; 3], &[], &[], &[], fwd, bwd, chosen, rejected),
+            Some((own, x, y, prefs)) => fill_and_sum::<true>(own, x, y, prefs, fwd, bwd, chosen, rejected),
         };
         self.count += count;
         self.chosen[k] += lane_sum(fwd);
@@ -211,93 +165,42 @@ impl RowSums {
     }
 }
 
-/// The column sums of one row of W (computed first when `FILL`: independent design when
-/// `INDEPENDENT`, else contrastive), with every slice an argument so the compiler sees
-/// that what it writes overlaps nothing. Returns the count of positive pairs.
+/// The column sums of one row of W (computed first when `FILL`, from the design's weights
+/// C(a, b) = x_a y_b + y_a x_b + c and the labels), with every slice an argument so the
+/// compiler sees that what it writes overlaps nothing. Returns the count of positive pairs.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn fill_and_sum<const FILL: bool, const INDEPENDENT: bool>(
-    qa: f64,
-    pa: f64,
-    q: &[f64],
-    p0: &[f64],
+fn fill_and_sum<const FILL: bool>(
+    [xa, ya, constant]: [f64; 3],
+    x: &[f64],
+    y: &[f64],
     prefs: &[f64],
     fwd: &mut [f64],
     bwd: &mut [f64],
-    xk: f64,
-    yk: f64,
-    xl: &[f64],
-    yl: &[f64],
     chosen: &mut [f64],
     rejected: &mut [f64],
-    s0: &mut [f64],
-    s1: &mut [f64],
-    s2: &mut [f64],
 ) -> usize {
     let len = fwd.len();
     let bwd = &mut bwd[..len];
-    let (xl, yl, chosen, rejected) = (&xl[..len], &yl[..len], &mut chosen[..len], &mut rejected[..len]);
-    let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
-    let (q, p0, prefs) = if FILL {
-        (&q[..len], &p0[..len], &prefs[..len])
+    let (chosen, rejected) = (&mut chosen[..len], &mut rejected[..len]);
+    let (x, y, prefs) = if FILL {
+        (&x[..len], &y[..len], &prefs[..len])
     } else {
-        (q, p0, prefs)
+        (x, y, prefs)
     };
     let mut count = 0;
     for c in 0..len {
         if FILL {
-            // Probability that the two candidates are a and b, in either order, then the label.
-            let both = if INDEPENDENT {
-                2.0 * qa * q[c]
-            } else {
-                qa * p0[c] + pa * q[c]
-            };
+            // The unordered pair's weight, then the label.
+            let both = (xa * y[c] + ya * x[c]) + constant;
             fwd[c] = both * prefs[c];
             bwd[c] = both * (1.0 - prefs[c]);
         }
         rejected[c] += fwd[c];
         chosen[c] += bwd[c];
         count += usize::from(fwd[c] > 0.0 || bwd[c] > 0.0);
-        let w = fwd[c] + bwd[c];
-        let (dx, dy) = (xk - xl[c], yk - yl[c]);
-        s0[c] += w * dx * dx;
-        s1[c] += w * dx * dy;
-        s2[c] += w * dy * dy;
     }
     count
-}
-
-/// Sums in LANES lanes, in a fixed order (a padded row's length is a multiple of LANES;
-/// the rest, if any, goes into the first lanes).
-#[inline(always)]
-pub(crate) fn lane_sum(v: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let mut chunks = v.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        for q in 0..LANES {
-            acc[q] += chunk[q];
-        }
-    }
-    for (q, x) in chunks.remainder().iter().enumerate() {
-        acc[q] += x;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
-/// The sum of a + b over two equally long vectors, in lanes like [`lane_sum`].
-#[inline(always)]
-fn lane_sum2(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; LANES];
-    let (mut ca, mut cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for q in 0..LANES {
-            acc[q] += x[q] + y[q];
-        }
-    }
-    for (q, (x, y)) in ca.remainder().iter().zip(cb.remainder()).enumerate() {
-        acc[q] += x + y;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// P(i preferred to j) under the labeller, for every ordered pair: fixed for a world,
@@ -349,39 +252,29 @@ impl Preferences {
     }
 }
 
-/// The support's members from worst to best reward (ties by index): the order in which
-/// best-vs-worst picks its pair.
-fn by_reward(world: &World, sampler: &Sampler) -> Vec<usize> {
-    let mut order = sampler.members.clone();
-    sort_by_value(&mut order, &world.reward);
-    order
-}
-
 impl PairWeights {
-    pub fn new(world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) -> PairWeights {
+    /// The pair law of the sampler; `scores` are the policy's f_theta (Mix-P weighs pairs by
+    /// them).
+    pub fn new(world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences, scores: &[f64]) -> PairWeights {
         let mut w = PairWeights::default();
-        w.update(world, s, sampler, prefs);
+        w.update(world, s, sampler, prefs, scores);
         w
     }
 
     /// Recomputes the pair law in place, reusing the buffers.
-    pub fn update(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
-        #[cfg(target_arch = "x86_64")]
-        if crate::numerics::wide() {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { self.update_avx2(world, s, sampler, prefs) };
-        }
-        self.update_any(world, s, sampler, prefs)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn update_avx2(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
-        self.update_any(world, s, sampler, prefs)
+    pub fn update(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences, scores: &[f64]) {
+        simd::run(PairLawUpdate {
+            weights: self,
+            world,
+            s,
+            sampler,
+            prefs,
+            scores,
+        })
     }
 
     #[inline(always)]
-    fn update_any(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences) {
+    fn update_in_place(&mut self, world: &World, s: &Settings, sampler: &Sampler, prefs: &Preferences, scores: &[f64]) {
         let n = world.n();
         self.n = n;
         let table = &mut self.pairs;
@@ -391,75 +284,52 @@ impl PairWeights {
         // Best-vs-worst writes one order of each pair: the other must be zero.
         table.reset(m, s.design == Design::BestVsWorst);
         let acc = &mut self.acc;
-        acc.reset(world, &table.members);
-        match s.design {
-            Design::Independent | Design::Contrastive => {
-                self.piq.clear();
-                self.piq.extend(table.members.iter().map(|&i| sampler.piq[i]));
-                self.pi0.clear();
-                self.pi0.extend(table.members.iter().map(|&i| sampler.pi0[i]));
-                let (q, p0) = (&self.piq, &self.pi0);
-                let independent = s.design == Design::Independent;
-                for k in 0..m {
-                    let a = table.members[k];
-                    let len = m - k - 1;
-                    let start = table.rows[k];
-                    let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
-                    let (ql, pl) = (&q[k + 1..m], &p0[k + 1..m]);
-                    // P(a preferred to b) for the row's b: contiguous when the support is
-                    // every response, gathered otherwise.
-                    let prefs_row: &[f64] = if m == n {
-                        &prefs.row(a)[a + 1..]
-                    } else {
-                        self.pref_row.clear();
-                        self.pref_row
-                            .extend(table.members[k + 1..].iter().map(|&b| prefs.get(a, b)));
-                        &self.pref_row
-                    };
-                    let (qa, pa) = (q[k], p0[k]);
-                    acc.row(k, fwd, bwd, Some((independent, qa, pa, ql, pl, prefs_row)));
-                }
-            }
-            Design::BestVsWorst => {
-                self.position.clear();
-                self.position.resize(n, usize::MAX);
-                for (k, &i) in table.members.iter().enumerate() {
-                    self.position[i] = k;
-                }
-                let order = by_reward(world, sampler);
-                let mut prefix = vec![0.0];
-                for &i in &order {
-                    prefix.push(prefix.last().unwrap() + sampler.piq[i]);
-                }
-                // Mass of positions lo..=hi, and its K-th power: all K draws fall there.
-                let k = s.k as u32;
-                let all_in = |lo: usize, hi: isize| -> f64 {
-                    if (lo as isize) > hi {
-                        0.0
-                    } else {
-                        powi((prefix[hi as usize + 1] - prefix[lo]).max(0.0), k)
-                    }
+        acc.reset(m);
+        let weighted = designs::weights(world, s, sampler, scores, &table.members, &mut self.candidates);
+        if weighted {
+            let Weights { x, y, c } = &self.candidates;
+            for k in 0..m {
+                let a = table.members[k];
+                let len = m - k - 1;
+                let start = table.rows[k];
+                let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
+                // P(a preferred to b) for the row's b: contiguous when the support is
+                // every response, gathered otherwise.
+                let prefs_row: &[f64] = if m == n {
+                    &prefs.row(a)[a + 1..]
+                } else {
+                    self.pref_row.clear();
+                    self.pref_row
+                        .extend(table.members[k + 1..].iter().map(|&b| prefs.get(a, b)));
+                    &self.pref_row
                 };
-                for (b, &worst) in order.iter().enumerate() {
-                    for (a, &best) in order.iter().enumerate().skip(b + 1) {
-                        let a = a as isize;
-                        // Inclusion-exclusion: min exactly at b and max exactly at a.
-                        let w = all_in(b, a) - all_in(b + 1, a) - all_in(b, a - 1) + all_in(b + 1, a - 1);
-                        let (pb, pw) = (self.position[best], self.position[worst]);
-                        if pb < pw {
-                            let at = table.cell(pb, pw);
-                            table.fwd[at] = w.max(0.0);
-                        } else {
-                            let at = table.cell(pw, pb);
-                            table.bwd[at] = w.max(0.0);
-                        }
-                    }
+                acc.row(
+                    k,
+                    fwd,
+                    bwd,
+                    Some(([x[k], y[k], *c], &x[k + 1..m], &y[k + 1..m], prefs_row)),
+                );
+            }
+        } else {
+            self.position.clear();
+            self.position.resize(n, usize::MAX);
+            for (k, &i) in table.members.iter().enumerate() {
+                self.position[i] = k;
+            }
+            designs::best_vs_worst(world, s, sampler, |best, worst, w| {
+                let (pb, pw) = (self.position[best], self.position[worst]);
+                if pb < pw {
+                    let at = table.cell(pb, pw);
+                    table.fwd[at] = w;
+                } else {
+                    let at = table.cell(pw, pb);
+                    table.bwd[at] = w;
                 }
-                for k in 0..m {
-                    let (start, len) = (table.rows[k], m - k - 1);
-                    let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
-                    acc.row(k, fwd, bwd, None);
-                }
+            });
+            for k in 0..m {
+                let (start, len) = (table.rows[k], m - k - 1);
+                let (fwd, bwd) = (&mut table.fwd[start..start + len], &mut table.bwd[start..start + len]);
+                acc.row(k, fwd, bwd, None);
             }
         }
         // The weights stay as drawn; `scale` normalises them.
@@ -473,12 +343,19 @@ impl PairWeights {
             self.chosen[i] = acc.chosen[k] * scale;
             self.rejected[i] = acc.rejected[k] * scale;
         }
-        let [s0, s1, s2] = &acc.spread;
-        self.spread = [lane_sum(s0) * scale, lane_sum(s1) * scale, lane_sum(s2) * scale];
         table.count = acc.count;
         table.total = total;
         table.scale = scale;
-        self.distinct = total;
+        let from_law = designs::draw(s.design) == Draw::FromLaw;
+        self.distinct = if from_law { 1.0 } else { total };
+        self.cum.clear();
+        if from_law || self.distinct < MIN_DISTINCT {
+            let mut acc = 0.0;
+            self.cum.extend(table.fwd.iter().zip(&table.bwd).map(|(a, b)| {
+                acc += a + b;
+                acc
+            }));
+        }
     }
 
     /// Every labelled pair (chosen, rejected, probability) with positive probability.
@@ -498,35 +375,38 @@ impl PairWeights {
         m
     }
 
-    /// The pairs with positive probability in the order the generative process's fallback
-    /// enumerates them (the sampler's members order; best-vs-worst: by reward), so a seed
-    /// draws the same pairs whatever the table's layout.
-    fn draw_order(&self, world: &World, s: &Settings, sampler: &Sampler) -> Vec<Pair> {
-        let mut position = vec![usize::MAX; self.n];
-        for (k, &i) in self.pairs.members.iter().enumerate() {
-            position[i] = k;
-        }
-        let lookup = |a: usize, b: usize| {
-            let (i, j) = (a.min(b), a.max(b));
-            let at = self.pairs.cell(position[i], position[j]);
-            let (w_ij, w_ji) = (
-                self.pairs.fwd[at] * self.pairs.scale,
-                self.pairs.bwd[at] * self.pairs.scale,
-            );
-            (w_ij > 0.0 || w_ji > 0.0).then_some(Pair { i, j, w_ij, w_ji })
-        };
-        let mut out = Vec::new();
-        if s.design == Design::BestVsWorst {
-            let order = by_reward(world, sampler);
-            for (b, &worst) in order.iter().enumerate() {
-                out.extend(order[b + 1..].iter().filter_map(|&best| lookup(best, worst)));
-            }
+    /// A pair drawn straight from W: an unordered pair with probability W(i, j) + W(j, i),
+    /// in the table's order (increasing i, then j), then its order.
+    fn draw_from_law(&self, cum: &[f64], rng: &mut Rng) -> (usize, usize) {
+        let table = &self.pairs;
+        let cell = rng.categorical(cum);
+        let k = table.rows.partition_point(|&start| start <= cell) - 1;
+        let (i, j) = (table.members[k], table.members[cell - table.rows[k] + k + 1]);
+        let (w_ij, w_ji) = (table.fwd[cell], table.bwd[cell]);
+        if rng.uniform() * (w_ij + w_ji) < w_ij {
+            (i, j)
         } else {
-            for (k, &a) in sampler.members.iter().enumerate() {
-                out.extend(sampler.members[k + 1..].iter().filter_map(|&b| lookup(a, b)));
-            }
+            (j, i)
         }
-        out
+    }
+}
+
+/// [`PairWeights::update`] in the widest vectors the CPU has.
+struct PairLawUpdate<'a> {
+    weights: &'a mut PairWeights,
+    world: &'a World,
+    s: &'a Settings,
+    sampler: &'a Sampler,
+    prefs: &'a Preferences,
+    scores: &'a [f64],
+}
+
+impl Kernel for PairLawUpdate<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        self.weights
+            .update_in_place(self.world, self.s, self.sampler, self.prefs, self.scores)
     }
 }
 
@@ -541,7 +421,7 @@ pub struct PairSampler<'a> {
 
 /// Draws of identical candidates are redrawn. When a distinct pair is rarer than this,
 /// redrawing would take too long, and pairs come straight from W, which is the same law.
-const MIN_DISTINCT: f64 = 1e-3;
+pub const MIN_DISTINCT: f64 = 1e-3;
 
 impl<'a> PairSampler<'a> {
     pub fn new(
@@ -574,22 +454,13 @@ impl<'a> PairSampler<'a> {
         if self.weights.pairs.is_empty() {
             return;
         }
-        if self.weights.distinct >= MIN_DISTINCT {
-            out.extend((0..n).map(|_| self.draw(rng)));
+        // Straight from W (the design's own process, or distinct pairs too rare to redraw).
+        let cum = &self.weights.cum;
+        if !cum.is_empty() {
+            out.extend((0..n).map(|_| self.weights.draw_from_law(cum, rng)));
             return;
         }
-        let pairs = self.weights.draw_order(self.world, self.settings, self.sampler);
-        let mut cum_pairs = Vec::new();
-        let w: Vec<f64> = pairs.iter().map(|p| p.w_ij + p.w_ji).collect();
-        cumulative(&w, &mut cum_pairs);
-        out.extend((0..n).map(|_| {
-            let p = pairs[rng.categorical(&cum_pairs)];
-            if rng.uniform() * (p.w_ij + p.w_ji) < p.w_ij {
-                (p.i, p.j)
-            } else {
-                (p.j, p.i)
-            }
-        }));
+        out.extend((0..n).map(|_| self.draw(rng)));
     }
 
     /// A candidate from pi_q (`tilted`) or pi_0.
@@ -608,17 +479,17 @@ impl<'a> PairSampler<'a> {
 
     fn try_draw(&self, rng: &mut Rng) -> Option<(usize, usize)> {
         let reward = &self.world.reward;
-        match self.settings.design {
-            Design::Independent | Design::Contrastive => {
+        match designs::draw(self.settings.design) {
+            Draw::Candidates { second_tilted } => {
                 let a = self.candidate(rng, true);
-                let b = self.candidate(rng, self.settings.design == Design::Independent);
+                let b = self.candidate(rng, second_tilted);
                 if a == b {
                     return None;
                 }
                 let a_wins = rng.uniform() < self.prefs.get(a, b);
                 Some(if a_wins { (a, b) } else { (b, a) })
             }
-            Design::BestVsWorst => {
+            Draw::BestOfK => {
                 let better = |x: usize, y: usize| reward[x].total_cmp(&reward[y]).then(x.cmp(&y)).is_gt();
                 let first = self.candidate(rng, true);
                 let (mut best, mut worst) = (first, first);
@@ -633,6 +504,7 @@ impl<'a> PairSampler<'a> {
                 }
                 (best != worst).then_some((best, worst))
             }
+            Draw::FromLaw => unreachable!("drawn from W by draw_batch_into"),
         }
     }
 }
@@ -649,20 +521,23 @@ mod tests {
         (w, s, sm)
     }
 
-    const DESIGNS: [&str; 6] = [
+    const DESIGNS: [&str; 9] = [
         "design=independent&quality=0.5",
         "design=contrastive&quality=0.7",
         "design=bvw&k=4&quality=0.3",
         "design=independent&labels=oracle",
         "design=contrastive&quality=1&labels=oracle&support=0.5",
         "design=bvw&k=2&support=0.6",
+        "design=mixr&support=0.7&s=3",
+        "design=mixp&labels=oracle",
+        "design=mixr&labels=oracle&support=0.5",
     ];
 
     #[test]
     fn weights_sum_to_one_and_skip_identical_pairs() {
         for d in DESIGNS {
             let (w, s, sm) = setup(&format!("n=10&kappa=1.5&{d}"));
-            let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
+            let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s), &vec![0.0; w.n()]);
             let total: f64 = pw.ordered().map(|p| p.2).sum();
             assert!((total - 1.0).abs() < 1e-12, "{d}: {total}");
             let dense = pw.dense();
@@ -677,12 +552,61 @@ mod tests {
         }
     }
 
+    /// Mix-R and Mix-P against their closed forms: over the support, W(i, j) is
+    /// C_ij P(i preferred to j) / Z with C_ij = 2 + e^(d_ij) + e^(-d_ij), d = s (r_i - r_j)
+    /// (Mix-R) or beta (h_i - h_j) (Mix-P), whatever the quality.
+    #[test]
+    fn mixed_samplers_weigh_pairs_by_their_closed_forms() {
+        for (text, theta_scale) in [
+            ("design=mixr&s=3&support=0.6&quality=1", 0.0),
+            ("design=mixp&beta=3&support=0.6&quality=0.5", 0.7),
+            ("design=mixp&beta=0.5&labels=oracle", 2.0),
+            ("design=mixp&beta=10", 80.0),
+        ] {
+            let (w, s, sm) = setup(&format!("n=12&kappa=1&{text}"));
+            let scores: Vec<f64> = (0..12).map(|i| theta_scale * ((i * 5) as f64).sin()).collect();
+            let prefs = Preferences::new(&w, &s);
+            let dense = PairWeights::new(&w, &s, &sm, &prefs, &scores).dense();
+            let d = |i: usize, j: usize| match s.design {
+                Design::MixR => s.sharpness * (w.reward[i] - w.reward[j]),
+                _ => s.beta * (scores[i] - scores[j]),
+            };
+            // C relative to the largest, so that e^80 stays finite: 2 e^-D + e^(d - D) + e^(-d - D).
+            let top = sm
+                .members
+                .iter()
+                .flat_map(|&i| sm.members.iter().map(move |&j| d(i, j)))
+                .fold(0.0, f64::max);
+            let c = |i: usize, j: usize| 2.0 * (-top).exp() + (d(i, j) - top).exp() + (-d(i, j) - top).exp();
+            let z: f64 = sm
+                .members
+                .iter()
+                .flat_map(|&i| sm.members.iter().map(move |&j| (i, j)))
+                .filter(|(i, j)| i != j)
+                .map(|(i, j)| c(i, j) * prefs.get(i, j))
+                .sum();
+            for (i, row) in dense.iter().enumerate() {
+                for (j, &got) in row.iter().enumerate() {
+                    let expect = if i != j && sm.in_support[i] && sm.in_support[j] {
+                        c(i, j) * prefs.get(i, j) / z
+                    } else {
+                        0.0
+                    };
+                    assert!(
+                        (got - expect).abs() <= 1e-12 * expect.max(1e-300),
+                        "{text}: W({i},{j}) = {got} vs {expect}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn contrastive_equals_independent_at_zero_quality() {
         let (w, s, sm) = setup("n=9&design=independent");
         let (_, c, _) = setup("n=9&design=contrastive");
-        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s)).dense();
-        let b = PairWeights::new(&w, &c, &sm, &Preferences::new(&w, &c)).dense();
+        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s), &vec![0.0; w.n()]).dense();
+        let b = PairWeights::new(&w, &c, &sm, &Preferences::new(&w, &c), &vec![0.0; w.n()]).dense();
         for (ra, rb) in a.iter().zip(&b) {
             for (x, y) in ra.iter().zip(rb) {
                 assert!((x - y).abs() < 1e-14);
@@ -695,8 +619,8 @@ mod tests {
         // With K = 2 the better of two independent draws wins: the oracle-labelled independent design.
         let (w, s, sm) = setup("n=8&design=bvw&k=2&quality=0.4");
         let (_, o, _) = setup("n=8&design=independent&labels=oracle&quality=0.4");
-        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s)).dense();
-        let b = PairWeights::new(&w, &o, &sm, &Preferences::new(&w, &o)).dense();
+        let a = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s), &vec![0.0; w.n()]).dense();
+        let b = PairWeights::new(&w, &o, &sm, &Preferences::new(&w, &o), &vec![0.0; w.n()]).dense();
         for (ra, rb) in a.iter().zip(&b) {
             for (x, y) in ra.iter().zip(rb) {
                 assert!((x - y).abs() < 1e-14);
@@ -712,7 +636,7 @@ mod tests {
         for d in DESIGNS {
             let (w, s, sm) = setup(&format!("n=7&kappa=1&seed=4&{d}"));
             let prefs = Preferences::new(&w, &s);
-            let pw = PairWeights::new(&w, &s, &sm, &prefs);
+            let pw = PairWeights::new(&w, &s, &sm, &prefs, &vec![0.0; w.n()]);
             let ps = PairSampler::new(&w, &s, &prefs, &sm, &pw);
             let mut rng = Rng::new(99, 1);
             let draws = 200_000;
@@ -736,7 +660,7 @@ mod tests {
     fn concentrated_sampler_still_draws_distinct_pairs() {
         let (w, s, sm) = setup("n=6&support=0.01&quality=1&kappa=10&scale=5&design=independent");
         let prefs = Preferences::new(&w, &s);
-        let pw = PairWeights::new(&w, &s, &sm, &prefs);
+        let pw = PairWeights::new(&w, &s, &sm, &prefs, &vec![0.0; w.n()]);
         let ps = PairSampler::new(&w, &s, &prefs, &sm, &pw);
         let mut rng = Rng::new(1, 1);
         let batch = ps.draw_batch(100, &mut rng);

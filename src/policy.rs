@@ -2,8 +2,8 @@
 //! scores f_theta(i) linear in theta: theta_i (tabular) or <theta, phi_i> (linear).
 
 use crate::numerics::{exp_in_place, ln, log_sum_exp_slice};
-use crate::pairs::lane_sum;
 use crate::settings::Model;
+use crate::simd::lane_sum;
 use crate::world::World;
 
 /// Number of parameters.

@@ -3,6 +3,7 @@
 use crate::numerics::exp;
 use crate::rng::{cumulative, Rng};
 use crate::settings::Settings;
+use crate::simd::{self, Kernel};
 use crate::world::World;
 
 /// Fixed scale of the quality tilt: pi_q ∝ pi_0 exp(TILT q z).
@@ -50,22 +51,16 @@ impl Sampler {
 
     /// Recomputes the sampler in place for a new policy, reusing the buffers.
     pub fn update(&mut self, world: &World, s: &Settings, policy: &[f64]) {
-        #[cfg(target_arch = "x86_64")]
-        if crate::numerics::wide() {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { self.update_avx2(world, s, policy) };
-        }
-        self.update_any(world, s, policy)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn update_avx2(&mut self, world: &World, s: &Settings, policy: &[f64]) {
-        self.update_any(world, s, policy)
+        simd::run(SamplerUpdate {
+            sampler: self,
+            world,
+            s,
+            policy,
+        })
     }
 
     #[inline(always)]
-    fn update_any(&mut self, world: &World, s: &Settings, policy: &[f64]) {
+    fn update_in_place(&mut self, world: &World, s: &Settings, policy: &[f64]) {
         let n = world.n();
         let lambda = s.on_policy;
         self.base.clone_from(&world.ref_probs);
@@ -167,6 +162,22 @@ impl Sampler {
             .filter(|(_, &inside)| !inside)
             .map(|(p, _)| p)
             .sum()
+    }
+}
+
+/// [`Sampler::update`] in the widest vectors the CPU has.
+struct SamplerUpdate<'a> {
+    sampler: &'a mut Sampler,
+    world: &'a World,
+    s: &'a Settings,
+    policy: &'a [f64],
+}
+
+impl Kernel for SamplerUpdate<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        self.sampler.update_in_place(self.world, self.s, self.policy)
     }
 }
 

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::decimal::parse_f64;
+use crate::designs;
 
 /// Which policy class DPO trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,12 @@ pub enum Design {
     Contrastive,
     /// K draws; the best is chosen, the worst rejected.
     BestVsWorst,
+    /// Pairs weighted by 1 / (sigma(s dr) sigma(-s dr)): uniform pairs mixed with pairs from
+    /// (softmax(s r), softmax(-s r)) (Shi, Zhou and Du 2025).
+    MixR,
+    /// Pairs weighted by 1 / (sigma(beta dh) sigma(-beta dh)), h the policy's implicit
+    /// reward: online even offline.
+    MixP,
 }
 
 /// Who labels a pair.
@@ -103,7 +110,7 @@ pub struct Field {
 }
 
 const MODELS: &[&str] = &["linear", "tabular"];
-const DESIGNS: &[&str] = &["independent", "contrastive", "bvw"];
+const DESIGNS: &[&str] = &["independent", "contrastive", "bvw", "mixr", "mixp"];
 const LABELS: &[&str] = &["bt", "oracle"];
 const SHAPES: &[&str] = &["noise", "concave"];
 
@@ -146,12 +153,25 @@ pub static FIELDS: &[Field] = &[
     Field {
         key: "design",
         label: "Pair design",
-        help: "independent: both from pi_q; contrastive: one from pi_q, one from pi_0; bvw: best vs worst of K.",
+        help: "independent: both from pi_q; contrastive: one from pi_q, one from pi_0; bvw: best vs worst of K; \
+               mixr / mixp: pairs weighted by 1 / (sigma(x) sigma(-x)) of x = s (r_i - r_j) or beta (h_i - h_j), \
+               quality aside.",
         kind: Kind::Choice(DESIGNS),
         scope: Scope::Live,
         group: "Sampler",
         get: |s| s.design as u8 as f64,
-        set: |s, v| s.design = pick(&[Design::Independent, Design::Contrastive, Design::BestVsWorst], v),
+        set: |s, v| {
+            s.design = pick(
+                &[
+                    Design::Independent,
+                    Design::Contrastive,
+                    Design::BestVsWorst,
+                    Design::MixR,
+                    Design::MixP,
+                ],
+                v,
+            )
+        },
     },
     Field {
         key: "k",
@@ -497,6 +517,34 @@ impl Settings {
     }
 }
 
+/// The settings that do not apply under `s`, each with why: (key, reason). A page can
+/// disable those controls and say the reason rather than let them be moved for nothing.
+pub fn inapplicable(s: &Settings) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if !designs::uses_quality(s.design) {
+        out.push((
+            "quality",
+            "Mix-R and Mix-P pairs ignore quality: their weights come from the reward or the policy",
+        ));
+    }
+    if s.design != Design::BestVsWorst {
+        out.push(("k", "K counts the draws of best-vs-worst pairs only"));
+    }
+    if s.labels == Labels::Oracle && s.design != Design::MixR {
+        out.push((
+            "s",
+            "oracle labels do not use the sharpness s (Bradley-Terry labels and Mix-R's weights do)",
+        ));
+    }
+    if s.exact {
+        out.push(("batch", "the exact gradient draws no minibatch"));
+    }
+    if s.misspec == 0.0 {
+        out.push(("shape", "with misspecification 0 there is nothing to shape"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,8 +570,12 @@ mod tests {
         );
         let e = Settings::parse("n=3").unwrap_err();
         assert!(e.message.contains("from 4 to 256"), "{}", e.message);
-        let e = Settings::parse("design=best").unwrap_err();
-        assert!(e.message.contains("independent, contrastive, bvw"), "{}", e.message);
+        let e = Settings::parse("design=mixq").unwrap_err();
+        assert_eq!(e.key, "design");
+        assert_eq!(
+            e.message,
+            "design = 'mixq' is not allowed: design must be one of independent, contrastive, bvw, mixr, mixp"
+        );
         let e = Settings::parse("colour=red").unwrap_err();
         assert!(e.message.contains("unknown setting 'colour'"), "{}", e.message);
         assert!(Settings::parse("lr=NaN").is_err());
@@ -548,6 +600,27 @@ mod tests {
         assert_eq!(a.changed_keys(&b), vec!["quality", "lr"]);
         let c = Settings::parse("seed=9").unwrap();
         assert!(a.needs_restart(&c));
+    }
+
+    #[test]
+    fn inapplicable_settings_say_why() {
+        let keys = |text: &str| -> Vec<&str> {
+            inapplicable(&Settings::parse(text).unwrap())
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        assert_eq!(keys("design=bvw&gamma=1"), Vec::<&str>::new());
+        assert_eq!(keys("design=mixp&gamma=1"), vec!["quality", "k"]);
+        assert_eq!(keys("design=mixr&labels=oracle&gamma=1"), vec!["quality", "k"]);
+        assert_eq!(keys("labels=oracle&exact=1"), vec!["k", "s", "batch", "shape"]);
+        let (key, reason) = inapplicable(&Settings::parse("design=mixr").unwrap())[0];
+        assert_eq!(key, "quality");
+        assert!(reason.contains("Mix-R and Mix-P pairs ignore quality"), "{reason}");
+        // Every key named is a setting.
+        for (key, _) in inapplicable(&Settings::parse("design=mixp&labels=oracle&exact=1").unwrap()) {
+            Field::find(key).unwrap();
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::closed_form::rlhf_reward;
+use crate::designs::moves_with_policy;
 use crate::history::{History, Record, DEFAULT_CAPACITY, DEFAULT_HEAD};
 use crate::loss::{Evaluator, LossEval};
 use crate::metrics::Metrics;
@@ -15,6 +16,7 @@ use crate::policy::{
 use crate::rng::Rng;
 use crate::sampler::Sampler;
 use crate::settings::Settings;
+use crate::spectrum::tabular_extremes;
 use crate::theory::{minimiser_with, Optimum};
 use crate::world::World;
 
@@ -51,7 +53,9 @@ struct Dataset {
 
 impl Dataset {
     fn new(world: &World, s: &Settings, prefs: &Preferences) -> Dataset {
-        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &world.ref_probs), prefs);
+        // At theta = 0, where the scores are 0.
+        let zero = vec![0.0; world.n()];
+        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &world.ref_probs), prefs, &zero);
         Dataset {
             chosen: pairs.chosen,
             rejected: pairs.rejected,
@@ -194,8 +198,8 @@ impl Simulation {
         }
         self.step += 1;
         self.prev_probs.clone_from(&self.state.probs);
-        // Offline the sampler never moves: its pair law and minimiser carry over.
-        self.measure_now(self.settings.on_policy != 0.0);
+        // A pair law that does not move with theta carries over, with its minimiser.
+        self.measure_now(moves_with_policy(&self.settings));
         self.track_distance();
         self.history.push(Record {
             values: self.state.metrics.values(),
@@ -344,8 +348,8 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             None => st.sampler = Rc::new(Sampler::new(world, s, &st.probs)),
         }
         match Rc::get_mut(&mut st.pairs) {
-            Some(pairs) => pairs.update(world, s, &st.sampler, ctx.prefs),
-            None => st.pairs = Rc::new(PairWeights::new(world, s, &st.sampler, ctx.prefs)),
+            Some(pairs) => pairs.update(world, s, &st.sampler, ctx.prefs, f),
+            None => st.pairs = Rc::new(PairWeights::new(world, s, &st.sampler, ctx.prefs, f)),
         }
         let warm = st.optimum.take();
         st.optimum = minimiser_with(
@@ -355,6 +359,7 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             &st.sampler,
             &st.pairs,
             warm.as_ref().map(|o| &o.theta[..]),
+            theta,
         );
     }
     let (sampler, pairs) = (&st.sampler, &st.pairs);
@@ -382,9 +387,10 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             .map(|((c, r), f)| (c - r) * f)
             .sum::<f64>();
     let reward_grad_norm = norm(reward_grad);
-    let (hessian_min, hessian_max) = exact
-        .hessian
-        .map_or((f64::NAN, f64::NAN), |h| sym2_eigenvalues(h[0], h[1], h[2]));
+    let (hessian_min, hessian_max) = match exact.hessian {
+        Some(h) => sym2_eigenvalues(h[0], h[1], h[2]),
+        None => tabular_extremes(s.beta, pairs, f).unwrap_or((f64::NAN, f64::NAN)),
+    };
     let (hessian_min_opt, hessian_max_opt) = optimum
         .as_ref()
         .and_then(|o| o.eigenvalues)

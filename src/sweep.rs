@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(g.points[5], vec!["0.5", "1"]);
         assert_eq!(g.queries()[4], "quality=0.5&support=0.505");
         let d = Sweep::grid(&["design"], 5, 10).unwrap();
-        assert_eq!(d.points.len(), 3);
+        assert_eq!(d.points.len(), 5);
         let listed = Sweep::values("design", &["bvw", " independent"], 10).unwrap();
         assert_eq!(listed.queries(), vec!["design=bvw", "design=independent"]);
         assert_eq!(

@@ -6,7 +6,8 @@
 //! with a backtracking line search finds the minimiser in a handful of iterations. When the
 //! feature differences of the support span only a line, L is flat across it; gradient
 //! descent from theta_0 = 0 never leaves the line (every gradient lies on it), so its limit
-//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent.
+//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent, and
+//! the Hessian's extreme eigenvalues there by Lanczos ([`crate::spectrum`]).
 
 use crate::closed_form::{has_finite_optimum, linear_target, tabular_limit};
 use crate::loss::{Evaluator, LinearEval};
@@ -14,6 +15,8 @@ use crate::numerics::{dot, norm, sym2_eigenvalues};
 use crate::pairs::PairWeights;
 use crate::sampler::Sampler;
 use crate::settings::{Model, Settings};
+use crate::simd::{self, lane_sum, Kernel, PAD};
+use crate::spectrum::tabular_extremes;
 use crate::world::World;
 
 /// The minimiser of the current sampler's population loss.
@@ -23,7 +26,8 @@ pub struct Optimum {
     /// Linear model, when the support's feature differences span only a line: the loss is
     /// flat along this unit direction, and `theta` is the minimiser on the spanned line.
     pub valley: Option<[f64; 2]>,
-    /// Linear model: the Hessian's eigenvalues at `theta` (smaller, larger).
+    /// The Hessian's extreme eigenvalues at `theta` (smaller, larger): for the tabular model
+    /// on the support's subspace orthogonal to 1_S (the directions a run from 0 can move in).
     pub eigenvalues: Option<(f64, f64)>,
 }
 
@@ -46,16 +50,19 @@ const FLAT: f64 = 1e-10;
 const STEP_TOLERANCE: f64 = 1e-13;
 const MAX_ITERATIONS: usize = 200;
 
-/// The minimiser of the population loss under `pairs`, when one exists. `start` is a
-/// warm start (the previous step's minimiser, when the sampler moves with the policy).
+/// The minimiser of the population loss under `pairs`, when one exists, that gradient descent
+/// reaches from `from` (the current parameters: the tabular loss has a line of minimisers, and
+/// descent keeps what the sampler's pairs cannot change). `start` is a warm start for Newton's
+/// method (the previous step's minimiser, when the sampler moves with the policy).
 pub fn minimiser(
     world: &World,
     s: &Settings,
     sampler: &Sampler,
     pairs: &PairWeights,
     start: Option<&[f64]>,
+    from: &[f64],
 ) -> Option<Optimum> {
-    minimiser_with(&mut Evaluator::default(), world, s, sampler, pairs, start)
+    minimiser_with(&mut Evaluator::default(), world, s, sampler, pairs, start, from)
 }
 
 /// [`minimiser`] with the evaluation buffers of a run.
@@ -66,16 +73,21 @@ pub fn minimiser_with(
     sampler: &Sampler,
     pairs: &PairWeights,
     start: Option<&[f64]>,
+    from: &[f64],
 ) -> Option<Optimum> {
     if !has_finite_optimum(s) || pairs.pairs.is_empty() {
         return None;
     }
     match s.model {
-        Model::Tabular => Some(Optimum {
-            theta: tabular_limit(world, s, &sampler.in_support),
-            valley: None,
-            eigenvalues: None,
-        }),
+        Model::Tabular => {
+            let theta = tabular_limit(world, s, &sampler.in_support, from);
+            let eigenvalues = tabular_extremes(s.beta, pairs, &theta);
+            Some(Optimum {
+                theta,
+                valley: None,
+                eigenvalues,
+            })
+        }
         Model::Linear => {
             let guess = match start {
                 Some(t) => [t[0], t[1]],
@@ -123,8 +135,7 @@ fn linear_minimiser(
 ) -> Option<Optimum> {
     let table = &pairs.pairs;
     let phi = |k: usize| world.features[table.members[k]];
-    // How the support's feature differences spread: their weighted second moment.
-    let spread = pairs.spread;
+    let spread = spread(world, pairs);
     let (lo, hi) = sym2_eigenvalues(spread[0], spread[1], spread[2]);
     if hi.is_nan() || hi <= 0.0 {
         return None;
@@ -200,6 +211,51 @@ fn linear_minimiser(
     None
 }
 
+/// How the support's feature differences spread under W, sum W d_ij d_ij^T as
+/// [s00, s01, s11]: rank one when they span only a line.
+fn spread(world: &World, pairs: &PairWeights) -> [f64; 3] {
+    simd::run(Spread { world, pairs })
+}
+
+/// [`spread`] over the pair table, a row at a time in column accumulators (fixed order).
+struct Spread<'a> {
+    world: &'a World,
+    pairs: &'a PairWeights,
+}
+
+impl Kernel for Spread<'_> {
+    type Output = [f64; 3];
+    #[inline(always)]
+    fn run(self) -> [f64; 3] {
+        let table = &self.pairs.pairs;
+        let m = table.members.len();
+        // Features by position, padded so every row's columns are in range.
+        let feature = |axis: usize| -> Vec<f64> {
+            let mut v: Vec<f64> = table.members.iter().map(|&i| self.world.features[i][axis]).collect();
+            v.resize(m + PAD, 0.0);
+            v
+        };
+        let (x, y) = (feature(0), feature(1));
+        let widest = table.rows.get(1).copied().unwrap_or(0);
+        let mut sums = [vec![0.0; widest], vec![0.0; widest], vec![0.0; widest]];
+        for k in 0..m.saturating_sub(1) {
+            let (start, len) = (table.rows[k], table.rows[k + 1] - table.rows[k]);
+            let (wf, wb) = (&table.fwd[start..start + len], &table.bwd[start..start + len]);
+            let (xl, yl) = (&x[k + 1..k + 1 + len], &y[k + 1..k + 1 + len]);
+            let [s0, s1, s2] = &mut sums;
+            let (s0, s1, s2) = (&mut s0[..len], &mut s1[..len], &mut s2[..len]);
+            for c in 0..len {
+                let w = wf[c] + wb[c];
+                let (dx, dy) = (x[k] - xl[c], y[k] - yl[c]);
+                s0[c] += w * dx * dx;
+                s1[c] += w * dx * dy;
+                s2[c] += w * dy * dy;
+            }
+        }
+        sums.each_ref().map(|v| lane_sum(v) * table.scale)
+    }
+}
+
 /// The Newton direction -H^-1 g (along `line` only, when the loss is flat across it), and
 /// whether it is one (saturated margins can leave only a gradient step).
 fn newton_step(at: &LinearEval, line: Option<[f64; 2]>) -> Option<([f64; 2], bool)> {
@@ -238,8 +294,8 @@ mod tests {
         let w = World::new(&s);
         let refp: Vec<f64> = w.ref_logp.iter().map(|l| l.exp()).collect();
         let sm = Sampler::new(&w, &s, &refp);
-        let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s));
-        let o = minimiser(&w, &s, &sm, &pw, None);
+        let pw = PairWeights::new(&w, &s, &sm, &Preferences::new(&w, &s), &vec![0.0; w.n()]);
+        let o = minimiser(&w, &s, &sm, &pw, None, &vec![0.0; crate::policy::dim(s.model, w.n())]);
         (s, w, pw, o)
     }
 

@@ -166,6 +166,22 @@ pub fn normalize(query: &str) -> Result<String, JsValue> {
     Settings::parse(query).map(|s| s.to_query()).map_err(error)
 }
 
+/// The settings that do not apply under `query` (on top of the defaults), with why:
+/// `[{key, reason}]`.
+#[wasm_bindgen]
+pub fn inapplicable(query: &str) -> Result<Array, JsValue> {
+    let s = Settings::parse(query).map_err(error)?;
+    crate::settings::inapplicable(&s)
+        .into_iter()
+        .map(|(key, reason)| {
+            let o = Object::new();
+            put(&o, "key", key)?;
+            put(&o, "reason", reason)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
+}
+
 /// The settings table, one object per control:
 /// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, scope, group}`.
 #[wasm_bindgen]

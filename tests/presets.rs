@@ -96,6 +96,7 @@ fn changed_settings_are_named_and_claims_rejudged() {
         ("proxy", "gamma=2", "gamma 2 instead of 0", 2),
         ("sweet-spot", "quality=1", "quality 1 instead of 0.25", 0),
         ("over-optimisation", "gamma=0", "gamma 0 instead of 0.3", 0),
+        ("sampler-speed", "lr=1", "lr 1 instead of 6", 2),
     ];
     assert_eq!(cases.len(), PRESETS.len(), "a case for every scenario");
     for (key, change, named, fails) in cases {

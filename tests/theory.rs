@@ -17,6 +17,37 @@ fn run(settings: &str, steps: u64) -> Simulation {
     sim
 }
 
+/// Gradient descent under a sampler that stops moving (online, then offline from step 60)
+/// converges to the tabular limit from where it was then: the logits off the support keep
+/// their values, and the mean over the support is kept. The run's own θ_S says so from the
+/// switch on.
+#[test]
+fn tabular_limit_from_the_current_parameters() {
+    let mut sim = Simulation::new(
+        Settings::parse("model=tabular&n=12&support=0.4&exact=1&lr=20&online=1&quality=0.5&refq=-0.5").unwrap(),
+    );
+    sim.run(60).unwrap();
+    let mut offline = sim.settings().clone();
+    offline.on_policy = 0.0;
+    sim.set_settings(offline);
+    let from = sim.theta().to_vec();
+    let support = sim.state().sampler.in_support.clone();
+    let limit = tabular_limit(sim.world(), sim.settings(), &support, &from);
+    assert!(
+        from.iter().zip(&support).any(|(t, inside)| !inside && t.abs() > 1e-3),
+        "the online run moved logits now off the support"
+    );
+    let target = sim.state().optimum.as_ref().unwrap().theta.clone();
+    assert_eq!(target, limit, "the run's minimiser is the limit from where it is");
+    sim.run(20_000).unwrap();
+    for (i, (t, l)) in sim.theta().iter().zip(&limit).enumerate() {
+        assert!(
+            (t - l).abs() < 1e-6,
+            "response {i}: theta {t} vs the limit from step 60 {l}"
+        );
+    }
+}
+
 #[test]
 fn tabular_limit_matches_closed_form_on_and_off_the_support() {
     let sim = run(
@@ -24,7 +55,7 @@ fn tabular_limit_matches_closed_form_on_and_off_the_support() {
         20_000,
     );
     let st = sim.state();
-    let limit = tabular_limit(sim.world(), sim.settings(), &st.sampler.in_support);
+    let limit = tabular_limit(sim.world(), sim.settings(), &st.sampler.in_support, &[0.0; 12]);
     for (i, (t, l)) in sim.theta().iter().zip(&limit).enumerate() {
         if st.sampler.in_support[i] {
             assert!((t - l).abs() < 1e-6, "response {i}: theta {t} vs closed form {l}");
@@ -92,6 +123,7 @@ fn collinear_support_leaves_a_flat_direction() {
         &s,
         &Sampler::new(&world, &s, &refp),
         &Preferences::new(&world, &s),
+        &[0.0; 8],
     );
     let at = |theta: [f64; 2]| {
         population(

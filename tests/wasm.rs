@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use dpo_sim::metrics::{header, keys, COUNT};
-use dpo_sim::wasm::{charts, columns, fields, format_number, normalize, show_metric, Sim, SweepJob};
+use dpo_sim::wasm::{charts, columns, fields, format_number, inapplicable, normalize, show_metric, Sim, SweepJob};
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -29,6 +29,16 @@ fn settings_round_trip() {
     );
     assert_eq!(Sim::new(&q).unwrap().query(), q);
     assert_eq!(normalize(&q).unwrap(), q);
+}
+
+#[wasm_bindgen_test]
+fn inapplicable_settings_come_with_their_reasons() {
+    let list = inapplicable("design=mixp&gamma=1").unwrap();
+    let first: Object = list.get(0).dyn_into().unwrap();
+    assert_eq!(get(&first, "key").as_string().unwrap(), "quality");
+    assert!(get(&first, "reason").as_string().unwrap().contains("ignore quality"));
+    assert_eq!(list.length(), 2, "quality and k");
+    assert!(message(inapplicable("design=mixq").unwrap_err()).contains("mixr, mixp"));
 }
 
 #[wasm_bindgen_test]

@@ -18,7 +18,7 @@ const v = (m, key) => showMetric(key, m[key]);
 /** What the numbers depend on besides the metrics: the run's settings. */
 function context(ui) {
   const q = queryObject(ui.query);
-  return { online: Number(q.online) > 0, exact: q.exact === '1', linear: q.model === 'linear' };
+  return { online: Number(q.online) > 0, exact: q.exact === '1' };
 }
 
 const NO_OPTIMUM = 'none: margins grow without bound';
@@ -26,12 +26,11 @@ const NO_OPTIMUM = 'none: margins grow without bound';
 const attainable = (m, c) => (m.attainable_reward === null ? NO_OPTIMUM : `${v(m, 'attainable_reward')}${c.online ? ' (this step’s sampler)' : ''}`);
 const rlhf = (m) => (m.rlhf_reward === null ? `— (best response: ${v(m, 'best_reward')})` : v(m, 'rlhf_reward'));
 const rates = (m, c) => {
-  if (!c.linear) return '— (linear model only)';
   if (m.predicted_rate === null) return NO_OPTIMUM;
   const mean = c.exact ? '' : '; the prediction is for the mean path';
   return `predicted ${v(m, 'predicted_rate')}, measured ${v(m, 'measured_rate')} per step${mean}`;
 };
-const curvature = (lo, hi, cond) => (m, c) => (c.linear ? `λ ${v(m, lo)} to ${v(m, hi)}${cond ? `, condition ${v(m, cond)}` : ''}` : '— (linear model only)');
+const curvature = (lo, hi, cond) => (m) => `λ ${v(m, lo)} to ${v(m, hi)}${cond ? `, condition ${v(m, cond)}` : ''}`;
 
 // [label, value(metrics, context)]: the side's few, then the full table below the plots.
 const KEY_NUMBERS = [
