@@ -119,17 +119,9 @@ fn sweep(args: &[String]) -> Result<(), String> {
     )?;
     let base = a.settings()?;
     let over = Args::need(&a.over, "sweep needs --over KEY (or KEY1,KEY2 with --grid)")?;
-    let keys: Vec<&str> = over.split(',').map(str::trim).collect();
     let steps = Args::need(&a.steps, "sweep needs --steps N")?;
     let out = Args::need(&a.out, "sweep needs --out DIR")?;
-    let sweep = match (&a.values, &a.grid) {
-        (Some(values), None) if keys.len() == 1 => {
-            Sweep::values(keys[0], &values.split(',').map(str::trim).collect::<Vec<_>>(), steps)?
-        }
-        (Some(_), None) => return Err("--values sweeps one setting; use --grid N for two".into()),
-        (None, Some(n)) => Sweep::grid(&keys, whole("--grid", n)? as usize, steps)?,
-        _ => return Err("sweep needs either --values V1,V2,... or --grid N".into()),
-    };
+    let sweep = Sweep::parse(&over, a.values.as_deref(), a.grid.as_deref(), &steps.to_string())?;
     fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     // Progress on a terminal only: in a log, a line per run would drown the output.
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -145,7 +137,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
     let text = crate::sweep::csv(&sweep, &rows);
     fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     if a.png {
-        crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, steps, &out)?;
+        crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, sweep.steps, &out)?;
     }
     Ok(())
 }

@@ -219,7 +219,7 @@ fn sweep_errors_name_what_is_wrong() {
         ),
         (
             vec!["sweep", "--over", "quality", "--steps", "5", "--out", d],
-            "either --values",
+            "a sweep needs values (a list, for one setting) or grid",
         ),
         (
             vec![
@@ -233,7 +233,7 @@ fn sweep_errors_name_what_is_wrong() {
                 "--out",
                 d,
             ],
-            "--grid N for two",
+            "values sweep one setting, not 2; use grid for two",
         ),
         (
             vec!["sweep", "--over", "nope", "--grid", "3", "--steps", "5", "--out", d],

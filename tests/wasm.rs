@@ -130,7 +130,7 @@ fn numbers_charts_and_their_errors() {
 
 #[wasm_bindgen_test]
 fn sweep_rows_equal_fresh_runs() {
-    let mut job = SweepJob::new("model=tabular&lr=5", "quality", Some("0,1".into()), None, 10.0).unwrap();
+    let mut job = SweepJob::new("model=tabular&lr=5", "quality", Some("0,1".into()), None, "10").unwrap();
     assert_eq!(job.total(), 2.0);
     for q in ["0", "1"] {
         let row = job.run_next().unwrap().unwrap();
@@ -148,14 +148,21 @@ fn sweep_rows_equal_fresh_runs() {
     let table = dpo_sim::wasm::SweepTable::new(&job.csv()).unwrap();
     assert_eq!(table.len(), 2.0);
     assert!(message(dpo_sim::wasm::SweepTable::new("a,b").err().unwrap()).contains("not a sweep table"));
-    let e = message(SweepJob::new("", "quality", None, Some(99), 10.0).err().unwrap());
-    assert!(e.contains("grid = 99"), "{e}");
+    // The core's messages, as `Sweep::parse` words them.
     let e = message(
-        SweepJob::new("", "quality,support", Some("1".into()), None, 10.0)
+        SweepJob::new("", "quality", None, Some("99".into()), "10")
             .err()
             .unwrap(),
     );
-    assert!(e.contains("use grid for two"), "{e}");
+    assert!(e.starts_with("grid = '99' is not allowed"), "{e}");
+    let e = message(
+        SweepJob::new("", "quality", Some("1".into()), Some("3".into()), "10")
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(e, "give values or grid, not both");
+    let e = message(SweepJob::new("", "quality", Some("1".into()), None, "x").err().unwrap());
+    assert!(e.starts_with("steps = 'x' is not allowed"), "{e}");
 }
 
 // ------------------------------------------------------------------ robustness in wasm

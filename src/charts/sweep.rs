@@ -236,18 +236,18 @@ mod tests {
     #[test]
     fn lines_draw_for_numbers_and_choices() {
         let style = Style { scale: 1.0 };
-        let t = table(&Sweep::values("quality", &["0", "0.5", "1"], 10).unwrap());
+        let t = table(&Sweep::parse("quality", Some("0,0.5,1"), None, "10").unwrap());
         let img = render(600, 400, |a| {
             lines(a, &t, &["expected_reward", "signal_0"], Some(0.5), &style)
         });
         assert!(colours(&img) > 20);
-        let d = table(&Sweep::grid(&["design"], 2, 10).unwrap());
+        let d = table(&Sweep::parse("design", None, Some("2"), "10").unwrap());
         render(600, 400, |a| lines(a, &d, &["expected_reward"], None, &style));
     }
 
     #[test]
     fn phase_maps_draw_and_clicks_find_their_cells() {
-        let t = table(&Sweep::grid(&["quality", "support"], 3, 5).unwrap());
+        let t = table(&Sweep::parse("quality,support", None, Some("3"), "5").unwrap());
         let mut rects = Vec::new();
         let img = render(800, 360, |a| {
             rects = phase(a, &t, 5, Some((0.5, 0.505)), &Style { scale: 1.0 })?;
@@ -266,7 +266,7 @@ mod tests {
             Some("quality=0.5&support=0.505")
         );
         assert_eq!(cell_at(&t, 1.5, 0.5), None);
-        let one = table(&Sweep::values("quality", &["0", "1"], 5).unwrap());
+        let one = table(&Sweep::parse("quality", Some("0,1"), None, "5").unwrap());
         let mut buf = vec![0u8; 800 * 360 * 3];
         let area = BitMapBackend::with_buffer(&mut buf, (800, 360)).into_drawing_area();
         assert!(phase(&area, &one, 5, None, &Style { scale: 1.0 })
