@@ -9,20 +9,22 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use args::{Args, EVERY, GRID, LOG_STEPS, OUT, OVER, PNG, PRESET, SET, STEPS, VALUES};
+use args::{Args, EVERY, GRID, LOG_STEPS, OUT, OVER, PNG, PRESET, SERIES, SET, STEPS, VALUES};
 
+use crate::charts::sweep::MAX_OVERLAID;
 use crate::charts::View;
 use crate::format::{cell, csv_line};
+use crate::history::History;
 use crate::metrics::header;
 use crate::presets::{find, PRESETS};
-use crate::sweep::Sweep;
+use crate::sweep::{point_label, series_lines, Sweep};
 use crate::{Settings, Simulation};
 
 const USAGE: &str = "usage:
   dpo-sim presets
   dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--every K] [--png] [--log-steps]
-  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
-  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
+  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
+  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
   dpo-sim keys
   dpo-sim metrics
 A value follows its flag after a space or '=' (--steps 100, --steps=100); only --set repeats.";
@@ -159,34 +161,67 @@ fn run(args: &[String]) -> Result<(), String> {
     outcome
 }
 
-/// `sweep`: sweep.csv (a row per run at step T), with --png sweep.png.
+/// `sweep`: sweep.csv (a row per run at step T), with --series series.csv (every recorded
+/// step of every run), with --png sweep.png and, with --series too, series.png.
 fn sweep(args: &[String]) -> Result<(), String> {
-    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, OVER, VALUES, GRID, PNG], USAGE)?;
+    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, OVER, VALUES, GRID, SERIES, PNG], USAGE)?;
     let base = settings(&a)?;
     let over = a.need(&OVER, "sweep")?;
     let steps = a.need(&STEPS, "sweep")?;
     let sweep = Sweep::parse(over, a.value(&VALUES), a.value(&GRID), steps)?;
     let out = PathBuf::from(a.need(&OUT, "sweep")?);
+    let (png, overlay) = (a.has(&PNG), a.has(&PNG) && a.has(&SERIES));
+    // Refused before any run: more lines than colours cannot be told apart.
+    if overlay && sweep.points.len() > MAX_OVERLAID {
+        return Err(format!(
+            "series.png overlays at most {MAX_OVERLAID} runs, not {}: sweep fewer values, or leave out --png",
+            sweep.points.len()
+        ));
+    }
     create_dir(&out)?;
+    let mut series = if a.has(&SERIES) {
+        Some(Csv::create(&out, "series.csv", &sweep.series_header())?)
+    } else {
+        None
+    };
+    let mut overlaid: Vec<(String, History)> = Vec::new();
     // Progress on a terminal only: in a log, a line per run would drown the output.
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let rows = sweep.run(&base, |done, total| {
+    let total = sweep.points.len();
+    let rows = sweep.run(&base, |k, sim| {
         if terminal {
-            eprint!("\rdpo-sim sweep: {done}/{total} runs");
-            if done == total {
+            eprint!("\rdpo-sim sweep: {}/{total} runs", k + 1);
+            if k + 1 == total {
                 eprintln!();
             }
         }
+        let point = &sweep.points[k];
+        if let Some(series) = &mut series {
+            series_lines(point, sim.history()).try_for_each(|line| series.row(&line))?;
+        }
+        if overlay {
+            overlaid.push((point_label(&sweep.keys, point), sim.history().clone()));
+        }
+        Ok(())
     })?;
     let path = out.join("sweep.csv");
     let text = crate::sweep::csv(&sweep, &rows);
     fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut written = vec![format!("{} rows to {}", rows.len(), shown(&path))];
+    if let Some(series) = series {
+        let (count, path) = series.finish()?;
+        written.push(format!("{count} rows to {}", shown(&path)));
+    }
     let mut drawn = 0;
-    if a.has(&PNG) {
+    if png {
         crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, sweep.steps, &out)?;
         drawn += 1;
     }
-    println!("wrote {} rows to {}{}", rows.len(), shown(&path), pngs(drawn));
+    if overlay {
+        crate::charts::write_series_png(&overlaid, &out)?;
+        drawn += 1;
+    }
+    println!("wrote {}{}", listed(&written), pngs(drawn));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use crate::decimal::parse_f64;
 use crate::format::{cell, csv_line};
+use crate::history::History;
 use crate::metrics::{column, header as metrics_header, COUNT};
 use crate::settings::{clip, Field, Kind, Settings};
 use crate::sim::Simulation;
@@ -154,42 +155,73 @@ impl Sweep {
         self.points.iter().map(|p| point_query(&self.keys, p)).collect()
     }
 
-    /// Runs every point on top of `base`, calling `progress(done, total)` after each.
-    pub fn run(&self, base: &Settings, mut progress: impl FnMut(usize, usize)) -> Result<Vec<Row>, String> {
-        let total = self.points.len();
+    /// Runs every point on top of `base`, handing each finished run to `each(k, &run)`
+    /// (point k, from 0) before the next starts; an error from `each` stops the sweep.
+    pub fn run(
+        &self,
+        base: &Settings,
+        mut each: impl FnMut(usize, &Simulation) -> Result<(), String>,
+    ) -> Result<Vec<Row>, String> {
         self.points
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let row = run_point(base, &self.keys, p, self.steps);
-                progress(k + 1, total);
-                row
+                let (row, sim) = run_point(base, &self.keys, p, self.steps)?;
+                each(k, &sim)?;
+                Ok(row)
             })
             .collect()
     }
 
     /// The CSV header: the swept keys, the metrics, the extra columns.
     pub fn header(&self) -> String {
-        format!("{},{},{}", self.keys.join(","), metrics_header(), EXTRA.join(","))
+        format!("{},{}", self.series_header(), EXTRA.join(","))
+    }
+
+    /// The header of a sweep's series (`series.csv`): the swept keys, then the metrics.
+    pub fn series_header(&self) -> String {
+        format!("{},{}", self.keys.join(","), metrics_header())
     }
 }
 
-fn point_query(keys: &[&str], point: &[String]) -> String {
-    keys.iter()
-        .zip(point)
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+/// A run's lines of the sweep's series: its point's values, then the metrics of each step
+/// its history recorded (every step of a run of up to 2,047 steps; of a longer one the first
+/// 512, evenly thinned steps after them, and the last).
+pub fn series_lines<'a>(point: &'a [String], history: &'a History) -> impl Iterator<Item = String> + 'a {
+    let point = point.join(",");
+    history
+        .records()
+        .iter()
+        .map(move |r| format!("{point},{}", csv_line(&r.values)))
 }
 
-/// One fresh run of `steps` steps with the point applied on top of `base`.
-pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<Row, String> {
+/// How a run of a sweep is named in a legend: "quality 0.5, support 0.3".
+pub fn point_label(keys: &[&str], point: &[String]) -> String {
+    joined(keys, point, " ", ", ")
+}
+
+/// The swept keys with their values at a point: `key{between}value`, joined by `sep`.
+fn joined(keys: &[&str], point: &[String], between: &str, sep: &str) -> String {
+    keys.iter()
+        .zip(point)
+        .map(|(k, v)| format!("{k}{between}{v}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn point_query(keys: &[&str], point: &[String]) -> String {
+    joined(keys, point, "=", "&")
+}
+
+/// One fresh run of `steps` steps with the point applied on top of `base`: its row, and the
+/// run itself.
+pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<(Row, Simulation), String> {
     let mut settings = base.clone();
     settings.apply(&point_query(keys, point)).map_err(|e| e.to_string())?;
     let mut sim = Simulation::new(settings);
     let diverged = sim.run(steps).is_err();
     let start = sim.history().records()[0].values;
-    Ok(Row {
+    let row = Row {
         point: point.to_vec(),
         metrics: sim.metrics().values(),
         extra: [
@@ -198,7 +230,8 @@ pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -
             start[column("hessian_max")],
             if diverged { 1.0 } else { 0.0 },
         ],
-    })
+    };
+    Ok((row, sim))
 }
 
 impl Row {
@@ -407,8 +440,13 @@ mod tests {
         let base = Settings::parse("model=tabular&lr=5").unwrap();
         let sweep = Sweep::parse("quality", Some("0,1"), None, "20").unwrap();
         let mut calls = Vec::new();
-        let rows = sweep.run(&base, |done, total| calls.push((done, total))).unwrap();
-        assert_eq!(calls, vec![(1, 2), (2, 2)]);
+        let rows = sweep
+            .run(&base, |k, sim| {
+                calls.push((k, sim.step_count()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(calls, vec![(0, 20), (1, 20)]);
         for (row, q) in rows.iter().zip(["0", "1"]) {
             let mut s = base.clone();
             s.set("quality", q).unwrap();
@@ -420,6 +458,17 @@ mod tests {
             assert_eq!(row.extra[0], start.signal);
             assert_eq!(row.extra[3], 0.0);
         }
+        // A run's series: its point, then every recorded step in metrics.csv's form.
+        let (_, sim) = run_point(&base, &sweep.keys, &sweep.points[1], 20).unwrap();
+        let series: Vec<String> = series_lines(&sweep.points[1], sim.history()).collect();
+        assert_eq!(series.len(), 21);
+        assert_eq!(series[20], format!("1,{}", csv_line(&sim.metrics().values())));
+        assert!(sweep.series_header().starts_with("quality,step,loss,"));
+        assert_eq!(sweep.series_header().split(',').count(), series[0].split(',').count());
+        assert_eq!(
+            point_label(&["quality", "support"], &["0.5".into(), "1".into()]),
+            "quality 0.5, support 1"
+        );
         let header = sweep.header();
         assert!(header.starts_with("quality,step,loss,"));
         assert_eq!(header.split(',').count(), rows[0].csv_line().split(',').count());

@@ -386,6 +386,12 @@ fn sweep_errors_name_what_is_wrong() {
         ),
         (
             vec![
+                "sweep", "--over", "quality", "--grid", "9", "--steps", "5", "--out", d, "--series", "--png",
+            ],
+            "series.png overlays at most 8 runs, not 9",
+        ),
+        (
+            vec![
                 "sweep",
                 "--over",
                 "quality,support",
@@ -427,4 +433,112 @@ fn sweep_errors_name_what_is_wrong() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains(expect), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn series_holds_every_recorded_step_of_every_run_and_its_png_overlays_them() {
+    let dir = out_dir("series");
+    let out = dpo_sim(&[
+        "sweep",
+        "--over",
+        "quality",
+        "--values",
+        "0,0.5,1",
+        "--steps",
+        "40",
+        "--preset",
+        "sweet-spot",
+        "--set",
+        "n=12",
+        "--out",
+        dir.to_str().unwrap(),
+        "--series",
+        "--png",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = dir.display();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("wrote 3 rows to {d}/sweep.csv and 123 rows to {d}/series.csv (2 PNGs)\n")
+    );
+    let (header, rows) = read_csv(&dir.join("series.csv"));
+    let metrics: Vec<&str> = dpo_sim::metrics::keys().collect();
+    assert_eq!(header[0], "quality");
+    assert_eq!(header[1..], metrics[..], "the swept value, then metrics.csv's columns");
+    assert_eq!(rows.len(), 3 * 41, "steps 0 to 40 of each run");
+    // Each run's rows are what `run` writes for it, step by step.
+    let (_, sweep_rows) = read_csv(&dir.join("sweep.csv"));
+    for (k, q) in ["0", "0.5", "1"].iter().enumerate() {
+        let run_dir = out_dir("series-run");
+        let set = format!("quality={q}");
+        let args = [
+            "run",
+            "--preset",
+            "sweet-spot",
+            "--set",
+            "n=12",
+            "--set",
+            &set,
+            "--steps",
+            "40",
+            "--out",
+        ];
+        assert!(dpo_sim(&[&args[..], &[run_dir.to_str().unwrap()]].concat())
+            .status
+            .success());
+        let (_, run_rows) = read_csv(&run_dir.join("metrics.csv"));
+        let own = &rows[41 * k..41 * (k + 1)];
+        assert!(own.iter().all(|r| r[0] == *q));
+        assert_eq!(own.iter().map(|r| r[1..].to_vec()).collect::<Vec<_>>(), run_rows);
+        assert_eq!(own[40][1..], sweep_rows[k][1..1 + metrics.len()]);
+        fs::remove_dir_all(run_dir).unwrap();
+    }
+    for name in ["sweep.png", "series.png"] {
+        let bytes = fs::read(dir.join(name)).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000,
+            "{name}"
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn long_runs_series_keep_the_first_512_steps_then_thin_evenly() {
+    let dir = out_dir("series-long");
+    let out = dpo_sim(&[
+        "sweep",
+        "--over",
+        "seed",
+        "--values",
+        "1,2",
+        "--steps",
+        "3000",
+        "--set",
+        "n=4",
+        "--set",
+        "exact=1",
+        "--out",
+        dir.to_str().unwrap(),
+        "--series",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, rows) = read_csv(&dir.join("series.csv"));
+    // As many rows as each run's history recorded.
+    let recorded: Vec<usize> = ["1", "2"]
+        .iter()
+        .map(|seed| {
+            let mut sim =
+                dpo_sim::Simulation::new(dpo_sim::Settings::parse(&format!("n=4&exact=1&seed={seed}")).unwrap());
+            sim.run(3000).unwrap();
+            sim.history().len()
+        })
+        .collect();
+    assert_eq!(rows.len(), recorded.iter().sum::<usize>());
+    assert!(recorded[0] < 3001, "thinned");
+    // Steps are numbers like any other: 3000 is written 3e3, its shortest form.
+    let steps: Vec<f64> = rows[..recorded[0]].iter().map(|r| r[1].parse().unwrap()).collect();
+    assert_eq!(steps[..512], (0..512).map(f64::from).collect::<Vec<_>>()[..]);
+    assert_eq!(rows[recorded[0] - 1][1], "3e3");
+    fs::remove_dir_all(dir).unwrap();
 }

@@ -33,6 +33,7 @@ pub const EVERY: Flag = takes("every", "K");
 pub const OVER: Flag = takes("over", "KEY");
 pub const VALUES: Flag = takes("values", "V1,V2,...");
 pub const GRID: Flag = takes("grid", "N");
+pub const SERIES: Flag = switch("series");
 
 /// The one flag that may be given more than once: each `--set` adds to the last.
 const REPEATABLE: Flag = SET;
