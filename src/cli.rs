@@ -1,245 +1,240 @@
-//! The `dpo-sim` command line (native only): presets, runs to CSV/JSON/PNG.
+//! The `dpo-sim` command line (native only): presets, runs and sweeps to CSV/JSON/PNG.
+//! Success prints one line saying what was written where; an error, one line on stderr.
 
-use std::fmt::Write as _;
+mod args;
+mod world;
+
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use args::{Args, EVERY, GRID, LOG_STEPS, OUT, OVER, PNG, PRESET, QUIET, SERIES, SET, STEPS, VALUES};
+
+use crate::charts::sweep::MAX_OVERLAID;
 use crate::charts::View;
-use crate::format::csv_line;
+use crate::format::{cell, csv_line};
+use crate::history::History;
 use crate::metrics::header;
 use crate::presets::{find, PRESETS};
 use crate::session::Session;
-use crate::sweep::Sweep;
+use crate::sweep::{point_label, series_lines, Sweep};
 use crate::{Settings, Simulation};
 
 const USAGE: &str = "usage:
   dpo-sim presets
-  dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--png] [--log-steps]
-  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
-  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--png]
+  dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--every K] [--png] [--log-steps] [--quiet]
+  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
+  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
   dpo-sim keys
-  dpo-sim metrics";
+  dpo-sim metrics
+A value follows its flag after a space or '=' (--steps 100, --steps=100); only --set repeats.";
 
-/// The arguments `run` and `sweep` share, and the ones only one of them takes.
-#[derive(Default)]
-struct Args {
-    preset: Option<String>,
-    sets: Vec<String>,
-    steps: Option<u64>,
-    out: Option<PathBuf>,
-    png: bool,
-    log_steps: bool,
-    over: Option<String>,
-    values: Option<String>,
-    grid: Option<String>,
-}
-
-fn whole(name: &str, v: &str) -> Result<u64, String> {
-    v.parse::<u64>().map_err(|_| {
-        format!(
-            "{name} must be a whole number, not '{}'",
-            v.chars().take(40).collect::<String>()
-        )
-    })
-}
-
-fn parse(args: &[String], allowed: &[&str]) -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        if !allowed.contains(&arg.as_str()) {
-            return Err(format!("unknown argument '{arg}'\n{USAGE}"));
-        }
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--preset" => a.preset = Some(value("--preset")?),
-            "--set" => a.sets.push(value("--set")?),
-            "--steps" => a.steps = Some(whole("--steps", &value("--steps")?)?),
-            "--out" => a.out = Some(PathBuf::from(value("--out")?)),
-            "--png" => a.png = true,
-            "--log-steps" => a.log_steps = true,
-            "--over" => a.over = Some(value("--over")?),
-            "--values" => a.values = Some(value("--values")?),
-            "--grid" => a.grid = Some(value("--grid")?),
-            _ => unreachable!("checked against the allowed arguments"),
-        }
+/// The preset (if any), then every `--set`, on top of the defaults.
+fn settings(a: &Args) -> Result<Settings, String> {
+    let mut settings = match a.value(&PRESET) {
+        Some(key) => Settings::parse(find(key)?.settings).map_err(|e| e.to_string())?,
+        None => Settings::default(),
+    };
+    for s in a.values(&SET) {
+        settings.apply(s).map_err(|e| e.to_string())?;
     }
-    Ok(a)
+    Ok(settings)
 }
 
-impl Args {
-    /// The preset (if any), then every `--set`, on top of the defaults.
-    fn settings(&self) -> Result<Settings, String> {
-        let mut settings = match &self.preset {
-            Some(key) => Settings::parse(find(key)?.settings).map_err(|e| e.to_string())?,
-            None => Settings::default(),
+fn create_dir(dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+/// A CSV file being written, and the rows written so far.
+struct Csv {
+    path: PathBuf,
+    file: std::io::BufWriter<fs::File>,
+    rows: usize,
+}
+
+impl Csv {
+    fn create(dir: &Path, name: &str, header: &str) -> Result<Csv, String> {
+        let path = dir.join(name);
+        let file = fs::File::create(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let mut csv = Csv {
+            path,
+            file: std::io::BufWriter::new(file),
+            rows: 0,
         };
-        for s in &self.sets {
-            settings.apply(s).map_err(|e| e.to_string())?;
-        }
-        Ok(settings)
+        csv.line(header)?;
+        Ok(csv)
     }
 
-    fn need<T: Clone>(value: &Option<T>, what: &str) -> Result<T, String> {
-        value.clone().ok_or_else(|| what.to_string())
+    fn line(&mut self, line: &str) -> Result<(), String> {
+        writeln!(self.file, "{line}").map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+    }
+
+    fn row(&mut self, line: &str) -> Result<(), String> {
+        self.rows += 1;
+        self.line(line)
+    }
+
+    fn finish(mut self) -> Result<(usize, PathBuf), String> {
+        self.file
+            .flush()
+            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+        Ok((self.rows, self.path))
     }
 }
 
-/// What `run` was asked to do.
-struct RunArgs {
-    settings: Settings,
-    steps: u64,
-    out: PathBuf,
-    png: bool,
-    view: View,
+/// "a, b and c".
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
-fn parse_run(args: &[String]) -> Result<RunArgs, String> {
-    let a = parse(args, &["--preset", "--set", "--steps", "--out", "--png", "--log-steps"])?;
-    Ok(RunArgs {
-        settings: a.settings()?,
-        steps: Args::need(&a.steps, "run needs --steps N")?,
-        out: Args::need(&a.out, "run needs --out DIR")?,
-        png: a.png,
-        view: View {
-            log_steps: a.log_steps,
-            pairs: false,
-        },
-    })
+/// " (5 PNGs)", or nothing when none were drawn.
+fn pngs(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => " (1 PNG)".into(),
+        n => format!(" ({n} PNGs)"),
+    }
 }
 
-/// Reads the sweep's arguments, runs it and writes DIR/sweep.csv.
-fn sweep(args: &[String]) -> Result<(), String> {
-    let a = parse(
-        args,
-        &[
-            "--preset", "--set", "--steps", "--out", "--over", "--values", "--grid", "--png",
-        ],
-    )?;
-    let base = a.settings()?;
-    let over = Args::need(&a.over, "sweep needs --over KEY (or KEY1,KEY2 with --grid)")?;
-    let keys: Vec<&str> = over.split(',').map(str::trim).collect();
-    let steps = Args::need(&a.steps, "sweep needs --steps N")?;
-    let out = Args::need(&a.out, "sweep needs --out DIR")?;
-    let sweep = match (&a.values, &a.grid) {
-        (Some(values), None) if keys.len() == 1 => {
-            Sweep::values(keys[0], &values.split(',').map(str::trim).collect::<Vec<_>>(), steps)?
-        }
-        (Some(_), None) => return Err("--values sweeps one setting; use --grid N for two".into()),
-        (None, Some(n)) => Sweep::grid(&keys, whole("--grid", n)? as usize, steps)?,
-        _ => return Err("sweep needs either --values V1,V2,... or --grid N".into()),
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// `run`: metrics.csv and theta.csv (every K-th step, the first and the last), world.json,
+/// with --png the page's charts; for a scenario (--preset) its comparison runs are drawn in
+/// them, and its end message is printed after the summary line (unless --quiet).
+fn run(args: &[String]) -> Result<(), String> {
+    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, EVERY, PNG, LOG_STEPS, QUIET], USAGE)?;
+    let steps = a.need_whole(&STEPS, 0, "run")?;
+    let out = PathBuf::from(a.need(&OUT, "run")?);
+    let every = a.whole(&EVERY, 1)?.unwrap_or(1);
+    let mut session = Session::new(Settings::default());
+    if let Some(key) = a.value(&PRESET) {
+        session.load_scenario(key)?;
+    }
+    for s in a.values(&SET) {
+        session.set(s).map_err(|e| e.to_string())?;
+    }
+    session.view = View {
+        log_steps: a.has(&LOG_STEPS),
+        pairs: false,
     };
-    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    // Progress on a terminal only: in a log, a line per run would drown the output.
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let rows = sweep.run(&base, |done, total| {
-        if terminal {
-            eprint!("\rdpo-sim sweep: {done}/{total} runs");
-            if done == total {
-                eprintln!();
-            }
-        }
-    })?;
-    let path = out.join("sweep.csv");
-    let text = crate::sweep::csv(&sweep, &rows);
-    fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    if a.png {
-        crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, steps, &out)?;
-    }
-    Ok(())
-}
-
-fn json_number(v: f64) -> String {
-    if v.is_finite() {
-        format!("{}", v + 0.0)
-    } else {
-        "null".to_string()
-    }
-}
-
-fn json_array<T>(items: impl IntoIterator<Item = T>, each: impl Fn(T) -> String) -> String {
-    format!("[{}]", items.into_iter().map(each).collect::<Vec<_>>().join(", "))
-}
-
-/// The world, the settings and the sampler at the last step, as JSON.
-fn world_json(sim: &Simulation) -> String {
-    let (w, st, s) = (sim.world(), sim.state(), sim.settings());
-    let mut out = String::from("{\n  \"settings\": {");
-    let fields: Vec<String> = crate::settings::FIELDS
-        .iter()
-        .map(|f| format!("\"{}\": \"{}\"", f.key, f.format(s)))
-        .collect();
-    out += &fields.join(", ");
-    let _ = write!(
-        out,
-        "}},\n  \"query\": \"{}\",\n  \"step\": {},",
-        s.to_query(),
-        sim.step_count()
-    );
-    let num = |v: &f64| json_number(*v);
-    let rows: [(&str, String); 8] = [
-        ("features", json_array(&w.features, |p| json_array(p, num))),
-        ("reward", json_array(&w.reward, num)),
-        ("ref_probs", json_array(&w.ref_logp, |l| json_number(l.exp()))),
-        ("support", json_array(&st.sampler.in_support, |b| b.to_string())),
-        ("pi0", json_array(&st.sampler.pi0, num)),
-        ("piq", json_array(&st.sampler.piq, num)),
-        (
-            "pair_weights",
-            json_array(st.pairs.dense(), |row| json_array(&row, num)),
-        ),
-        ("theta", json_array(sim.theta(), num)),
-    ];
-    for (i, (key, value)) in rows.iter().enumerate() {
-        let comma = if i + 1 < rows.len() { "," } else { "" };
-        let _ = write!(out, "\n  \"{key}\": {value}{comma}");
-    }
-    out + "\n}\n"
-}
-
-fn create(dir: &Path, name: &str) -> Result<std::io::BufWriter<fs::File>, String> {
-    let path = dir.join(name);
-    fs::File::create(&path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn run(args: RunArgs) -> Result<(), String> {
-    fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
-    let io = |e: std::io::Error| format!("write failed in {}: {e}", args.out.display());
-    let mut metrics = create(&args.out, "metrics.csv")?;
-    let mut thetas = create(&args.out, "theta.csv")?;
-    let mut session = Session::new(args.settings);
-    session.view = args.view;
-    writeln!(metrics, "{}", header()).map_err(io)?;
+    create_dir(&out)?;
     let theta_header: Vec<String> = (0..session.sim().theta().len()).map(|k| format!("theta_{k}")).collect();
-    writeln!(thetas, "step,{}", theta_header.join(",")).map_err(io)?;
-    let mut write_row = |sim: &Simulation| -> Result<(), String> {
-        writeln!(metrics, "{}", csv_line(&sim.metrics().values())).map_err(io)?;
-        writeln!(thetas, "{},{}", sim.step_count(), csv_line(sim.theta())).map_err(io)
+    let mut metrics = Csv::create(&out, "metrics.csv", &header())?;
+    let mut thetas = Csv::create(&out, "theta.csv", &format!("step,{}", theta_header.join(",")))?;
+    let mut write_row = |sim: &Simulation| -> Result<u64, String> {
+        metrics.row(&csv_line(&sim.metrics().values()))?;
+        thetas.row(&format!("{},{}", cell(sim.step_count() as f64), csv_line(sim.theta())))?;
+        Ok(sim.step_count())
     };
-    write_row(session.sim())?;
+    let mut written = write_row(session.sim())?;
     let mut outcome = Ok(());
-    for _ in 0..args.steps {
-        let before = session.sim().step_count();
+    for _ in 0..steps {
         let result = session.step(1);
-        if session.sim().step_count() > before {
-            write_row(session.sim())?;
+        let sim = session.sim();
+        if sim.step_count() > written && sim.step_count().is_multiple_of(every) {
+            written = write_row(sim)?;
         }
         if let Err(why) = result {
             outcome = Err(why);
             break;
         }
     }
-    metrics.flush().map_err(io)?;
-    thetas.flush().map_err(io)?;
-    fs::write(args.out.join("world.json"), world_json(session.sim())).map_err(io)?;
-    if args.png {
-        crate::charts::write_pngs(&session, &args.out)?;
+    // The last step is always kept, on the grid of K or not.
+    if session.sim().step_count() > written {
+        write_row(session.sim())?;
+    }
+    let (rows, metrics_path) = metrics.finish()?;
+    let (_, theta_path) = thetas.finish()?;
+    let world_path = out.join("world.json");
+    let world = serde_json::to_string_pretty(&world::world_json(session.sim())).map_err(|e| e.to_string())?;
+    fs::write(&world_path, world + "\n").map_err(|e| format!("cannot write {}: {e}", world_path.display()))?;
+    session.finish_pinned();
+    let drawn = if a.has(&PNG) {
+        crate::charts::write_pngs(&session, &out)?.len()
+    } else {
+        0
+    };
+    // Written even when the run diverged: the files hold it up to that step.
+    println!(
+        "wrote {rows} rows to {}{}",
+        listed(&[shown(&metrics_path), shown(&theta_path), shown(&world_path)]),
+        pngs(drawn)
+    );
+    if let (Some(told), false) = (session.story(), a.has(&QUIET)) {
+        println!("{}", told.message);
     }
     outcome
+}
+
+/// `sweep`: sweep.csv (a row per run at step T), with --series series.csv (every recorded
+/// step of every run), with --png sweep.png and, with --series too, series.png.
+fn sweep(args: &[String]) -> Result<(), String> {
+    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, OVER, VALUES, GRID, SERIES, PNG], USAGE)?;
+    let base = settings(&a)?;
+    let over = a.need(&OVER, "sweep")?;
+    let steps = a.need(&STEPS, "sweep")?;
+    let sweep = Sweep::parse(over, a.value(&VALUES), a.value(&GRID), steps)?;
+    let out = PathBuf::from(a.need(&OUT, "sweep")?);
+    let (png, overlay) = (a.has(&PNG), a.has(&PNG) && a.has(&SERIES));
+    // Refused before any run: more lines than colours cannot be told apart.
+    if overlay && sweep.points.len() > MAX_OVERLAID {
+        return Err(format!(
+            "series.png overlays at most {MAX_OVERLAID} runs, not {}: sweep fewer values, or leave out --png",
+            sweep.points.len()
+        ));
+    }
+    create_dir(&out)?;
+    let mut series = if a.has(&SERIES) {
+        Some(Csv::create(&out, "series.csv", &sweep.series_header())?)
+    } else {
+        None
+    };
+    let mut overlaid: Vec<(String, History)> = Vec::new();
+    // Progress on a terminal only: in a log, a line per run would drown the output.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let total = sweep.points.len();
+    let rows = sweep.run(&base, |k, sim| {
+        if terminal {
+            eprint!("\rdpo-sim sweep: {}/{total} runs", k + 1);
+            if k + 1 == total {
+                eprintln!();
+            }
+        }
+        let point = &sweep.points[k];
+        if let Some(series) = &mut series {
+            series_lines(point, sim.history()).try_for_each(|line| series.row(&line))?;
+        }
+        if overlay {
+            overlaid.push((point_label(&sweep.keys, point), sim.history().clone()));
+        }
+        Ok(())
+    })?;
+    let path = out.join("sweep.csv");
+    let text = crate::sweep::csv(&sweep, &rows);
+    fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut written = vec![format!("{} rows to {}", rows.len(), shown(&path))];
+    if let Some(series) = series {
+        let (count, path) = series.finish()?;
+        written.push(format!("{count} rows to {}", shown(&path)));
+    }
+    let mut drawn = 0;
+    if png {
+        crate::charts::write_sweep_png(&crate::sweep::Table::from_csv(&text)?, sweep.steps, &out)?;
+        drawn += 1;
+    }
+    if overlay {
+        crate::charts::write_series_png(&overlaid, &out)?;
+        drawn += 1;
+    }
+    println!("wrote {}{}", listed(&written), pngs(drawn));
+    Ok(())
 }
 
 /// Runs the command line with these arguments (without the program name).
@@ -283,7 +278,7 @@ pub fn main(args: &[String]) -> ExitCode {
             }
             Ok(())
         }
-        Some("run") => parse_run(&args[1..]).and_then(run),
+        Some("run") => run(&args[1..]),
         Some("sweep") => sweep(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

@@ -367,7 +367,7 @@ impl fmt::Display for SettingsError {
 impl std::error::Error for SettingsError {}
 
 /// Shortens untrusted text for an error message.
-fn clip(text: &str) -> String {
+pub(crate) fn clip(text: &str) -> String {
     let mut out: String = text.chars().take(40).collect();
     if text.chars().count() > 40 {
         out.push('…');

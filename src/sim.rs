@@ -425,12 +425,14 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
         rlhf_reward: ctx.rlhf_reward,
         best_reward: world.best_reward(),
         attainable_reward,
-        kl: probs
-            .iter()
-            .zip(log_probs)
-            .zip(&world.ref_logp)
-            .map(|((p, l), r)| if *p > 0.0 { p * (l - r) } else { 0.0 })
-            .sum(),
+        kl: non_negative(
+            probs
+                .iter()
+                .zip(log_probs)
+                .zip(&world.ref_logp)
+                .map(|((p, l), r)| if *p > 0.0 { p * (l - r) } else { 0.0 })
+                .sum(),
+        ),
         off_support_mass: sampler.off_support_mass(probs),
         chosen_logp: undefined_without_pairs(dot(&pairs.chosen, log_probs)),
         rejected_logp: undefined_without_pairs(dot(&pairs.rejected, log_probs)),
@@ -460,6 +462,16 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
         chosen_reward: undefined_without_pairs(dot(&pairs.chosen, &world.reward)),
         reward_gap: undefined_without_pairs(dot(&pairs.chosen, &world.reward) - dot(&pairs.rejected, &world.reward)),
     };
+}
+
+/// A KL divergence is never negative; summed in floating point it can come out a few ulps
+/// below 0 (-4.8e-16 at step 0, where pi = pi_ref). NaN stays NaN.
+fn non_negative(kl: f64) -> f64 {
+    if kl < 0.0 {
+        0.0
+    } else {
+        kl
+    }
 }
 
 /// log pi_theta for any parameters.

@@ -229,7 +229,15 @@ pub fn tell(preset: &Preset, runs: &Runs, now: &Settings, mixed: bool) -> Told {
         } else {
             format!("Plays out in {end} steps; its {n} claims are checked then.")
         };
-        let message = format!("Step {} of {end}: {}", reached.min(end), verdict);
+        let message = format!(
+            "Step {} of {end}: the story's {n} claims are checked {}.",
+            reached.min(end),
+            if reached >= end {
+                "once its comparison runs are computed"
+            } else {
+                "at its end"
+            }
+        );
         return Told {
             claims,
             verdict,

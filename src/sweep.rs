@@ -4,8 +4,9 @@
 
 use crate::decimal::parse_f64;
 use crate::format::{cell, csv_line};
+use crate::history::History;
 use crate::metrics::{column, header as metrics_header, COUNT};
-use crate::settings::{Field, Kind, Settings};
+use crate::settings::{clip, Field, Kind, Settings};
 use crate::sim::Simulation;
 
 /// Columns after the metrics: the start of the run, and whether it diverged before T.
@@ -35,14 +36,18 @@ pub struct Row {
     pub extra: [f64; 4],
 }
 
-fn check_steps(steps: u64) -> Result<u64, String> {
-    if (1..=MAX_STEPS).contains(&steps) {
-        Ok(steps)
-    } else {
-        Err(format!(
-            "steps = {steps} is not allowed: steps must be a whole number from 1 to {MAX_STEPS}"
-        ))
-    }
+/// A whole number from `min` to `max` given as text, or an error naming `name` and the range.
+fn whole(name: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .ok_or_else(|| {
+            format!(
+                "{name} = '{}' is not allowed: {name} must be a whole number from {min} to {max}",
+                clip(text)
+            )
+        })
 }
 
 fn field(key: &str) -> Result<&'static Field, String> {
@@ -74,57 +79,74 @@ fn spread(f: &Field, n: usize) -> Vec<String> {
     out
 }
 
-impl Sweep {
-    /// The listed values of one setting, each validated against its range.
-    pub fn values(key: &str, values: &[&str], steps: u64) -> Result<Sweep, String> {
-        let f = field(key)?;
-        if values.is_empty() {
-            return Err(format!("a sweep over {} needs at least one value", f.key));
-        }
-        if values.len() > MAX_POINTS {
-            return Err(format!("a sweep has at most {MAX_POINTS} runs, not {}", values.len()));
-        }
-        let points = values
-            .iter()
-            .map(|v| f.parse_value(v).map(|x| vec![text_of(f, x)]).map_err(|e| e.to_string()))
-            .collect::<Result<_, _>>()?;
-        Ok(Sweep {
-            keys: vec![f.key],
-            points,
-            steps: check_steps(steps)?,
-        })
-    }
+/// A sweep's keys, and its points (the value text of each key).
+type Points = (Vec<&'static str>, Vec<Vec<String>>);
 
-    /// An `n`-point grid over each key's range (all combinations for two keys).
-    pub fn grid(keys: &[&str], n: usize, steps: u64) -> Result<Sweep, String> {
-        if !(1..=2).contains(&keys.len()) {
-            return Err(format!("a grid sweeps one or two settings, not {}", keys.len()));
-        }
-        if !(2..=MAX_GRID).contains(&n) {
-            return Err(format!(
-                "grid = {n} is not allowed: grid must be a whole number from 2 to {MAX_GRID}"
-            ));
-        }
-        let fields = keys.iter().map(|k| field(k)).collect::<Result<Vec<_>, _>>()?;
-        if fields.len() == 2 && fields[0].key == fields[1].key {
-            return Err(format!(
-                "a grid needs two different settings, not {} twice",
-                fields[0].key
-            ));
-        }
-        let axes: Vec<Vec<String>> = fields.iter().map(|f| spread(f, n)).collect();
-        let points: Vec<Vec<String>> = match &axes[..] {
-            [a] => a.iter().map(|x| vec![x.clone()]).collect(),
-            [a, b] => a
-                .iter()
-                .flat_map(|x| b.iter().map(move |y| vec![x.clone(), y.clone()]))
-                .collect(),
-            _ => unreachable!("one or two keys"),
+/// The listed values of one setting, each validated against its range.
+fn listed(key: &str, values: &str) -> Result<Points, String> {
+    let f = field(key)?;
+    let values: Vec<&str> = values.split(',').collect();
+    if values.len() > MAX_POINTS {
+        return Err(format!("a sweep has at most {MAX_POINTS} runs, not {}", values.len()));
+    }
+    let points = values
+        .iter()
+        .map(|v| f.parse_value(v).map(|x| vec![text_of(f, x)]).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    Ok((vec![f.key], points))
+}
+
+/// An `n`-point grid over each key's range (all combinations for two keys).
+fn spread_grid(keys: &[&str], n: usize) -> Result<Points, String> {
+    if !(1..=2).contains(&keys.len()) {
+        return Err(format!("a grid sweeps one or two settings, not {}", keys.len()));
+    }
+    let fields = keys.iter().map(|k| field(k)).collect::<Result<Vec<_>, _>>()?;
+    if fields.len() == 2 && fields[0].key == fields[1].key {
+        return Err(format!(
+            "a grid needs two different settings, not {} twice",
+            fields[0].key
+        ));
+    }
+    let axes: Vec<Vec<String>> = fields.iter().map(|f| spread(f, n)).collect();
+    let points: Vec<Vec<String>> = match &axes[..] {
+        [a] => a.iter().map(|x| vec![x.clone()]).collect(),
+        [a, b] => a
+            .iter()
+            .flat_map(|x| b.iter().map(move |y| vec![x.clone(), y.clone()]))
+            .collect(),
+        _ => unreachable!("one or two keys"),
+    };
+    Ok((fields.iter().map(|f| f.key).collect(), points))
+}
+
+impl Sweep {
+    /// A sweep as a person writes it, each part as text: `over` one settings key (or two,
+    /// comma-separated, for a grid), then either `values` (comma-separated, one key) or
+    /// `grid` (points per key), and `steps`. The command line, the page and its worker all
+    /// come here, so each mistake has one message, naming the part and what is allowed.
+    pub fn parse(over: &str, values: Option<&str>, grid: Option<&str>, steps: &str) -> Result<Sweep, String> {
+        let keys: Vec<&str> = over.split(',').map(str::trim).collect();
+        let (keys, points) = match (values, grid) {
+            (Some(_), Some(_)) => return Err("give values or grid, not both".into()),
+            (None, None) => {
+                return Err(
+                    "a sweep needs values (a list, for one setting) or grid (a number of points per setting)".into(),
+                )
+            }
+            (Some(_), None) if keys.len() != 1 => {
+                return Err(format!(
+                    "values sweep one setting, not {}; use grid for two",
+                    keys.len()
+                ))
+            }
+            (Some(values), None) => listed(keys[0], values)?,
+            (None, Some(n)) => spread_grid(&keys, whole("grid", n, 2, MAX_GRID as u64)? as usize)?,
         };
         Ok(Sweep {
-            keys: fields.iter().map(|f| f.key).collect(),
+            keys,
             points,
-            steps: check_steps(steps)?,
+            steps: whole("steps", steps, 1, MAX_STEPS)?,
         })
     }
 
@@ -133,42 +155,73 @@ impl Sweep {
         self.points.iter().map(|p| point_query(&self.keys, p)).collect()
     }
 
-    /// Runs every point on top of `base`, calling `progress(done, total)` after each.
-    pub fn run(&self, base: &Settings, mut progress: impl FnMut(usize, usize)) -> Result<Vec<Row>, String> {
-        let total = self.points.len();
+    /// Runs every point on top of `base`, handing each finished run to `each(k, &run)`
+    /// (point k, from 0) before the next starts; an error from `each` stops the sweep.
+    pub fn run(
+        &self,
+        base: &Settings,
+        mut each: impl FnMut(usize, &Simulation) -> Result<(), String>,
+    ) -> Result<Vec<Row>, String> {
         self.points
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let row = run_point(base, &self.keys, p, self.steps);
-                progress(k + 1, total);
-                row
+                let (row, sim) = run_point(base, &self.keys, p, self.steps)?;
+                each(k, &sim)?;
+                Ok(row)
             })
             .collect()
     }
 
     /// The CSV header: the swept keys, the metrics, the extra columns.
     pub fn header(&self) -> String {
-        format!("{},{},{}", self.keys.join(","), metrics_header(), EXTRA.join(","))
+        format!("{},{}", self.series_header(), EXTRA.join(","))
+    }
+
+    /// The header of a sweep's series (`series.csv`): the swept keys, then the metrics.
+    pub fn series_header(&self) -> String {
+        format!("{},{}", self.keys.join(","), metrics_header())
     }
 }
 
-fn point_query(keys: &[&str], point: &[String]) -> String {
-    keys.iter()
-        .zip(point)
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+/// A run's lines of the sweep's series: its point's values, then the metrics of each step
+/// its history recorded (every step of a run of up to 2,047 steps; of a longer one the first
+/// 512, evenly thinned steps after them, and the last).
+pub fn series_lines<'a>(point: &'a [String], history: &'a History) -> impl Iterator<Item = String> + 'a {
+    let point = point.join(",");
+    history
+        .records()
+        .iter()
+        .map(move |r| format!("{point},{}", csv_line(&r.values)))
 }
 
-/// One fresh run of `steps` steps with the point applied on top of `base`.
-pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<Row, String> {
+/// How a run of a sweep is named in a legend: "quality 0.5, support 0.3".
+pub fn point_label(keys: &[&str], point: &[String]) -> String {
+    joined(keys, point, " ", ", ")
+}
+
+/// The swept keys with their values at a point: `key{between}value`, joined by `sep`.
+fn joined(keys: &[&str], point: &[String], between: &str, sep: &str) -> String {
+    keys.iter()
+        .zip(point)
+        .map(|(k, v)| format!("{k}{between}{v}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn point_query(keys: &[&str], point: &[String]) -> String {
+    joined(keys, point, "=", "&")
+}
+
+/// One fresh run of `steps` steps with the point applied on top of `base`: its row, and the
+/// run itself.
+pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<(Row, Simulation), String> {
     let mut settings = base.clone();
     settings.apply(&point_query(keys, point)).map_err(|e| e.to_string())?;
     let mut sim = Simulation::new(settings);
     let diverged = sim.run(steps).is_err();
     let start = sim.history().records()[0].values;
-    Ok(Row {
+    let row = Row {
         point: point.to_vec(),
         metrics: sim.metrics().values(),
         extra: [
@@ -177,7 +230,8 @@ pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -
             start[column("hessian_max")],
             if diverged { 1.0 } else { 0.0 },
         ],
-    })
+    };
+    Ok((row, sim))
 }
 
 impl Row {
@@ -288,39 +342,111 @@ mod tests {
 
     #[test]
     fn grids_spread_over_ranges_and_values_are_checked() {
-        let g = Sweep::grid(&["quality", "support"], 3, 10).unwrap();
+        let g = Sweep::parse("quality,support", None, Some("3"), "10").unwrap();
         assert_eq!(g.keys, vec!["quality", "support"]);
         assert_eq!(g.points.len(), 9);
         assert_eq!(g.points[0], vec!["0", "0.01"]);
         assert_eq!(g.points[5], vec!["0.5", "1"]);
         assert_eq!(g.queries()[4], "quality=0.5&support=0.505");
-        let d = Sweep::grid(&["design"], 5, 10).unwrap();
+        let d = Sweep::parse("design", None, Some("5"), "10").unwrap();
         assert_eq!(d.points.len(), 5);
-        let listed = Sweep::values("design", &["bvw", " independent"], 10).unwrap();
+        let listed = Sweep::parse("design", Some("bvw, independent"), None, "10").unwrap();
         assert_eq!(listed.queries(), vec!["design=bvw", "design=independent"]);
         assert_eq!(
-            Sweep::values("exact", &["true"], 10).unwrap().queries(),
+            Sweep::parse("exact", Some("true"), None, "10").unwrap().queries(),
             vec!["exact=1"]
         );
-        let k = Sweep::grid(&["k"], 41, 10).unwrap();
+        let k = Sweep::parse("k", None, Some("41"), "10").unwrap();
         assert_eq!(k.points.len(), 31, "whole numbers, once each");
-        let e = Sweep::values("quality", &["0", "2"], 10).unwrap_err();
-        assert!(e.contains("quality = '2' is not allowed"), "{e}");
-        assert!(Sweep::values("colour", &["1"], 10)
+        assert!(Sweep::parse("quality,quality", None, Some("3"), "10").is_err());
+        let many = vec!["0"; MAX_POINTS + 1].join(",");
+        assert!(Sweep::parse("quality", Some(&many), None, "10")
             .unwrap_err()
-            .contains("unknown setting"));
-        assert!(Sweep::grid(&["quality"], 1, 10).unwrap_err().contains("from 2 to 41"));
-        assert!(Sweep::grid(&["quality", "quality"], 3, 10).is_err());
-        assert!(Sweep::values("quality", &["0"], 0).unwrap_err().contains("steps"));
+            .contains("at most 2000 runs"));
+    }
+
+    #[test]
+    fn specs_from_text_are_checked_once_with_one_message_each() {
+        let parse = |over, values, grid, steps| Sweep::parse(over, values, grid, steps);
+        let listed = parse("quality", Some("0, 0.5"), None, " 10").unwrap();
+        assert_eq!(
+            (listed.keys, listed.points, listed.steps),
+            (
+                vec!["quality"],
+                vec![vec!["0".to_string()], vec!["0.5".to_string()]],
+                10
+            )
+        );
+        assert_eq!(
+            parse(" quality, support", None, Some(" 3"), "7").unwrap(),
+            parse("quality,support", None, Some("3"), "7").unwrap()
+        );
+        for (over, values, grid, steps, message) in [
+            ("quality", Some("0"), Some("3"), "5", "give values or grid, not both"),
+            (
+                "quality",
+                None,
+                None,
+                "5",
+                "a sweep needs values (a list, for one setting) or grid",
+            ),
+            (
+                "quality,support",
+                Some("0"),
+                None,
+                "5",
+                "values sweep one setting, not 2; use grid for two",
+            ),
+            (
+                "quality",
+                None,
+                Some("x"),
+                "5",
+                "grid = 'x' is not allowed: grid must be a whole number from 2 to 41",
+            ),
+            ("quality", None, Some("42"), "5", "grid = '42' is not allowed"),
+            (
+                "quality",
+                Some("0"),
+                None,
+                "-1",
+                "steps = '-1' is not allowed: steps must be a whole number from 1 to 100000",
+            ),
+            ("quality", Some("0"), None, "1e9", "steps = '1e9' is not allowed"),
+            ("quality", Some("0"), None, "100001", "steps = '100001' is not allowed"),
+            (
+                "quality",
+                Some("a"),
+                None,
+                "5",
+                "quality = 'a' is not allowed: quality must be a number from 0 to 1",
+            ),
+            ("bogus", Some("1"), None, "5", "unknown setting 'bogus'"),
+            (
+                "quality,support,beta",
+                None,
+                Some("2"),
+                "5",
+                "a grid sweeps one or two settings, not 3",
+            ),
+        ] {
+            let e = parse(over, values, grid, steps).unwrap_err();
+            assert!(e.starts_with(message), "{over} {values:?} {grid:?} {steps}: {e}");
+        }
     }
 
     #[test]
     fn rows_equal_fresh_runs_and_name_their_columns() {
         let base = Settings::parse("model=tabular&lr=5").unwrap();
-        let sweep = Sweep::values("quality", &["0", "1"], 20).unwrap();
+        let sweep = Sweep::parse("quality", Some("0,1"), None, "20").unwrap();
         let mut calls = Vec::new();
-        let rows = sweep.run(&base, |done, total| calls.push((done, total))).unwrap();
-        assert_eq!(calls, vec![(1, 2), (2, 2)]);
+        let rows = sweep
+            .run(&base, |k, sim| {
+                calls.push((k, sim.step_count()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(calls, vec![(0, 20), (1, 20)]);
         for (row, q) in rows.iter().zip(["0", "1"]) {
             let mut s = base.clone();
             s.set("quality", q).unwrap();
@@ -332,6 +458,17 @@ mod tests {
             assert_eq!(row.extra[0], start.signal);
             assert_eq!(row.extra[3], 0.0);
         }
+        // A run's series: its point, then every recorded step in metrics.csv's form.
+        let (_, sim) = run_point(&base, &sweep.keys, &sweep.points[1], 20).unwrap();
+        let series: Vec<String> = series_lines(&sweep.points[1], sim.history()).collect();
+        assert_eq!(series.len(), 21);
+        assert_eq!(series[20], format!("1,{}", csv_line(&sim.metrics().values())));
+        assert!(sweep.series_header().starts_with("quality,step,loss,"));
+        assert_eq!(sweep.series_header().split(',').count(), series[0].split(',').count());
+        assert_eq!(
+            point_label(&["quality", "support"], &["0.5".into(), "1".into()]),
+            "quality 0.5, support 1"
+        );
         let header = sweep.header();
         assert!(header.starts_with("quality,step,loss,"));
         assert_eq!(header.split(',').count(), rows[0].csv_line().split(',').count());

@@ -520,35 +520,19 @@ pub struct SweepJob {
 
 #[wasm_bindgen]
 impl SweepJob {
-    /// A sweep over `over` ("quality" or "quality,support") on top of the settings `base`:
-    /// the listed `values` (comma-separated, one key) or an `grid`-point grid, `steps` steps each.
+    /// A sweep on top of the settings `base`, its parts as the person wrote them (see
+    /// `Sweep::parse`): `over` ("quality" or "quality,support"), `values` ("0,0.5,1") or
+    /// `grid` ("21"), and `steps`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         base: &str,
         over: &str,
         values: Option<String>,
-        grid: Option<u32>,
-        steps: f64,
+        grid: Option<String>,
+        steps: &str,
     ) -> Result<SweepJob, JsValue> {
         let base = Settings::parse(base).map_err(error)?;
-        let keys: Vec<&str> = over.split(',').map(str::trim).collect();
-        if !(steps.is_finite() && steps >= 1.0 && steps.fract() == 0.0) {
-            return Err(error(format!(
-                "steps = {steps} is not allowed: steps must be a whole number from 1 to {}",
-                crate::sweep::MAX_STEPS
-            )));
-        }
-        let sweep = match (values, grid) {
-            (Some(values), None) if keys.len() == 1 => Sweep::values(
-                keys[0],
-                &values.split(',').map(str::trim).collect::<Vec<_>>(),
-                steps as u64,
-            ),
-            (Some(_), None) => Err("values sweep one setting; use grid for two".to_string()),
-            (None, Some(n)) => Sweep::grid(&keys, n as usize, steps as u64),
-            _ => Err("a sweep needs either values or grid".to_string()),
-        }
-        .map_err(error)?;
+        let sweep = Sweep::parse(over, values.as_deref(), grid.as_deref(), steps).map_err(error)?;
         Ok(SweepJob {
             base,
             sweep,
@@ -572,7 +556,7 @@ impl SweepJob {
         let Some(point) = self.sweep.points.get(self.rows.len()) else {
             return Ok(None);
         };
-        let r: Row = crate::sweep::run_point(&self.base, &self.sweep.keys, point, self.sweep.steps).map_err(error)?;
+        let (r, _) = crate::sweep::run_point(&self.base, &self.sweep.keys, point, self.sweep.steps).map_err(error)?;
         let o = row(&r.metrics)?;
         for (k, v) in self.sweep.keys.iter().zip(&r.point) {
             put(&o, k, v.as_str())?;

@@ -24,6 +24,41 @@ fn presets_are_listed_with_their_stories() {
     }
 }
 
+/// A scenario played to its end prints its end message, the page's text, after the summary
+/// line; --quiet leaves only the summary.
+#[test]
+fn run_of_a_scenario_prints_its_end_message_unless_quiet() {
+    let dir = out_dir("story");
+    let args = [
+        "run",
+        "--preset",
+        "quality",
+        "--steps",
+        "100",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    let out = dpo_sim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("wrote 101 rows to "), "{text}");
+    assert!(lines[1].starts_with("At step 100, J = "), "{text}");
+    for claim in dpo_sim::presets::find("quality").unwrap().claims {
+        assert!(lines[1].contains(&format!("✓ {}", claim.text)), "{text}");
+    }
+    let changed = dpo_sim(&[&args[..], &["--set", "quality=0"]].concat());
+    let text = String::from_utf8(changed.stdout).unwrap();
+    assert!(
+        text.contains("With quality 0 instead of 1:") && text.contains("✗ Not here: "),
+        "{text}"
+    );
+    let quiet = dpo_sim(&[&args[..], &["--quiet"]].concat());
+    assert_eq!(String::from_utf8(quiet.stdout).unwrap().lines().count(), 1);
+    fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn run_writes_world_metrics_and_theta() {
     let dir = out_dir("run");
@@ -41,6 +76,15 @@ fn run_writes_world_metrics_and_theta() {
         dir.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = dir.display();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "wrote 26 rows to {d}/metrics.csv, {d}/theta.csv and {d}/world.json\n\
+             Step 25 of 400: the story's 4 claims are checked at its end.\n"
+        ),
+        "one line says what was written where, one where the story stands"
+    );
 
     let metrics = fs::read_to_string(dir.join("metrics.csv")).unwrap();
     let lines: Vec<&str> = metrics.lines().collect();
@@ -76,27 +120,42 @@ fn run_writes_world_metrics_and_theta() {
     sim.run(25).unwrap();
     assert_eq!(rows[26], format!("25,{}", dpo_sim::format::csv_line(sim.theta())));
 
-    let world = fs::read_to_string(dir.join("world.json")).unwrap();
+    // world.json is JSON (strings escaped by serde_json), with the keys and shapes documented.
+    let world: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("world.json")).unwrap()).unwrap();
     for key in [
-        "\"settings\"",
-        "\"features\"",
-        "\"reward\"",
-        "\"ref_probs\"",
-        "\"support\"",
-        "\"pi0\"",
-        "\"piq\"",
-        "\"pair_weights\"",
+        "settings",
+        "query",
+        "step",
+        "features",
+        "reward",
+        "ref_probs",
+        "support",
+        "pi0",
+        "piq",
+        "pair_weights",
+        "theta",
     ] {
-        assert!(world.contains(key), "world.json lacks {key}");
+        assert!(world.get(key).is_some(), "world.json lacks {key}");
     }
-    assert!(world.contains("\"n\": \"10\""));
+    assert_eq!(world["settings"]["n"], "10");
+    assert_eq!(world["query"].as_str(), Some(sim.settings().to_query().as_str()));
+    assert_eq!(world["step"], 25);
+    let column = |key: &str| -> Vec<f64> {
+        world[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(column("theta"), sim.theta());
+    assert_eq!(column("reward"), sim.world().reward);
     // pair_weights is 10 x 10 and sums to 1.
-    let pw = world.split("\"pair_weights\": ").nth(1).unwrap();
-    let matrix = &pw[..pw.find("]]").unwrap() + 2];
-    let numbers: Vec<f64> = matrix
-        .split(|c: char| "[], ".contains(c))
-        .filter(|t| !t.is_empty())
-        .map(|t| t.parse().unwrap())
+    let rows = world["pair_weights"].as_array().unwrap();
+    assert_eq!(rows.len(), 10);
+    let numbers: Vec<f64> = rows
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()))
         .collect();
     assert_eq!(numbers.len(), 100);
     assert!((numbers.iter().sum::<f64>() - 1.0).abs() < 1e-9);
@@ -117,15 +176,145 @@ fn errors_print_one_line_and_exit_non_zero() {
             vec!["run", "--steps", "1", "--out", "/proc/no/such/dir"],
             "cannot create",
         ),
-        (vec!["run", "--steps", "x", "--out", d], "--steps"),
+        (vec!["run", "--steps", "x", "--out", d], "--steps = 'x' is not allowed"),
         (vec!["frobnicate"], "usage"),
+        (
+            vec!["run", "--steps", "10", "--steps", "20", "--out", d],
+            "--steps is given twice: give it once",
+        ),
+        (
+            vec!["run", "--out", d, "--steps=3", "--out=elsewhere"],
+            "--out is given twice",
+        ),
+        (
+            vec!["run", "--steps", "3", "--out", d, "--every", "0"],
+            "--every = '0' is not allowed: --every must be a whole number from 1 up",
+        ),
+        (
+            vec!["run", "--steps", "3", "--out", d, "--png=yes"],
+            "--png takes no value",
+        ),
+        (vec!["run", "--steps", "3", "--out"], "--out needs a value"),
+        (vec!["run", "--out", d], "run needs --steps N"),
     ] {
         let out = dpo_sim(&args);
         assert!(!out.status.success(), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains(expect), "{args:?}: {err}");
         assert!(err.starts_with("dpo-sim: "), "{err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing written, nothing said on stdout"
+        );
     }
+}
+
+#[test]
+fn unknown_arguments_name_themselves_and_print_the_usage() {
+    for (args, named) in [
+        (vec!["run", "--steps", "3", "--colour", "red"], "'--colour'"),
+        (vec!["run", "-x"], "'-x'"),
+        (vec!["run", "stray"], "'stray'"),
+        (vec!["sweep", "--over", "quality", "--every", "2"], "'--every'"),
+    ] {
+        let out = dpo_sim(&args);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with(&format!("dpo-sim: unknown argument {named}\nusage:\n")) && err.contains("dpo-sim run"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_value_after_an_equals_sign_is_the_same_as_after_a_space() {
+    let (spaced, joined) = (out_dir("spaced"), out_dir("joined"));
+    let spaced_args = ["--preset", "support", "--set", "n=8", "--steps", "12", "--out"];
+    let mut args = vec!["run"];
+    args.extend(spaced_args);
+    args.push(spaced.to_str().unwrap());
+    assert!(dpo_sim(&args).status.success());
+    let out = format!("--out={}", joined.to_str().unwrap());
+    let out = dpo_sim(&["run", "--preset=support", "--set=n=8", "--steps=12", &out]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in ["metrics.csv", "theta.csv", "world.json"] {
+        assert_eq!(
+            fs::read(spaced.join(file)).unwrap(),
+            fs::read(joined.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    fs::remove_dir_all(spaced).unwrap();
+    fs::remove_dir_all(joined).unwrap();
+}
+
+#[test]
+fn every_k_keeps_step_0_each_kth_step_and_the_last() {
+    let dir = out_dir("every");
+    let out = dpo_sim(&[
+        "run",
+        "--set",
+        "n=8",
+        "--steps",
+        "23",
+        "--every",
+        "5",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("wrote 6 rows to "));
+    for file in ["metrics.csv", "theta.csv"] {
+        let (header, rows) = read_csv(&dir.join(file));
+        assert_eq!(header[0], "step");
+        let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(steps, ["0", "5", "10", "15", "20", "23"], "{file}");
+    }
+    // The kept rows are the rows of the full run.
+    let full = out_dir("every-full");
+    assert!(
+        dpo_sim(&["run", "--set", "n=8", "--steps", "23", "--out", full.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let (_, all) = read_csv(&full.join("metrics.csv"));
+    let (_, kept) = read_csv(&dir.join("metrics.csv"));
+    assert_eq!(kept[1], all[5]);
+    assert_eq!(kept[5], all[23]);
+    fs::remove_dir_all(dir).unwrap();
+    fs::remove_dir_all(full).unwrap();
+}
+
+#[test]
+fn csv_cells_are_the_shortest_round_trip_form_and_kl_is_never_negative() {
+    let dir = out_dir("cells");
+    let out = dpo_sim(&[
+        "run",
+        "--preset",
+        "support",
+        "--steps",
+        "30",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (header, rows) = read_csv(&dir.join("metrics.csv"));
+    let kl = header.iter().position(|h| h == "kl").unwrap();
+    // At step 0 the policy is the reference: its KL is 0, not a rounding error below it.
+    assert_eq!(rows[0][kl], "0");
+    for row in &rows {
+        assert!(row[kl].parse::<f64>().unwrap() >= 0.0);
+        for text in row.iter().filter(|t| !t.is_empty()) {
+            let v: f64 = text.parse().unwrap();
+            let shortest = [format!("{v}"), format!("{v:e}")]
+                .into_iter()
+                .min_by_key(String::len)
+                .unwrap();
+            assert!(text.len() <= shortest.len() && text != "-0", "{text}");
+        }
+    }
+    fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -219,7 +408,25 @@ fn sweep_errors_name_what_is_wrong() {
         ),
         (
             vec!["sweep", "--over", "quality", "--steps", "5", "--out", d],
-            "either --values",
+            "a sweep needs values (a list, for one setting) or grid",
+        ),
+        (
+            vec![
+                "sweep", "--over", "quality", "--values", "0,1", "--grid", "3", "--steps", "5", "--out", d,
+            ],
+            "give --values or --grid, not both",
+        ),
+        (
+            vec![
+                "sweep", "--over", "quality", "--grid", "3", "--steps", "5", "--grid=4", "--out", d,
+            ],
+            "--grid is given twice",
+        ),
+        (
+            vec![
+                "sweep", "--over", "quality", "--grid", "9", "--steps", "5", "--out", d, "--series", "--png",
+            ],
+            "series.png overlays at most 8 runs, not 9",
         ),
         (
             vec![
@@ -233,7 +440,7 @@ fn sweep_errors_name_what_is_wrong() {
                 "--out",
                 d,
             ],
-            "--grid N for two",
+            "values sweep one setting, not 2; use grid for two",
         ),
         (
             vec!["sweep", "--over", "nope", "--grid", "3", "--steps", "5", "--out", d],
@@ -264,4 +471,112 @@ fn sweep_errors_name_what_is_wrong() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains(expect), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn series_holds_every_recorded_step_of_every_run_and_its_png_overlays_them() {
+    let dir = out_dir("series");
+    let out = dpo_sim(&[
+        "sweep",
+        "--over",
+        "quality",
+        "--values",
+        "0,0.5,1",
+        "--steps",
+        "40",
+        "--preset",
+        "sweet-spot",
+        "--set",
+        "n=12",
+        "--out",
+        dir.to_str().unwrap(),
+        "--series",
+        "--png",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = dir.display();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("wrote 3 rows to {d}/sweep.csv and 123 rows to {d}/series.csv (2 PNGs)\n")
+    );
+    let (header, rows) = read_csv(&dir.join("series.csv"));
+    let metrics: Vec<&str> = dpo_sim::metrics::keys().collect();
+    assert_eq!(header[0], "quality");
+    assert_eq!(header[1..], metrics[..], "the swept value, then metrics.csv's columns");
+    assert_eq!(rows.len(), 3 * 41, "steps 0 to 40 of each run");
+    // Each run's rows are what `run` writes for it, step by step.
+    let (_, sweep_rows) = read_csv(&dir.join("sweep.csv"));
+    for (k, q) in ["0", "0.5", "1"].iter().enumerate() {
+        let run_dir = out_dir("series-run");
+        let set = format!("quality={q}");
+        let args = [
+            "run",
+            "--preset",
+            "sweet-spot",
+            "--set",
+            "n=12",
+            "--set",
+            &set,
+            "--steps",
+            "40",
+            "--out",
+        ];
+        assert!(dpo_sim(&[&args[..], &[run_dir.to_str().unwrap()]].concat())
+            .status
+            .success());
+        let (_, run_rows) = read_csv(&run_dir.join("metrics.csv"));
+        let own = &rows[41 * k..41 * (k + 1)];
+        assert!(own.iter().all(|r| r[0] == *q));
+        assert_eq!(own.iter().map(|r| r[1..].to_vec()).collect::<Vec<_>>(), run_rows);
+        assert_eq!(own[40][1..], sweep_rows[k][1..1 + metrics.len()]);
+        fs::remove_dir_all(run_dir).unwrap();
+    }
+    for name in ["sweep.png", "series.png"] {
+        let bytes = fs::read(dir.join(name)).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000,
+            "{name}"
+        );
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn long_runs_series_keep_the_first_512_steps_then_thin_evenly() {
+    let dir = out_dir("series-long");
+    let out = dpo_sim(&[
+        "sweep",
+        "--over",
+        "seed",
+        "--values",
+        "1,2",
+        "--steps",
+        "3000",
+        "--set",
+        "n=4",
+        "--set",
+        "exact=1",
+        "--out",
+        dir.to_str().unwrap(),
+        "--series",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, rows) = read_csv(&dir.join("series.csv"));
+    // As many rows as each run's history recorded.
+    let recorded: Vec<usize> = ["1", "2"]
+        .iter()
+        .map(|seed| {
+            let mut sim =
+                dpo_sim::Simulation::new(dpo_sim::Settings::parse(&format!("n=4&exact=1&seed={seed}")).unwrap());
+            sim.run(3000).unwrap();
+            sim.history().len()
+        })
+        .collect();
+    assert_eq!(rows.len(), recorded.iter().sum::<usize>());
+    assert!(recorded[0] < 3001, "thinned");
+    // Steps are whole numbers, written whole: 3000, not its shorter 3e3.
+    let steps: Vec<f64> = rows[..recorded[0]].iter().map(|r| r[1].parse().unwrap()).collect();
+    assert_eq!(steps[..512], (0..512).map(f64::from).collect::<Vec<_>>()[..]);
+    assert_eq!(rows[recorded[0] - 1][1], "3000");
+    fs::remove_dir_all(dir).unwrap();
 }

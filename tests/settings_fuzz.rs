@@ -1,6 +1,6 @@
 //! Property tests: any settings text is accepted and round-trips, or refused with a message;
-//! whatever is accepted runs without panicking. Every field at its limits works, just
-//! outside them it is refused by name.
+//! whatever is accepted runs, every step or up to a divergence that says so. Every field at
+//! its limits works, just outside them it is refused by name.
 
 use dpo_sim::rng::Rng;
 use dpo_sim::settings::{Kind, FIELDS};
@@ -25,7 +25,7 @@ fn mutated_query(rng: &mut Rng) -> String {
 }
 
 #[test]
-fn random_and_mutated_settings_never_panic_and_accepted_ones_round_trip() {
+fn random_and_mutated_settings_are_refused_with_a_message_or_round_trip_and_run() {
     let mut rng = Rng::new(2024, 7);
     let mut accepted = 0;
     // A short fixed budget in the test command; `DPO_FUZZ_CASES=1000000 cargo test --test
@@ -45,8 +45,7 @@ fn random_and_mutated_settings_never_panic_and_accepted_ones_round_trip() {
                 accepted += 1;
                 assert_eq!(Settings::parse(&s.to_query()).unwrap(), s, "round trip of '{text}'");
                 if accepted % 20 == 0 {
-                    let mut sim = Simulation::new(s);
-                    let _ = sim.run(3);
+                    runs_or_diverges(&mut Simulation::new(s), 3, &text);
                 }
             }
             Err(e) => assert!(
@@ -60,6 +59,20 @@ fn random_and_mutated_settings_never_panic_and_accepted_ones_round_trip() {
         accepted > 100,
         "the generator should also produce valid settings ({accepted})"
     );
+}
+
+/// Runs `n` steps: every one of them, or up to a divergence, which is the run's one error,
+/// said as such and naming the step where it stopped.
+fn runs_or_diverges(sim: &mut Simulation, n: u64, text: &str) {
+    match sim.run(n) {
+        Ok(()) => assert_eq!((sim.step_count(), sim.diverged()), (n, None), "{text}"),
+        Err(e) => {
+            assert_eq!(sim.diverged(), Some(e.as_str()), "{text}");
+            // The step that failed: taken and then measured non-finite, or refused.
+            let said = |k: u64| e.starts_with(&format!("Training diverged at step {k}: "));
+            assert!(said(sim.step_count()) || said(sim.step_count() + 1), "{text}: {e}");
+        }
+    }
 }
 
 /// The value text of a field at one end of its range, and just outside it.
@@ -106,9 +119,7 @@ fn every_field_works_at_its_limits_and_is_refused_outside() {
                     assert!(ok, "{text} should be refused");
                     let mut sim = Simulation::new(s);
                     // Learning rates may legitimately diverge; anything else must run.
-                    if let Err(e) = sim.run(20) {
-                        assert!(e.contains("diverged"), "{text}: {e}");
-                    }
+                    runs_or_diverges(&mut sim, 20, &text);
                     assert!(sim.metrics().values().iter().all(|v| !v.is_infinite()), "{text}");
                 }
                 Err(e) => {
@@ -125,7 +136,7 @@ fn every_field_works_at_its_limits_and_is_refused_outside() {
 }
 
 #[test]
-fn extreme_combinations_stay_finite() {
+fn extreme_combinations_run_or_stop_at_a_named_divergence_and_stay_finite() {
     for text in [
         "support=0.01&quality=1&kappa=10&scale=5",
         "beta=0.01&lr=1000&exact=1",
@@ -135,9 +146,8 @@ fn extreme_combinations_stay_finite() {
         "model=tabular&s=20&beta=0.01&scale=5&lr=1000",
     ] {
         let mut sim = Simulation::new(Settings::parse(text).unwrap());
-        let result = sim.run(50);
+        runs_or_diverges(&mut sim, 50, text);
         let m = sim.metrics();
         assert!(m.values().iter().all(|v| !v.is_infinite()), "{text}: {m:?}");
-        assert!(result.is_ok() || sim.diverged().is_some(), "{text}");
     }
 }

@@ -364,7 +364,7 @@ fn measured_rate_approaches_the_predicted_rate() {
 
 #[test]
 fn quality_steepens_the_start_and_flattens_the_end() {
-    // The measurements: at theta_0 the curvature and the signal grow with quality;
+    // The study's landscape claim, measured: at theta_0 the curvature and the signal grow with quality;
     // at the minimiser the smallest eigenvalue falls, so the local rate gets slower.
     let at = |q: &str| {
         Simulation::new(Settings::parse(&format!("quality={q}&exact=1")).unwrap())

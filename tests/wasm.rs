@@ -95,13 +95,33 @@ fn divergence_is_an_error_that_names_the_step() {
 #[wasm_bindgen_test]
 fn pin_and_unpin() {
     let mut sim = Sim::new("").unwrap();
-    assert!(!sim.pinned());
-    sim.pin();
-    assert!(sim.pinned());
+    assert_eq!(sim.pinned().unwrap().length(), 0);
+    assert_eq!(sim.pin().unwrap(), "defaults");
     sim.set("seed=3").unwrap();
-    assert!(sim.pinned(), "the ghost survives a restart");
-    sim.unpin();
-    assert!(!sim.pinned());
+    assert_eq!(sim.pinned().unwrap().length(), 1, "a pinned run survives a restart");
+    assert_eq!(sim.pin().unwrap(), "seed 3");
+    assert!(sim.unpin(Some("nope".into())).is_err());
+    sim.unpin(Some("defaults".into())).unwrap();
+    assert_eq!(sim.pinned().unwrap().length(), 1);
+    sim.unpin(None).unwrap();
+    assert_eq!(sim.pinned().unwrap().length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_tells_its_story_from_its_runs() {
+    let mut sim = Sim::new("").unwrap();
+    assert!(sim.story().unwrap().is_null());
+    sim.load_scenario("quality").unwrap();
+    assert_eq!(sim.pinned().unwrap().length(), 1, "its comparison run");
+    sim.step(100).unwrap();
+    while sim.advance_pinned(50) > 0.0 {}
+    let told = sim.story().unwrap();
+    let message = js_sys::Reflect::get(&told, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.starts_with("At step 100, J = "), "{message}");
+    assert!(sim.load_scenario("nope").is_err());
 }
 
 #[wasm_bindgen_test]
@@ -120,7 +140,11 @@ fn fields_describe_every_control() {
         get(design.unchecked_ref(), "kind").as_string().as_deref(),
         Some("choice")
     );
-    assert_eq!(Array::from(&get(design.unchecked_ref(), "options")).length(), 3);
+    let options: Vec<String> = Array::from(&get(design.unchecked_ref(), "options"))
+        .iter()
+        .map(|o| o.as_string().unwrap())
+        .collect();
+    assert_eq!(options, ["independent", "contrastive", "bvw", "mixr", "mixp"]);
 }
 
 #[wasm_bindgen_test]
@@ -135,12 +159,12 @@ fn numbers_charts_and_their_errors() {
         .iter()
         .map(|c| get(c.unchecked_ref(), "key").as_string().unwrap())
         .collect();
-    assert_eq!(keys, ["landscape", "signal", "map", "curves", "convergence"]);
+    assert_eq!(keys, ["landscape", "signal", "reward", "map", "curves", "convergence"]);
 }
 
 #[wasm_bindgen_test]
 fn sweep_rows_equal_fresh_runs() {
-    let mut job = SweepJob::new("model=tabular&lr=5", "quality", Some("0,1".into()), None, 10.0).unwrap();
+    let mut job = SweepJob::new("model=tabular&lr=5", "quality", Some("0,1".into()), None, "10").unwrap();
     assert_eq!(job.total(), 2.0);
     for q in ["0", "1"] {
         let row = job.run_next().unwrap().unwrap();
@@ -158,14 +182,21 @@ fn sweep_rows_equal_fresh_runs() {
     let table = dpo_sim::wasm::SweepTable::new(&job.csv()).unwrap();
     assert_eq!(table.len(), 2.0);
     assert!(message(dpo_sim::wasm::SweepTable::new("a,b").err().unwrap()).contains("not a sweep table"));
-    let e = message(SweepJob::new("", "quality", None, Some(99), 10.0).err().unwrap());
-    assert!(e.contains("grid = 99"), "{e}");
+    // The core's messages, as `Sweep::parse` words them.
     let e = message(
-        SweepJob::new("", "quality,support", Some("1".into()), None, 10.0)
+        SweepJob::new("", "quality", None, Some("99".into()), "10")
             .err()
             .unwrap(),
     );
-    assert!(e.contains("use grid for two"), "{e}");
+    assert!(e.starts_with("grid = '99' is not allowed"), "{e}");
+    let e = message(
+        SweepJob::new("", "quality", Some("1".into()), Some("3".into()), "10")
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(e, "give values or grid, not both");
+    let e = message(SweepJob::new("", "quality", Some("1".into()), None, "x").err().unwrap());
+    assert!(e.starts_with("steps = 'x' is not allowed"), "{e}");
 }
 
 // ------------------------------------------------------------------ robustness in wasm

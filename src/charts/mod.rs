@@ -20,7 +20,7 @@ mod series;
 pub mod sweep;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use png::{write_pngs, write_sweep_png};
+pub use png::{write_pngs, write_series_png, write_sweep_png};
 
 /// Drawing errors travel as messages, never as panics.
 pub type ChartResult = Result<(), String>;

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{err, Chart, ChartResult, Style};
+use crate::history::History;
 use crate::landscape::landscape;
 use crate::session::Session;
 use crate::sweep::Table;
@@ -16,8 +17,12 @@ const PNG_STYLE: Style = Style { scale: 2.0 };
 /// Finer than the page's grid: a file is drawn once.
 const PNG_LANDSCAPE_RESOLUTION: usize = 72;
 
-fn render(path: &Path, draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> ChartResult) -> ChartResult {
-    let root = BitMapBackend::new(path, PNG_SIZE).into_drawing_area();
+fn render(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> ChartResult,
+) -> ChartResult {
+    let root = BitMapBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     draw(&root)?;
     root.present()
@@ -34,7 +39,7 @@ pub fn write_pngs(session: &Session, dir: &Path) -> Result<Vec<PathBuf>, String>
         .iter()
         .map(|chart| {
             let path = dir.join(format!("{}.png", chart.info().key));
-            render(&path, |a| chart.draw(a, &scene, &PNG_STYLE))?;
+            render(&path, PNG_SIZE, |a| chart.draw(a, &scene, &PNG_STYLE))?;
             Ok(path)
         })
         .collect()
@@ -49,17 +54,23 @@ pub const SWEEP_COLUMNS: [&str; 3] = ["attainable_reward", "expected_reward", "s
 pub fn write_sweep_png(table: &Table, steps: u64, dir: &Path) -> Result<PathBuf, String> {
     let path = dir.join("sweep.png");
     match table.keys.len() {
-        1 => render(&path, |a| {
+        1 => render(&path, PNG_SIZE, |a| {
             super::sweep::lines(a, table, &SWEEP_COLUMNS, None, &PNG_STYLE)
         })?,
-        _ => {
-            let root = BitMapBackend::new(&path, (1400, 640)).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            super::sweep::phase(&root, table, steps, None, &PNG_STYLE)?;
-            root.present()
-                .map_err(|e| format!("could not write {}: {e}", path.display()))?;
-        }
+        _ => render(&path, (1400, 640), |a| {
+            super::sweep::phase(a, table, steps, None, &PNG_STYLE).map(|_| ())
+        })?,
     }
+    Ok(path)
+}
+
+/// Writes `series.png`: a sweep's runs overlaid (see [`super::sweep::overlaid`]), taller than
+/// the other files for its two panels under a legend of up to eight runs.
+pub fn write_series_png(runs: &[(String, History)], dir: &Path) -> Result<PathBuf, String> {
+    let path = dir.join("series.png");
+    render(&path, (PNG_SIZE.0, PNG_SIZE.1 * 5 / 4), |a| {
+        super::sweep::overlaid(a, runs, &PNG_STYLE)
+    })?;
     Ok(path)
 }
 

@@ -5,15 +5,20 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::colors::{color_bar, viridis, BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
+use super::colors::{color_bar, viridis, BLUE, GREEN, GREY, INK, ORANGE, PURPLE, SKY, VERMILLION};
 use super::series::{stack, Curve, Stacked, XAxis};
 use super::{axes, err, finite_range, fitted, pixels, Axis, ChartResult, Style};
-use crate::metrics::METRICS;
+use crate::history::History;
+use crate::metrics::{column, METRICS};
 use crate::numerics::sort_by_value;
 use crate::settings::{Field, Kind};
 use crate::sweep::{Table, EXTRA};
 
-const COLOURS: [RGBColor; 5] = [GREEN, VERMILLION, BLUE, PURPLE, ORANGE];
+/// One colour per panel or per run, told apart also under colour-vision deficiencies.
+const COLOURS: [RGBColor; 8] = [GREEN, VERMILLION, BLUE, PURPLE, ORANGE, SKY, GREY, INK];
+
+/// The most runs [`overlaid`] draws: one colour each.
+pub const MAX_OVERLAID: usize = COLOURS.len();
 
 /// A short label for a sweep column: a metric's, or what an extra column holds.
 fn label(name: &str) -> String {
@@ -78,6 +83,61 @@ pub fn lines<DB: DrawingBackend>(
             desc: field.label,
             mark: current,
             names: names.as_deref(),
+        };
+        stack(area, &panels, &x, style)
+    })
+}
+
+/// The runs of a sweep over the steps, one colour each, in a legend by their labels ("quality
+/// 0.5"): the distance to θ_S on a log axis (left out when no run has a minimiser, as with
+/// oracle labels) above the expected reward J. At most [`MAX_OVERLAID`] runs.
+pub fn overlaid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[(String, History)],
+    style: &Style,
+) -> ChartResult {
+    if runs.len() > MAX_OVERLAID {
+        return Err(format!(
+            "at most {MAX_OVERLAID} runs can be overlaid, not {}",
+            runs.len()
+        ));
+    }
+    fitted(area, style, |style| {
+        let panels: Vec<Stacked> = [
+            ("distance to θ_S (log)", column("target_distance"), true),
+            ("expected reward J", column("expected_reward"), false),
+        ]
+        .into_iter()
+        .filter(|(_, c, log)| !log || runs.iter().any(|(_, h)| h.series(*c).any(|(_, d)| d > 0.0)))
+        .enumerate()
+        .map(|(k, (y_desc, c, log))| Stacked {
+            y_desc: y_desc.into(),
+            zero: false,
+            log,
+            curves: runs
+                .iter()
+                .zip(COLOURS)
+                .map(|((label, history), color)| Curve {
+                    // One legend, over the top panel.
+                    label: (k == 0).then(|| label.clone()),
+                    color,
+                    alpha: 1.0,
+                    width: 1.8,
+                    dotted: false,
+                    dashed: false,
+                    points: history.series(c).collect(),
+                })
+                .collect(),
+            extra: Vec::new(),
+        })
+        .collect();
+        let steps = runs.iter().flat_map(|(_, h)| h.series(0).map(|(s, _)| s));
+        let x = XAxis {
+            axis: Axis::Steps,
+            range: (0.0, finite_range(steps, 0.0).1.max(1.0)),
+            desc: "step",
+            mark: None,
+            names: None,
         };
         stack(area, &panels, &x, style)
     })
@@ -226,28 +286,59 @@ mod tests {
     use super::super::tests::{colours, render};
     use super::*;
     use crate::sweep::{csv, Sweep};
-    use crate::Settings;
+    use crate::{Settings, Simulation};
 
     fn table(sweep: &Sweep) -> Table {
         let base = Settings::parse("model=tabular&lr=5&n=12").unwrap();
-        Table::from_csv(&csv(sweep, &sweep.run(&base, |_, _| {}).unwrap())).unwrap()
+        Table::from_csv(&csv(sweep, &sweep.run(&base, |_, _| Ok(())).unwrap())).unwrap()
     }
 
     #[test]
     fn lines_draw_for_numbers_and_choices() {
         let style = Style { scale: 1.0 };
-        let t = table(&Sweep::values("quality", &["0", "0.5", "1"], 10).unwrap());
+        let t = table(&Sweep::parse("quality", Some("0,0.5,1"), None, "10").unwrap());
         let img = render(600, 400, |a| {
             lines(a, &t, &["expected_reward", "signal_0"], Some(0.5), &style)
         });
         assert!(colours(&img) > 20);
-        let d = table(&Sweep::grid(&["design"], 2, 10).unwrap());
+        let d = table(&Sweep::parse("design", None, Some("2"), "10").unwrap());
         render(600, 400, |a| lines(a, &d, &["expected_reward"], None, &style));
     }
 
     #[test]
+    fn overlaid_runs_draw_one_colour_each_with_or_without_a_distance() {
+        let style = Style { scale: 1.0 };
+        let runs = |settings: &str, qualities: &[&str]| -> Vec<(String, History)> {
+            qualities
+                .iter()
+                .map(|q| {
+                    let mut sim = Simulation::new(Settings::parse(&format!("{settings}&quality={q}")).unwrap());
+                    sim.run(30).unwrap();
+                    (format!("quality {q}"), sim.history().clone())
+                })
+                .collect()
+        };
+        let two = runs("design=contrastive", &["0", "1"]);
+        let img = render(600, 500, |a| overlaid(a, &two, &style));
+        for colour in &COLOURS[..2] {
+            let rgb = [colour.0, colour.1, colour.2];
+            assert!(img.chunks_exact(3).any(|p| p == rgb), "{colour:?} drawn");
+        }
+        assert!(!img
+            .chunks_exact(3)
+            .any(|p| p == [COLOURS[2].0, COLOURS[2].1, COLOURS[2].2]));
+        // Oracle labels have no minimiser: no distance panel, the runs of J still show.
+        let oracle = runs("labels=oracle", &["0", "0.5", "1"]);
+        assert!(colours(&render(600, 500, |a| overlaid(a, &oracle, &style))) > 20);
+        let many = runs("n=8", &["0"; MAX_OVERLAID + 1]);
+        let mut buf = vec![0u8; 600 * 500 * 3];
+        let area = BitMapBackend::with_buffer(&mut buf, (600, 500)).into_drawing_area();
+        assert!(overlaid(&area, &many, &style).unwrap_err().contains("at most 8 runs"));
+    }
+
+    #[test]
     fn phase_maps_draw_and_clicks_find_their_cells() {
-        let t = table(&Sweep::grid(&["quality", "support"], 3, 5).unwrap());
+        let t = table(&Sweep::parse("quality,support", None, Some("3"), "5").unwrap());
         let mut rects = Vec::new();
         let img = render(800, 360, |a| {
             rects = phase(a, &t, 5, Some((0.5, 0.505)), &Style { scale: 1.0 })?;
@@ -266,7 +357,7 @@ mod tests {
             Some("quality=0.5&support=0.505")
         );
         assert_eq!(cell_at(&t, 1.5, 0.5), None);
-        let one = table(&Sweep::values("quality", &["0", "1"], 5).unwrap());
+        let one = table(&Sweep::parse("quality", Some("0,1"), None, "5").unwrap());
         let mut buf = vec![0u8; 800 * 360 * 3];
         let area = BitMapBackend::with_buffer(&mut buf, (800, 360)).into_drawing_area();
         assert!(phase(&area, &one, 5, None, &Style { scale: 1.0 })

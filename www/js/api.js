@@ -8,17 +8,15 @@ import { compute } from './worker-client.js';
 
 /**
  * `{over: 'quality' | ['quality', 'support'], values?, grid?, steps}` on top of the settings
- * of `ui`: a Promise of `{keys, rows, csv}`. Errors name what is wrong.
+ * of `ui`: a Promise of `{keys, rows, csv}`. The spec goes to the core as text, which checks
+ * it (as it does the command line's) and names what is wrong.
  */
 export function runSweep(ui, spec, { onProgress, signal } = {}) {
   if (!spec || typeof spec !== 'object') return Promise.reject(new Error("sweep expects an object such as {over: 'quality', values: [0, 0.5, 1], steps: 100}"));
-  const over = Array.isArray(spec.over) ? spec.over.join(',') : String(spec.over ?? '');
-  const values = spec.values === undefined ? null : [].concat(spec.values).join(',');
-  const grid = spec.grid === undefined ? null : Number(spec.grid);
-  const steps = Number(spec.steps ?? 100);
-  if (values === null && grid === null) return Promise.reject(new Error('sweep needs values (one setting) or grid (a number of points per setting)'));
-  if (grid !== null && !Number.isInteger(grid)) return Promise.reject(new Error(`grid = '${String(spec.grid).slice(0, 40)}' is not a whole number`));
-  return compute('sweep', { base: ui.query, over, values, grid, steps }, { onProgress, signal });
+  // A list (of keys or values) as comma-separated text; a missing part as null.
+  const text = (part) => (part === undefined || part === null ? null : [].concat(part).join(','));
+  const { over, values, grid, steps } = spec;
+  return compute('sweep', { base: ui.query, over: text(over) ?? '', values: text(values), grid: text(grid), steps: text(steps ?? 100) }, { onProgress, signal });
 }
 
 /** The calls that script the simulator `ui`. */

@@ -12,11 +12,13 @@ const SLICE_MS = 20;
 
 const KINDS = {
   /**
-   * `{base, over, values?, grid?, steps}`: a sweep (see dpoSim.sweep); its rows, its swept
-   * keys and its CSV. A refused sweep fails the job with the core's message.
+   * `{base, over, values?, grid?, steps}`, the parts as text (numbers are taken as their
+   * text): a sweep (see dpoSim.sweep); its rows, its swept keys and its CSV. A refused sweep
+   * fails the job with the core's message.
    */
   async sweep({ base, over, values, grid, steps }, job) {
-    const sweep = new SweepJob(base, over, values ?? undefined, grid ?? undefined, steps);
+    const text = (part) => (part === undefined || part === null ? undefined : String(part));
+    const sweep = new SweepJob(String(base), String(over), text(values), text(grid), String(steps));
     try {
       const total = sweep.total();
       const rows = [];
