@@ -18,6 +18,7 @@ use crate::history::History;
 use crate::metrics::header;
 use crate::presets::{find, PRESETS};
 use crate::session::Session;
+use crate::sim::Curvature;
 use crate::sweep::{point_label, series_lines, Sweep};
 use crate::{Settings, Simulation};
 
@@ -200,7 +201,13 @@ fn sweep(args: &[String]) -> Result<(), String> {
     // Progress on a terminal only: in a log, a line per run would drown the output.
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let total = sweep.points.len();
-    let rows = sweep.run(&base, |k, sim| {
+    // A series writes every step's curvature; the sweep's rows read it at two steps only.
+    let curvature = if series.is_some() {
+        Curvature::Tracked
+    } else {
+        Curvature::OnRequest
+    };
+    let rows = sweep.run(&base, curvature, |k, sim| {
         if terminal {
             eprint!("\rdpo-sim sweep: {}/{total} runs", k + 1);
             if k + 1 == total {

@@ -3,7 +3,7 @@
 
 use crate::history::History;
 use crate::settings::Settings;
-use crate::sim::Simulation;
+use crate::sim::{Curvature, Simulation};
 
 /// At most this many runs are pinned at once: more lines would not be told apart.
 pub const MAX_PINNED: usize = 4;
@@ -54,7 +54,8 @@ impl Pinned {
             label,
             comparison: Some(comparison),
             run: Run::Computing {
-                sim: Box::new(Simulation::new(settings.clone())),
+                // Nothing reads a comparison run's curvature at theta_t: it is not measured.
+                sim: Box::new(Simulation::measuring(settings.clone(), Curvature::OnRequest)),
                 until,
                 switch,
             },
@@ -130,7 +131,7 @@ mod tests {
             taken += pinned.advance(3);
         }
         assert_eq!((taken, pinned.remaining()), (20, 0));
-        let mut sim = Simulation::new(settings);
+        let mut sim = Simulation::measuring(settings, Curvature::OnRequest);
         sim.run(7).unwrap();
         sim.set_settings(offline);
         sim.run(13).unwrap();

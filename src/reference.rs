@@ -23,6 +23,7 @@ use crate::numerics::{exp, ln, log1p, log_sigmoid, log_sum_exp, sigmoid, sym2_ei
 use crate::rng::{cumulative, Rng};
 use crate::sampler::TILT;
 use crate::settings::{Design, Labels, Model, Settings};
+use crate::spectrum::stride;
 use crate::world::World;
 
 /// The sampler of one step.
@@ -722,8 +723,17 @@ impl Run {
         let sampler = sampler(world, s, &probs);
         let law = pair_law(world, s, &sampler, &f);
         let w = &law.0;
-        let warm = self.optimum.take().map(|o| o.theta);
-        let optimum = minimiser(world, s, &sampler, w, warm.as_deref(), &self.theta);
+        // The tabular curvature is computed every stride(m) steps and carried between (see
+        // spectrum::stride): the schedule is part of what a run reports.
+        let due = self.step.is_multiple_of(stride(s.support_size()));
+        let previous = self.optimum.take();
+        let warm = previous.as_ref().map(|o| o.theta.clone());
+        let mut optimum = minimiser(world, s, &sampler, w, warm.as_deref(), &self.theta);
+        if let (Some(o), Some(carried), false) = (&mut optimum, previous.and_then(|p| p.eigenvalues), due) {
+            if s.model == Model::Tabular {
+                o.eigenvalues = Some(carried);
+            }
+        }
         let batch = if s.exact {
             Vec::new()
         } else {
@@ -744,7 +754,8 @@ impl Run {
         };
         let (hessian_min, hessian_max) = match exact.hessian {
             Some(h) => sym2_eigenvalues(h[0], h[1], h[2]),
-            None => tabular_hessian_extremes(s.beta, w, &sampler, &f).unwrap_or((f64::NAN, f64::NAN)),
+            None if due => tabular_hessian_extremes(s.beta, w, &sampler, &f).unwrap_or((f64::NAN, f64::NAN)),
+            None => (self.metrics.hessian_min, self.metrics.hessian_max),
         };
         let (hessian_min_opt, hessian_max_opt) = optimum
             .as_ref()

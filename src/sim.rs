@@ -15,9 +15,9 @@ use crate::policy::{
 };
 use crate::rng::Rng;
 use crate::sampler::Sampler;
-use crate::settings::Settings;
-use crate::spectrum::tabular_extremes;
-use crate::theory::{minimiser_with, Optimum};
+use crate::settings::{Model, Settings};
+use crate::spectrum::{stride, tabular_extremes};
+use crate::theory::{measure_tabular_curvature, minimiser_with, Optimum};
 use crate::world::World;
 
 /// A population loss above this counts as divergence: training starts at ln 2 and
@@ -66,6 +66,19 @@ impl Dataset {
 /// How many recent distances the measured rate averages over.
 const RATE_WINDOW: usize = 10;
 
+/// When a tabular run measures its Hessian's extremes at theta_t (a Lanczos run: the costly
+/// part of a tabular step, so only where someone reads it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curvature {
+    /// Every step (for a large support every few, the latest carried between: see
+    /// [`crate::spectrum::stride`]): a run on screen, the runner's metrics.csv.
+    Tracked,
+    /// Only when [`Simulation::measure_curvature`] asks (NaN otherwise): a scenario's
+    /// comparison runs, whose curvature no chart or claim reads, and sweeps, which read it at
+    /// step 0 and at their end.
+    OnRequest,
+}
+
 /// One run of DPO from theta = 0.
 pub struct Simulation {
     settings: Settings,
@@ -91,6 +104,7 @@ pub struct Simulation {
     /// whether it still shows the loss.
     revision: u64,
     pair_law_version: u64,
+    curvature: Curvature,
 }
 
 /// A new process-wide id.
@@ -112,6 +126,11 @@ struct Work {
 impl Simulation {
     /// A fresh run; the settings were validated when they were parsed.
     pub fn new(settings: Settings) -> Simulation {
+        Simulation::measuring(settings, Curvature::Tracked)
+    }
+
+    /// A fresh run that measures the tabular curvature at theta_t as `curvature` says.
+    pub fn measuring(settings: Settings, curvature: Curvature) -> Simulation {
         let world = World::new(&settings);
         let theta = vec![0.0; dim(settings.model, world.n())];
         let rng = Rng::new(settings.seed, 1);
@@ -135,6 +154,7 @@ impl Simulation {
             work: Work::default(),
             revision: 0,
             pair_law_version: 0,
+            curvature,
         };
         sim.measure_now(true);
         sim.history.push(Record {
@@ -148,7 +168,23 @@ impl Simulation {
 
     /// Back to step 0 with the same settings.
     pub fn reset(&mut self) {
-        *self = Simulation::new(self.settings.clone());
+        *self = Simulation::measuring(self.settings.clone(), self.curvature);
+    }
+
+    /// Measures the tabular Hessian's extremes at theta_t now (a run that measures them only
+    /// on request; a tracked run has them already), into the metrics and the history.
+    pub fn measure_curvature(&mut self) {
+        if self.settings.model != Model::Tabular {
+            return;
+        }
+        let st = &mut self.state;
+        let (lo, hi) =
+            tabular_extremes(self.settings.beta, &st.pairs, &self.work.scores).unwrap_or((f64::NAN, f64::NAN));
+        set_curvature(&mut st.metrics, lo, hi);
+        self.history.replace_last(Record {
+            values: st.metrics.values(),
+            theta: self.theta.clone(),
+        });
     }
 
     /// Adopts new settings. World and model fields restart the run (returns true);
@@ -158,7 +194,7 @@ impl Simulation {
         // At step 0 new settings make a fresh run: the same run, to the bit, as one started
         // with them (re-measuring would draw the first minibatch again, from a later stream).
         if restart || self.step == 0 {
-            *self = Simulation::new(settings);
+            *self = Simulation::measuring(settings, self.curvature);
             return restart;
         }
         self.settings = settings;
@@ -231,6 +267,7 @@ impl Simulation {
             dataset: &self.dataset,
             ref_reward: self.ref_reward,
             rlhf_reward: self.rlhf_reward,
+            curvature: self.curvature,
         };
         measure(
             &ctx,
@@ -330,6 +367,13 @@ struct Context<'a> {
     dataset: &'a Dataset,
     ref_reward: f64,
     rlhf_reward: f64,
+    curvature: Curvature,
+}
+
+/// The curvature metrics from the Hessian's extremes at theta_t.
+fn set_curvature(m: &mut Metrics, lo: f64, hi: f64) {
+    (m.hessian_min, m.hessian_max) = (lo, hi);
+    m.condition = if lo > 0.0 { hi / lo } else { f64::NAN };
 }
 
 /// Measures everything at `theta` into `st`, drawing this step's minibatch from `rng`.
@@ -337,6 +381,10 @@ struct Context<'a> {
 /// one else holds them); otherwise `st`'s carry over.
 fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: bool, st: &mut State, work: &mut Work) {
     let (world, s) = (ctx.world, ctx.settings);
+    // The tabular curvature is computed this step, or carried from the last (see
+    // spectrum::stride); always when this step is measured again (new settings).
+    let carried = (st.metrics.hessian_min, st.metrics.hessian_max);
+    let due = st.metrics.step == step || step.is_multiple_of(stride(s.support_size()));
     scores_into(world, s.model, theta, &mut work.scores);
     let f = &work.scores;
     log_probs_into(world, f, &mut st.log_probs);
@@ -351,16 +399,22 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             Some(pairs) => pairs.update(world, s, &st.sampler, ctx.prefs, f),
             None => st.pairs = Rc::new(PairWeights::new(world, s, &st.sampler, ctx.prefs, f)),
         }
-        let warm = st.optimum.take();
+        let previous = st.optimum.take();
         st.optimum = minimiser_with(
             &mut work.eval,
             world,
             s,
             &st.sampler,
             &st.pairs,
-            warm.as_ref().map(|o| &o.theta[..]),
+            previous.as_ref(),
             theta,
         );
+        if let Some(optimum) = &mut st.optimum {
+            match previous.and_then(|o| o.eigenvalues) {
+                Some(carried) if s.model == Model::Tabular && !due => optimum.eigenvalues = Some(carried),
+                _ => measure_tabular_curvature(s, &st.pairs, optimum),
+            }
+        }
     }
     let (sampler, pairs) = (&st.sampler, &st.pairs);
     if s.exact {
@@ -387,9 +441,11 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
             .map(|((c, r), f)| (c - r) * f)
             .sum::<f64>();
     let reward_grad_norm = norm(reward_grad);
-    let (hessian_min, hessian_max) = match exact.hessian {
-        Some(h) => sym2_eigenvalues(h[0], h[1], h[2]),
-        None => tabular_extremes(s.beta, pairs, f).unwrap_or((f64::NAN, f64::NAN)),
+    let (hessian_min, hessian_max) = match (exact.hessian, ctx.curvature) {
+        (Some(h), _) => sym2_eigenvalues(h[0], h[1], h[2]),
+        (None, Curvature::Tracked) if due => tabular_extremes(s.beta, pairs, f).unwrap_or((f64::NAN, f64::NAN)),
+        (None, Curvature::Tracked) => carried,
+        (None, Curvature::OnRequest) => (f64::NAN, f64::NAN),
     };
     let (hessian_min_opt, hessian_max_opt) = optimum
         .as_ref()

@@ -5,11 +5,13 @@
 //! (e_i - e_j)(e_i - e_j)^T. Responses off S have no curvature, and H 1_S = 0: gradient
 //! descent from 0 never moves along 1_S, so the eigenvalues that matter are those on the
 //! subspace of S orthogonal to 1_S. A product H v costs one pass over the pairs, so Lanczos
-//! (with full reorthogonalisation, started from a fixed vector so a run's numbers are the
-//! same everywhere) finds the extreme ones in O(pairs) per iteration, where a dense solver
-//! would take O(N^3). It stops when the residual of both extreme Ritz pairs, which bounds
-//! their distance to an eigenvalue, is below 1e-11 of the Ritz value, or when the Krylov
-//! space is invariant (the whole subspace at the latest).
+//! (with full reorthogonalisation) finds the extreme ones in O(pairs) per iteration, where a
+//! dense solver would take O(N^3). It stops when the residual of both extreme Ritz pairs,
+//! which bounds their distance to an eigenvalue, is below 1e-11 of the Ritz value, or when the
+//! Krylov space is invariant (the whole subspace at the latest).
+//! It starts from a fixed vector, so its numbers depend on the matrix alone (and are the
+//! same natively and in wasm). Its cost, about m products of O(m^2) operations for a support
+//! of m, is why a run computes it only every few steps for larger supports ([`stride`]).
 
 use crate::numerics::{cos_turn, exp_core};
 use crate::pairs::PairWeights;
@@ -18,6 +20,17 @@ use crate::simd::{self, lane_sum, Kernel, PAD};
 /// A Ritz pair (theta, y) has converged when |H y - theta y| <= this times |theta|: some
 /// eigenvalue then lies that close to theta (relative), within the 1e-10 the metrics promise.
 const RESIDUAL: f64 = 1e-11;
+
+/// A run computes the tabular curvature every this many steps for a support of `m`
+/// responses (carrying the latest between): every step up to 64, and for larger supports
+/// every (m / 64)² steps, since a Lanczos run costs about m products of m² operations: the
+/// average cost per step stays near a 64-response support's.
+pub fn stride(m: usize) -> u64 {
+    (m as u64).div_ceil(64).pow(2)
+}
+
+/// Convergence is checked every this many iterations.
+const CHECK_EVERY: usize = 4;
 
 /// The smallest and largest eigenvalue of the tabular Hessian at `scores` (the policy's
 /// theta) on the support's subspace orthogonal to 1_S; None without pairs.
@@ -116,13 +129,11 @@ fn center(v: &mut [f64], m: usize) {
     v[..m].iter_mut().for_each(|x| *x -= mean);
 }
 
-/// The extreme eigenvalues of the Laplacian with these edge weights on 1_S's complement.
-fn lanczos(pairs: &PairWeights, curvature: &[f64]) -> (f64, f64) {
+/// The start: a fixed vector with a part along every eigenvector but 1_S (in general
+/// position), unit length, by position.
+fn start(pairs: &PairWeights) -> Vec<f64> {
     let m = pairs.pairs.members.len();
-    let dim = m - 1;
-    let padded = m + PAD;
-    // A fixed start with a part along every eigenvector but 1_S (in general position).
-    let mut q: Vec<f64> = (0..padded)
+    let mut q: Vec<f64> = (0..m + PAD)
         .map(|k| {
             if k < m {
                 1.0 + cos_turn(0.618_033_988_749_895 * k as f64 + 0.1)
@@ -134,6 +145,15 @@ fn lanczos(pairs: &PairWeights, curvature: &[f64]) -> (f64, f64) {
     center(&mut q, m);
     let n0 = dot(&q, &q).sqrt();
     q.iter_mut().for_each(|x| *x /= n0);
+    q
+}
+
+/// The extreme eigenvalues of the Laplacian with these edge weights on 1_S's complement.
+fn lanczos(pairs: &PairWeights, curvature: &[f64]) -> (f64, f64) {
+    let m = pairs.pairs.members.len();
+    let dim = m - 1;
+    let padded = m + PAD;
+    let mut q = start(pairs);
     let mut basis: Vec<Vec<f64>> = Vec::new();
     let (mut alpha, mut beta) = (Vec::new(), Vec::new());
     let mut w = vec![0.0; padded];
@@ -159,15 +179,18 @@ fn lanczos(pairs: &PairWeights, curvature: &[f64]) -> (f64, f64) {
             center(&mut w, m);
         }
         let b = dot(&w, &w).sqrt();
-        let ritz = tridiagonal_extremes(&alpha, &beta);
-        let scale = ritz.1.abs().max(ritz.0.abs());
-        // The residual of the Ritz pair for theta is b times the last entry of T's
-        // eigenvector for theta.
-        let converged = |theta: f64| b * last_component(&alpha, &beta, theta).abs() <= RESIDUAL * theta.abs();
         // Done: the Krylov space is invariant (or all of 1_S's complement), or both ends
-        // have converged.
-        if basis.len() >= dim || b <= 1e-15 * scale || (converged(ritz.0) && converged(ritz.1)) {
-            return ritz;
+        // have converged. Their check (two bisections on T) costs more than an iteration, so
+        // it is made every few.
+        let last = basis.len() >= dim || b <= 1e-15 * alpha.iter().fold(0.0, |m: f64, a| m.max(a.abs()));
+        if last || basis.len().is_multiple_of(CHECK_EVERY) {
+            let ritz = tridiagonal_extremes(&alpha, &beta);
+            // The residual of the Ritz pair for theta is b times the last entry of T's
+            // eigenvector for theta.
+            let converged = |theta: f64| b * last_component(&alpha, &beta, theta).abs() <= RESIDUAL * theta.abs();
+            if last || (converged(ritz.0) && converged(ritz.1)) {
+                return ritz;
+            }
         }
         beta.push(b);
         w.iter_mut().for_each(|x| *x /= b);

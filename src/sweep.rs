@@ -7,7 +7,7 @@ use crate::format::{cell, csv_line};
 use crate::history::History;
 use crate::metrics::{column, header as metrics_header, COUNT};
 use crate::settings::{clip, Field, Kind, Settings};
-use crate::sim::Simulation;
+use crate::sim::{Curvature, Simulation};
 
 /// Columns after the metrics: the start of the run, and whether it diverged before T.
 pub const EXTRA: [&str; 4] = ["signal_0", "hessian_min_0", "hessian_max_0", "diverged"];
@@ -157,16 +157,18 @@ impl Sweep {
 
     /// Runs every point on top of `base`, handing each finished run to `each(k, &run)`
     /// (point k, from 0) before the next starts; an error from `each` stops the sweep.
+    /// `curvature`: Tracked when every step's row is read (a series), else OnRequest.
     pub fn run(
         &self,
         base: &Settings,
+        curvature: Curvature,
         mut each: impl FnMut(usize, &Simulation) -> Result<(), String>,
     ) -> Result<Vec<Row>, String> {
         self.points
             .iter()
             .enumerate()
             .map(|(k, p)| {
-                let (row, sim) = run_point(base, &self.keys, p, self.steps)?;
+                let (row, sim) = run_point(base, &self.keys, p, self.steps, curvature)?;
                 each(k, &sim)?;
                 Ok(row)
             })
@@ -215,11 +217,21 @@ fn point_query(keys: &[&str], point: &[String]) -> String {
 
 /// One fresh run of `steps` steps with the point applied on top of `base`: its row, and the
 /// run itself.
-pub fn run_point(base: &Settings, keys: &[&str], point: &[String], steps: u64) -> Result<(Row, Simulation), String> {
+/// With `Curvature::OnRequest` the tabular curvature is measured only where the row reads
+/// it, at step 0 and at the end (the same values a tracked run has there).
+pub fn run_point(
+    base: &Settings,
+    keys: &[&str],
+    point: &[String],
+    steps: u64,
+    curvature: Curvature,
+) -> Result<(Row, Simulation), String> {
     let mut settings = base.clone();
     settings.apply(&point_query(keys, point)).map_err(|e| e.to_string())?;
-    let mut sim = Simulation::new(settings);
+    let mut sim = Simulation::measuring(settings, curvature);
+    sim.measure_curvature();
     let diverged = sim.run(steps).is_err();
+    sim.measure_curvature();
     let start = sim.history().records()[0].values;
     let row = Row {
         point: point.to_vec(),
@@ -441,7 +453,7 @@ mod tests {
         let sweep = Sweep::parse("quality", Some("0,1"), None, "20").unwrap();
         let mut calls = Vec::new();
         let rows = sweep
-            .run(&base, |k, sim| {
+            .run(&base, Curvature::OnRequest, |k, sim| {
                 calls.push((k, sim.step_count()));
                 Ok(())
             })
@@ -459,7 +471,7 @@ mod tests {
             assert_eq!(row.extra[3], 0.0);
         }
         // A run's series: its point, then every recorded step in metrics.csv's form.
-        let (_, sim) = run_point(&base, &sweep.keys, &sweep.points[1], 20).unwrap();
+        let (_, sim) = run_point(&base, &sweep.keys, &sweep.points[1], 20, Curvature::Tracked).unwrap();
         let series: Vec<String> = series_lines(&sweep.points[1], sim.history()).collect();
         assert_eq!(series.len(), 21);
         assert_eq!(series[20], format!("1,{}", csv_line(&sim.metrics().values())));

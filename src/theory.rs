@@ -52,45 +52,46 @@ const MAX_ITERATIONS: usize = 200;
 
 /// The minimiser of the population loss under `pairs`, when one exists, that gradient descent
 /// reaches from `from` (the current parameters: the tabular loss has a line of minimisers, and
-/// descent keeps what the sampler's pairs cannot change). `start` is a warm start for Newton's
-/// method (the previous step's minimiser, when the sampler moves with the policy).
+/// descent keeps what the sampler's pairs cannot change), with its curvature. `previous` (the
+/// last step's minimiser, when the sampler moves with the policy) is where Newton's method
+/// starts.
 pub fn minimiser(
     world: &World,
     s: &Settings,
     sampler: &Sampler,
     pairs: &PairWeights,
-    start: Option<&[f64]>,
+    previous: Option<&Optimum>,
     from: &[f64],
 ) -> Option<Optimum> {
-    minimiser_with(&mut Evaluator::default(), world, s, sampler, pairs, start, from)
+    let mut optimum = minimiser_with(&mut Evaluator::default(), world, s, sampler, pairs, previous, from)?;
+    measure_tabular_curvature(s, pairs, &mut optimum);
+    Some(optimum)
 }
 
-/// [`minimiser`] with the evaluation buffers of a run.
+/// [`minimiser`] with the evaluation buffers of a run; a tabular minimiser's curvature is
+/// left for [`measure_tabular_curvature`] (a run measures it only every few steps: see
+/// [`crate::spectrum::stride`]).
 pub fn minimiser_with(
     ev: &mut Evaluator,
     world: &World,
     s: &Settings,
     sampler: &Sampler,
     pairs: &PairWeights,
-    start: Option<&[f64]>,
+    previous: Option<&Optimum>,
     from: &[f64],
 ) -> Option<Optimum> {
     if !has_finite_optimum(s) || pairs.pairs.is_empty() {
         return None;
     }
     match s.model {
-        Model::Tabular => {
-            let theta = tabular_limit(world, s, &sampler.in_support, from);
-            let eigenvalues = tabular_extremes(s.beta, pairs, &theta);
-            Some(Optimum {
-                theta,
-                valley: None,
-                eigenvalues,
-            })
-        }
+        Model::Tabular => Some(Optimum {
+            theta: tabular_limit(world, s, &sampler.in_support, from),
+            valley: None,
+            eigenvalues: None,
+        }),
         Model::Linear => {
-            let guess = match start {
-                Some(t) => [t[0], t[1]],
+            let guess = match previous {
+                Some(o) => [o.theta[0], o.theta[1]],
                 None => {
                     let t = linear_target(world, s);
                     [t[0], t[1]]
@@ -98,6 +99,13 @@ pub fn minimiser_with(
             };
             linear_minimiser(ev, world, s.beta, pairs, guess)
         }
+    }
+}
+
+/// The tabular Hessian's extremes at a tabular minimiser (the linear minimiser has its own).
+pub fn measure_tabular_curvature(s: &Settings, pairs: &PairWeights, optimum: &mut Optimum) {
+    if s.model == Model::Tabular {
+        optimum.eigenvalues = tabular_extremes(s.beta, pairs, &optimum.theta);
     }
 }
 

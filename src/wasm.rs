@@ -556,7 +556,14 @@ impl SweepJob {
         let Some(point) = self.sweep.points.get(self.rows.len()) else {
             return Ok(None);
         };
-        let (r, _) = crate::sweep::run_point(&self.base, &self.sweep.keys, point, self.sweep.steps).map_err(error)?;
+        let (r, _) = crate::sweep::run_point(
+            &self.base,
+            &self.sweep.keys,
+            point,
+            self.sweep.steps,
+            crate::sim::Curvature::OnRequest,
+        )
+        .map_err(error)?;
         let o = row(&r.metrics)?;
         for (k, v) in self.sweep.keys.iter().zip(&r.point) {
             put(&o, k, v.as_str())?;

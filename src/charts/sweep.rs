@@ -290,7 +290,13 @@ mod tests {
 
     fn table(sweep: &Sweep) -> Table {
         let base = Settings::parse("model=tabular&lr=5&n=12").unwrap();
-        Table::from_csv(&csv(sweep, &sweep.run(&base, |_, _| Ok(())).unwrap())).unwrap()
+        Table::from_csv(&csv(
+            sweep,
+            &sweep
+                .run(&base, crate::sim::Curvature::OnRequest, |_, _| Ok(()))
+                .unwrap(),
+        ))
+        .unwrap()
     }
 
     #[test]
