@@ -3,7 +3,8 @@
 // the pace and, on the page, the scenario. Their views show the ui; their events call actions.
 import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
-import { setError, compact, PACES } from './ui.js';
+import { setError, compact } from './ui.js';
+import { PACES, DEFAULT_CONTROLS } from './page-keys.js';
 import { FIELDS, PRESETS, MAX_PINNED, formatNumber } from './wasm.js';
 import { syncStory } from './story.js';
 import {
@@ -11,8 +12,6 @@ import {
 } from './actions.js';
 import { render, ADJUST_MS } from './loop.js';
 
-/** The sliders shown on top (and in embed and talk modes unless the address names others). */
-export const DEFAULT_CONTROLS = ['quality', 'support'];
 // Positions of a logarithmic slider.
 const LOG_STEPS = 200;
 

@@ -2,7 +2,8 @@
 // (pausing once where its story ends), whenever the view is dirty it redraws, and it times its
 // frames for frameStats(). Off screen it does neither. The loss landscape's surface is kept
 // within a time budget.
-import { setError, PACES } from './ui.js';
+import { setError } from './ui.js';
+import { PACES } from './page-keys.js';
 import { setText } from './dom.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';

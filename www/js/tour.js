@@ -145,7 +145,7 @@ class Chapter {
 
   /** The full simulator with these settings (and the preset's story). */
   fullLink(query) {
-    return `${FULL_PAGE}#${writeFragment({ preset: this.preset?.key, query })}`;
+    return `${FULL_PAGE}#${writeFragment(query, { preset: this.preset?.key })}`;
   }
 
   /** Fills the section's numbers, one run per task so the page stays responsive. */
