@@ -10,7 +10,7 @@ import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
-import { render, ADJUST_MS } from './loop.js';
+import { drawNow, ADJUST_MS } from './loop.js';
 
 // Positions of a logarithmic slider.
 const LOG_STEPS = 200;
@@ -221,7 +221,7 @@ function choose(ui, key) {
   if (key) {
     pause(ui);
     loadPreset(ui, key);
-    render(ui);
+    drawNow(ui);
   } else forgetPreset(ui);
 }
 

@@ -2,13 +2,13 @@
 import { el } from './dom.js';
 import { guard } from './wasm.js';
 import { shownCanvases } from './canvases.js';
-import { render } from './loop.js';
+import { drawNow } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
 
 /** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
 function exportPng(ui) {
-  render(ui);
+  drawNow(ui);
   const canvases = shownCanvases(ui);
   const scale = window.devicePixelRatio || 1;
   const w = Math.max(...canvases.map((c) => c.width));

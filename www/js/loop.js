@@ -1,7 +1,8 @@
 // The animation loop of one simulator view: while playing it steps at the chosen pace
 // (pausing once where its story ends), whenever the view is dirty it redraws, and it times its
 // frames for frameStats(). Off screen it does neither. The loss landscape's surface is kept
-// within a time budget.
+// within a time budget. Every redraw goes through drawNow: the frame's, and a caller's that
+// needs the picture before the next frame (the API's step, reset and preset, an export).
 import { setError } from './ui.js';
 import { PACES } from './page-keys.js';
 import { setText } from './dom.js';
@@ -89,7 +90,7 @@ export function runLong(ui, n) {
     left -= k;
   }
   ui.onStep?.();
-  render(ui);
+  drawNow(ui);
   if (left === 0 || ui.error) return null;
   pause(ui);
   return new Promise((resolve) => {
@@ -100,7 +101,7 @@ export function runLong(ui, n) {
       finish: () => {
         ui.work = null;
         syncWork(ui);
-        render(ui);
+        drawNow(ui);
         resolve();
       },
     };
@@ -146,8 +147,13 @@ function advancePinned(ui) {
   ui.dirty = true;
 }
 
+/** Draws now what is out of date (commit and stepping mark it): the plots and the readouts. */
+export function drawNow(ui) {
+  if (ui.dirty) render(ui);
+}
+
 /** Draws the plots and the readouts from the simulator as it is now. */
-export function render(ui) {
+function render(ui) {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(ui, scale);
   try {
@@ -218,7 +224,9 @@ function frame(ui, now) {
     }
     if (ui.work) timed(ui, 'steps', () => runSlice(ui));
     if (ui.pinning.left > 0) timed(ui, 'pinned runs', () => advancePinned(ui));
-    render(ui);
+    // Playing, every frame draws: between steps the landscape's next surface goes on.
+    if (ui.playing) ui.dirty = true;
+    drawNow(ui);
   } catch (e) {
     // A bug, not the run: show it once instead of failing again every frame. Redraw only if
     // guard() restarted a panicked simulator; otherwise wait for a change (reset, a setting).
@@ -241,7 +249,7 @@ function record(ui, start, end) {
 /** Draws the first frame at once (and says it), then animates. */
 export function startLoop(ui) {
   const start = performance.now();
-  render(ui);
+  drawNow(ui);
   announce(ui);
   record(ui, start, performance.now());
   requestAnimationFrame((t) => frame(ui, t));

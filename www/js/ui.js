@@ -88,7 +88,7 @@ export function onCommit(ui, view) {
 
 /**
  * After any change: every view syncs, the comparison runs still to compute are counted, and
- * the plots redraw on the next frame.
+ * the plots are out of date: the next frame redraws them (or drawNow in loop.js, at once).
  */
 export function commit(ui) {
   ui.spoken.held = false;
