@@ -1,10 +1,10 @@
 // The simulator page: builds the views, loads the run the address asks for, starts the loop
 // and hands the page to scripts. All simulation and drawing happens in the wasm core; the
 // page's state lives in its ui (ui.js), the same kind a <dpo-sim> element has.
+import './page-colors.js';
 import './first-paint.js';
 import { createUi, onCommit } from './ui.js';
 import { Sim, DEFAULTS } from './wasm.js';
-import { adoptSimStyle } from './sim-style.js';
 import { controlsParts } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
 import { syncBanner, wireErrors } from './banner.js';
@@ -23,7 +23,6 @@ import { wireMessages } from './messages.js';
 import { startLoop, frameStats } from './loop.js';
 import { compute } from './worker-client.js';
 
-adoptSimStyle(document);
 const ui = createUi(document, modeOf(readFragment(location.hash).keys));
 // The tour is a second page beside this one (the one-file build names the one-file tour).
 ui.tourPage = document.documentElement.dataset.tourPage ?? 'tour.html';

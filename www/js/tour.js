@@ -2,6 +2,7 @@
 // its methods, as any page with live figures would. The numbers in the prose come from the
 // same wasm core (the one instance the elements use), run here headless, so they are
 // computed, not typed.
+import './page-colors.js';
 import { Sim, PRESETS as PRESET_LIST, METRICS, DEFAULTS, formatNumber } from './wasm.js';
 import { writeFragment, queryObject, objectQuery } from './codec.js';
 import './dpo-sim.js';
