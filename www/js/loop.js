@@ -31,9 +31,11 @@ export const ADJUST_MS = 250;
 const LONG_MS = 50;
 const WORK_MS = 8;
 
-// The comparison runs are computed this many ms of each frame (a scenario's three runs of
-// 300 steps at N = 48 take about a third of a second).
-const PINNED_MS = 2;
+// The comparison runs are computed this many ms of each frame: little while the live run plays
+// (its steps and drawing come first), more at rest, when a frame has little else to do. (A
+// tabular step at N = 48, its curvature measured by Lanczos, takes about a millisecond: the
+// support scenario's two comparison runs of 400 steps take about a second at rest.)
+const PINNED_MS = { playing: 2, rest: 8 };
 const MAX_PINNED_STEPS = 5000;
 
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
@@ -134,14 +136,16 @@ function runSlice(ui) {
 /** Computes the comparison runs still to compute, within the frame's budget for them. */
 function advancePinned(ui) {
   const p = ui.pinning;
-  const steps = Math.max(1, Math.min(MAX_PINNED_STEPS, Math.floor(PINNED_MS / (p.msPerStep ?? 0.05))));
+  const budget = ui.playing || ui.work ? PINNED_MS.playing : PINNED_MS.rest;
+  const steps = Math.max(1, Math.min(MAX_PINNED_STEPS, Math.floor(budget / (p.msPerStep ?? 0.05))));
   const start = performance.now();
   const before = p.left;
   p.left = guard(ui, () => ui.sim.advancePinned(steps));
   const done = Math.min(steps, before - p.left);
-  // Timings of a few steps are mostly timer noise.
-  if (done >= 20) {
-    const ms = (performance.now() - start) / done;
+  const elapsed = performance.now() - start;
+  // Timings under a millisecond are mostly timer noise; a slow step is timed alone.
+  if (done > 0 && (done >= 20 || elapsed >= 1)) {
+    const ms = elapsed / done;
     p.msPerStep = p.msPerStep === null ? ms : 0.8 * p.msPerStep + 0.2 * ms;
   }
   ui.dirty = true;
