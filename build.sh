@@ -7,6 +7,7 @@
 #                      dist/tour-standalone.html (one file each, working from file://)
 #   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
 #   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE), the step against NumPy, the page
+#   ./build.sh screenshot  build, then docs/screenshot.png (the README's) from the page in headless Chromium
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -89,6 +90,11 @@ case "${1:-}" in
   serve) serve ;;
   dist) dist ;;
   test) test_all ;;
+  screenshot)
+    build
+    npm_deps
+    node scripts/screenshot.mjs www docs/screenshot.png
+    ;;
   bench)
     # The static site, the native benchmarks (bench/native.json), then the page in Chromium,
     # which merges both into bench/results.json and prints the targets.
@@ -106,7 +112,7 @@ case "${1:-}" in
     node bench/browser.mjs
     ;;
   *)
-    sed -n '2,8p' "$0" >&2
+    sed -n '2,9p' "$0" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The exact step now against an earlier commit, side by side on this machine:
-#   bench/before_after.sh [COMMIT] [ROUNDS]     (default: e280753, the step before issue 13; 7 rounds)
+#   bench/before_after.sh [COMMIT] [ROUNDS]     (default: e280753, the step before the speed work; 7 rounds)
 # Builds the benchmark of both (today's benches/core.rs in both trees, so the cases are
 # the same), then runs them alternately, ROUNDS times each, steps only, and prints the
 # median and range over rounds of each case's median, and the speed-up. Writes

@@ -435,7 +435,7 @@ function machine(browserVersion) {
 
 // ---------------------------------------------------------------- targets and report
 
-/** Each target of the issue: the measured value, the limit, met or not (null: not measured). */
+/** Each speed target (the README's Speed table): the measured value, the limit, met or not (null: not measured). */
 function targets(r) {
   const [normal, big] = r.frames;
   const { soak: s } = r;

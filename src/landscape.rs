@@ -8,6 +8,11 @@ use crate::numerics::{dot, exp, log1p, norm};
 use crate::settings::Model;
 use crate::sim::Simulation;
 
+/// The finest grid the page computes (and a chart drawn without a surface computed ahead):
+/// fine enough for smooth contours. The page asks for less while playing, as the cost grows
+/// with cells x pairs.
+pub const FINEST: usize = 40;
+
 /// The loss over a window of a plane, on a grid: the costly part of the landscape, computed
 /// a few rows at a time (so a frame never waits for all of it) and kept while it still shows
 /// the run (offline, the linear model's surface does not move).
@@ -338,11 +343,11 @@ pub struct Live {
 }
 
 impl Live {
-    /// Brings the shown surface towards the run as it is now on a `resolution` grid, computing
-    /// at most `rows` rows (all of them when nothing is shown yet, or the grid fits in `rows`).
-    /// Returns the work done, cells x pairs.
+    /// Brings the shown surface towards the run as it is now on a `resolution` grid (2 to
+    /// [`FINEST`]), computing at most `rows` rows (all of them when nothing is shown yet, or the
+    /// grid fits in `rows`). Returns the work done, cells x pairs.
     pub fn prepare(&mut self, sim: &Simulation, resolution: usize, rows: usize) -> usize {
-        let n = resolution.max(2);
+        let n = resolution.clamp(2, FINEST);
         if self.shown.as_ref().is_some_and(|s| s.nx == n && s.shows(sim)) {
             self.next = None;
             return 0;

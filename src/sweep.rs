@@ -254,6 +254,51 @@ impl Row {
     }
 }
 
+/// A sweep run one point at a time, so that whoever runs it (the page's worker) can report
+/// progress and stop between runs.
+pub struct Job {
+    base: Settings,
+    sweep: Sweep,
+    rows: Vec<Row>,
+}
+
+impl Job {
+    /// A sweep on top of the settings `base` (`key=value&...` on the defaults), its parts as
+    /// [`Sweep::parse`] reads them.
+    pub fn parse(base: &str, over: &str, values: Option<&str>, grid: Option<&str>, steps: &str) -> Result<Job, String> {
+        Ok(Job {
+            base: Settings::parse(base).map_err(|e| e.to_string())?,
+            sweep: Sweep::parse(over, values, grid, steps)?,
+            rows: Vec::new(),
+        })
+    }
+
+    pub fn sweep(&self) -> &Sweep {
+        &self.sweep
+    }
+
+    /// Runs the next point; its row, or None when every point has run.
+    pub fn run_next(&mut self) -> Result<Option<&Row>, String> {
+        let Some(point) = self.sweep.points.get(self.rows.len()) else {
+            return Ok(None);
+        };
+        let (row, _) = run_point(
+            &self.base,
+            &self.sweep.keys,
+            point,
+            self.sweep.steps,
+            Curvature::OnRequest,
+        )?;
+        self.rows.push(row);
+        Ok(self.rows.last())
+    }
+
+    /// The rows run so far as `sweep.csv` text.
+    pub fn csv(&self) -> String {
+        csv(&self.sweep, &self.rows)
+    }
+}
+
 /// A sweep's CSV read back (in the page, rows come from a worker as text): the swept keys,
 /// every column by name, and each swept key's values in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -497,5 +542,28 @@ mod tests {
             .contains("not a sweep table"));
         let short = text.replacen(",0\n", "\n", 1);
         assert!(Table::from_csv(&short).unwrap_err().contains("row 1"));
+    }
+
+    #[test]
+    fn a_job_runs_each_point_once_and_writes_what_the_whole_sweep_does() {
+        let base = "model=tabular&lr=5";
+        let mut job = Job::parse(base, "quality", Some("0,1"), None, "20").unwrap();
+        let mut rows = Vec::new();
+        while let Some(row) = job.run_next().unwrap() {
+            rows.push(row.clone());
+        }
+        let whole = job
+            .sweep()
+            .run(&Settings::parse(base).unwrap(), Curvature::OnRequest, |_, _| Ok(()))
+            .unwrap();
+        assert_eq!(rows, whole);
+        assert_eq!(job.run_next(), Ok(None), "done stays done");
+        assert_eq!(job.csv(), csv(job.sweep(), &whole));
+        assert!(Job::parse("quality=2", "quality", Some("0"), None, "5")
+            .err()
+            .is_some_and(|e| e.starts_with("quality = '2' is not allowed")));
+        assert!(Job::parse("", "quality", Some("0"), Some("3"), "5")
+            .err()
+            .is_some_and(|e| e == "give values or grid, not both"));
     }
 }

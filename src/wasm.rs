@@ -8,16 +8,13 @@ use std::cell::RefCell;
 use std::fmt::Display;
 
 use js_sys::{Array, Object, Reflect};
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::Clamped;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::HtmlCanvasElement;
 
-use crate::charts::landscape::{draw_base, draw_marks, legend_kind, Frame};
-use crate::charts::{fit_style, Chart, ChartResult, Style, View};
+use crate::charts::canvas::paint;
+use crate::charts::landscape_layers::Layers;
+use crate::charts::sweep::Figure;
+use crate::charts::{Chart, Style, View};
 use crate::closed_form::has_finite_optimum;
 use crate::format::{number as format_value, Format};
 use crate::landscape::{marks, Live};
@@ -26,11 +23,7 @@ use crate::presets::PRESETS;
 use crate::session::Session;
 use crate::settings::{Kind, Scope, Settings, FIELDS};
 use crate::story::Told;
-use crate::sweep::{Row, Sweep, Table, EXTRA};
-
-/// Largest grid of the loss landscape: fine enough for smooth contours. The page asks for
-/// less while playing, as its cost grows with cells x pairs.
-const LANDSCAPE_RESOLUTION: usize = 40;
+use crate::sweep::{Job, EXTRA};
 
 thread_local! {
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -268,23 +261,12 @@ fn told(t: &Told) -> Result<Object, JsValue> {
 }
 
 /// One simulator on screen: its session (the live run, the pinned runs, the scenario), the
-/// loss surface shown and the next one being computed, and the landscape's base picture.
+/// loss surface shown and the next one being computed, and the landscape's layers.
 #[wasm_bindgen]
 pub struct Sim {
     session: Session,
     live: Live,
-    base: Option<Base>,
-}
-
-/// The landscape plot's parts that stay while its surface does (heatmap, contours, axes,
-/// colour bar, legend), drawn once on a canvas of its own: each frame copies it and draws
-/// the marks over it.
-struct Base {
-    /// Surface id, canvas size, scale, legend kind: what the picture depends on.
-    key: (u64, (u32, u32), u64, (bool, bool)),
-    canvas: HtmlCanvasElement,
-    /// Where the marks go; None when the canvas is too small to draw on.
-    frame: Option<(Frame, Style)>,
+    layers: Layers,
 }
 
 #[wasm_bindgen]
@@ -296,7 +278,7 @@ impl Sim {
         Ok(Sim {
             session: Session::new(settings),
             live: Live::default(),
-            base: None,
+            layers: Layers::default(),
         })
     }
 
@@ -441,82 +423,32 @@ impl Sim {
     /// (0 when the surface shown still holds), so the page can keep it within a time budget.
     #[wasm_bindgen(js_name = prepareLandscape)]
     pub fn prepare_landscape(&mut self, resolution: u32, rows: u32) -> f64 {
-        let resolution = (resolution as usize).clamp(2, LANDSCAPE_RESOLUTION);
-        self.live.prepare(self.session.sim(), resolution, rows as usize) as f64
+        self.live
+            .prepare(self.session.sim(), resolution as usize, rows as usize) as f64
     }
 
     /// Draws the chart `key` (see `charts()`) on `canvas`; `scale` is device pixels per CSS
     /// pixel. The landscape shows the last surface prepared.
     pub fn draw(&mut self, key: &str, canvas: HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
         let chart = Chart::find(key).map_err(error)?;
-        if chart == Chart::Landscape && self.live.shown().is_some() {
-            return self.draw_landscape(canvas, Style { scale });
+        let style = Style { scale };
+        match self.live.shown() {
+            Some(shown) if chart == Chart::Landscape => {
+                let marks = marks(self.session.sim(), shown.1);
+                self.layers.draw(canvas, shown, &marks, style)
+            }
+            _ => {
+                let scene = self.session.scene(None);
+                paint(key, canvas, |a| chart.draw(a, &scene, &style))
+            }
         }
-        let scene = self.session.scene(None);
-        paint(key, canvas, |a| chart.draw(a, &scene, &Style { scale }))
-    }
-}
-
-impl Sim {
-    /// The landscape in two layers: its base picture (redrawn only when the surface, the size
-    /// or the legend changes), then the marks of the run as it is now.
-    fn draw_landscape(&mut self, canvas: HtmlCanvasElement, style: Style) -> Result<(), JsValue> {
-        let name = "landscape";
-        let Some((id, surface)) = self.live.shown() else {
-            return Err(error("landscape: no surface prepared"));
-        };
-        let marks = marks(self.session.sim(), surface);
-        let key = (
-            id,
-            (canvas.width(), canvas.height()),
-            style.scale.to_bits(),
-            legend_kind(&marks),
-        );
-        if self.base.as_ref().is_none_or(|b| b.key != key) {
-            let layer = match self.base.take() {
-                Some(base) => base.canvas,
-                None => web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.create_element("canvas").ok())
-                    .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-                    .ok_or_else(|| error("landscape: no document to draw its layers in"))?,
-            };
-            layer.set_width(key.1 .0);
-            layer.set_height(key.1 .1);
-            let mut frame = None;
-            paint(name, layer.clone(), |area| {
-                if let Some(style) = fit_style(area, &style)? {
-                    frame = Some((draw_base(area, surface, key.3, &style)?, style));
-                }
-                Ok(())
-            })?;
-            self.base = Some(Base {
-                key,
-                canvas: layer,
-                frame,
-            });
-        }
-        let base = self.base.as_ref().expect("set above");
-        let context = context_2d(&canvas).ok_or_else(|| error("landscape: the canvas has no 2d context"))?;
-        context.draw_image_with_html_canvas_element(&base.canvas, 0.0, 0.0)?;
-        let Some((frame, style)) = &base.frame else {
-            return Ok(());
-        };
-        let area = Canvas::new(canvas)
-            .ok_or_else(|| error("landscape: the canvas has no 2d context"))?
-            .into_drawing_area();
-        draw_marks(&area, frame, &marks, style).map_err(|e| error(format!("{name}: {e}")))?;
-        area.present().map_err(|e| error(format!("{name}: {e}")))
+        .map_err(error)
     }
 }
 
 /// A sweep run point by point, so a worker can report progress and stop between runs.
 #[wasm_bindgen]
-pub struct SweepJob {
-    base: Settings,
-    sweep: Sweep,
-    rows: Vec<Row>,
-}
+pub struct SweepJob(Job);
 
 #[wasm_bindgen]
 impl SweepJob {
@@ -531,80 +463,61 @@ impl SweepJob {
         grid: Option<String>,
         steps: &str,
     ) -> Result<SweepJob, JsValue> {
-        let base = Settings::parse(base).map_err(error)?;
-        let sweep = Sweep::parse(over, values.as_deref(), grid.as_deref(), steps).map_err(error)?;
-        Ok(SweepJob {
-            base,
-            sweep,
-            rows: Vec::new(),
-        })
+        Job::parse(base, over, values.as_deref(), grid.as_deref(), steps)
+            .map(SweepJob)
+            .map_err(error)
     }
 
     pub fn total(&self) -> f64 {
-        self.sweep.points.len() as f64
+        self.0.sweep().points.len() as f64
     }
 
     /// The swept keys, in the rows' order.
     pub fn keys(&self) -> Array {
-        strings(self.sweep.keys.iter().copied())
+        strings(self.0.sweep().keys.iter().copied())
     }
 
     /// Runs the next point and returns its row (undefined when all are done): the swept keys
     /// as settings text, every metric at step T, and the extra columns.
     #[wasm_bindgen(js_name = runNext)]
     pub fn run_next(&mut self) -> Result<Option<Object>, JsValue> {
-        let Some(point) = self.sweep.points.get(self.rows.len()) else {
+        let keys = self.0.sweep().keys.clone();
+        let Some(r) = self.0.run_next().map_err(error)? else {
             return Ok(None);
         };
-        let (r, _) = crate::sweep::run_point(
-            &self.base,
-            &self.sweep.keys,
-            point,
-            self.sweep.steps,
-            crate::sim::Curvature::OnRequest,
-        )
-        .map_err(error)?;
         let o = row(&r.metrics)?;
-        for (k, v) in self.sweep.keys.iter().zip(&r.point) {
+        for (k, v) in keys.iter().zip(&r.point) {
             put(&o, k, v.as_str())?;
         }
         for (k, v) in EXTRA.iter().zip(r.extra) {
             put(&o, k, number(v))?;
         }
-        self.rows.push(r);
         Ok(Some(o))
     }
 
     /// The rows run so far as `sweep.csv` text (what `dpo-sim sweep` writes).
     pub fn csv(&self) -> String {
-        crate::sweep::csv(&self.sweep, &self.rows)
+        self.0.csv()
     }
 }
 
 /// A finished sweep (its CSV) for the sweep view: its charts, and the settings of a cell.
 #[wasm_bindgen]
-pub struct SweepTable {
-    table: Table,
-    /// Where the phase maps were last drawn, in device pixels.
-    maps: Vec<crate::charts::sweep::Rect>,
-}
+pub struct SweepTable(Figure);
 
 #[wasm_bindgen]
 impl SweepTable {
     #[wasm_bindgen(constructor)]
     pub fn new(csv: &str) -> Result<SweepTable, JsValue> {
-        Ok(SweepTable {
-            table: Table::from_csv(csv).map_err(error)?,
-            maps: Vec::new(),
-        })
+        Figure::from_csv(csv).map(SweepTable).map_err(error)
     }
 
     pub fn keys(&self) -> Array {
-        strings(self.table.keys.iter().copied())
+        strings(self.0.table.keys.iter().copied())
     }
 
     pub fn len(&self) -> f64 {
-        self.table.len() as f64
+        self.0.table.len() as f64
     }
 
     /// The columns `columns` (comma-separated) against the swept setting, `current` marked.
@@ -616,16 +529,7 @@ impl SweepTable {
         columns: &str,
         current: Option<f64>,
     ) -> Result<(), JsValue> {
-        let ys: Vec<&str> = columns.split(',').map(str::trim).collect();
-        if let Some(bad) = ys.iter().find(|c| !crate::charts::sweep::is_column(c)) {
-            return Err(error(format!(
-                "no sweep column '{}'",
-                bad.chars().take(40).collect::<String>()
-            )));
-        }
-        paint("sweep", canvas, |a| {
-            crate::charts::sweep::lines(a, &self.table, &ys, current, &Style { scale })
-        })
+        paint("sweep", canvas, |a| self.0.lines(a, columns, current, &Style { scale })).map_err(error)
     }
 
     /// The quality x support phase map after `steps` steps, the cell (cx, cy) outlined.
@@ -638,146 +542,15 @@ impl SweepTable {
         cx: Option<f64>,
         cy: Option<f64>,
     ) -> Result<(), JsValue> {
-        let current = cx.zip(cy);
-        let mut maps = Vec::new();
         paint("phase map", canvas, |a| {
-            maps = crate::charts::sweep::phase(a, &self.table, steps as u64, current, &Style { scale })?;
-            Ok(())
-        })?;
-        self.maps = maps;
-        Ok(())
+            self.0.phase(a, steps as u64, cx.zip(cy), &Style { scale })
+        })
+        .map_err(error)
     }
 
     /// The settings (`key=value&...`) of the phase-map cell under device pixel (x, y), if any.
     #[wasm_bindgen(js_name = cellAt)]
     pub fn cell_at(&self, x: f64, y: f64) -> Option<String> {
-        self.maps.iter().find_map(|[l, t, r, b]| {
-            let fx = (x - *l as f64) / (*r - *l).max(1) as f64;
-            let fy = (y - *t as f64) / (*b - *t).max(1) as f64;
-            crate::charts::sweep::cell_at(&self.table, fx, fy).and_then(|k| self.table.query(k))
-        })
-    }
-}
-
-fn paint(
-    name: &str,
-    canvas: HtmlCanvasElement,
-    chart: impl FnOnce(&DrawingArea<Canvas, Shift>) -> ChartResult,
-) -> Result<(), JsValue> {
-    let area = Canvas::new(canvas)
-        .ok_or_else(|| error(format!("{name}: the canvas has no 2d context")))?
-        .into_drawing_area();
-    // A canvas keeps its last frame; each draw starts from a blank one.
-    area.fill(&WHITE).map_err(|e| error(format!("{name}: {e}")))?;
-    chart(&area).map_err(|e| error(format!("{name}: {e}")))?;
-    area.present().map_err(|e| error(format!("{name}: {e}")))
-}
-
-type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
-type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
-
-/// A failed canvas call as a drawing error that carries its message.
-fn canvas_error(e: JsValue) -> DrawingErrorKind<CanvasError> {
-    DrawingErrorKind::FontError(Box::new(CanvasCallFailed(format!("{e:?}"))))
-}
-
-/// What a canvas call threw. (Not `std::io::Error`, whose descriptions weigh 2 KB of wasm.)
-#[derive(Debug)]
-struct CanvasCallFailed(String);
-
-impl std::fmt::Display for CanvasCallFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for CanvasCallFailed {}
-
-/// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
-/// label is measured by inserting a styled `<span>` into the page: a forced layout each time,
-/// and a style attribute the page's Content-Security-Policy refuses.
-struct Canvas {
-    inner: CanvasBackend,
-    context: CanvasRenderingContext2d,
-}
-
-fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok()??.dyn_into().ok()
-}
-
-impl Canvas {
-    fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
-        let context = context_2d(&canvas)?;
-        Some(Canvas {
-            inner: CanvasBackend::with_canvas_object(canvas)?,
-            context,
-        })
-    }
-}
-
-impl DrawingBackend for Canvas {
-    type ErrorType = CanvasError;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
-    }
-    fn ensure_prepared(&mut self) -> Drawn {
-        self.inner.ensure_prepared()
-    }
-    fn present(&mut self) -> Drawn {
-        self.inner.present()
-    }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
-        self.inner.draw_pixel(point, color)
-    }
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
-        self.inner.draw_line(from, to, style)
-    }
-    fn draw_rect<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S, fill: bool) -> Drawn {
-        self.inner.draw_rect(from, to, style, fill)
-    }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
-        self.inner.draw_path(path, style)
-    }
-    fn draw_circle<S: BackendStyle>(&mut self, centre: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
-        self.inner.draw_circle(centre, radius, style, fill)
-    }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
-        self.inner.fill_polygon(vert, style)
-    }
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
-        self.inner.draw_text(text, style, pos)
-    }
-    /// One putImageData (plotters' canvas backend draws a bitmap pixel by pixel).
-    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Drawn {
-        if w == 0 || h == 0 || src.len() < (w * h * 3) as usize {
-            return Ok(());
-        }
-        let rgba: Vec<u8> = src
-            .chunks_exact(3)
-            .take((w * h) as usize)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect();
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h).map_err(canvas_error)?;
-        self.context
-            .put_image_data(&image, pos.0.into(), pos.1.into())
-            .map_err(canvas_error)
-    }
-
-    fn estimate_text_size<S: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
-        // The same font string the canvas backend draws with.
-        self.context.set_font(&format!(
-            "{} {}px {}",
-            style.style().as_str(),
-            style.size(),
-            style.family().as_str()
-        ));
-        let m = self.context.measure_text(text).map_err(canvas_error)?;
-        let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
-        Ok((m.width().ceil() as u32, height.ceil() as u32))
+        self.0.cell_at(x, y)
     }
 }

@@ -7,11 +7,15 @@ use plotters::prelude::*;
 use plotters::style::FontFamily;
 
 use crate::history::History;
-use crate::landscape::{marks, start, Surface};
+use crate::landscape::{marks, start, Surface, FINEST};
 use crate::sim::Simulation;
 
+#[cfg(target_arch = "wasm32")]
+pub mod canvas;
 mod colors;
 pub mod landscape;
+#[cfg(target_arch = "wasm32")]
+pub mod landscape_layers;
 mod marks;
 #[cfg(not(target_arch = "wasm32"))]
 mod png;
@@ -91,9 +95,6 @@ pub struct Info {
     pub caption: &'static str,
 }
 
-/// Landscape grid when none was computed ahead.
-const DEFAULT_LANDSCAPE_RESOLUTION: usize = 40;
-
 impl Chart {
     /// In the page's order: the two plots the study is about first.
     pub const ALL: [Chart; 6] = [
@@ -165,7 +166,7 @@ impl Chart {
                 let surface = match scene.surface {
                     Some(surface) => surface,
                     None => {
-                        let mut surface = start(scene.sim, DEFAULT_LANDSCAPE_RESOLUTION);
+                        let mut surface = start(scene.sim, FINEST);
                         surface.advance(usize::MAX);
                         computed = surface;
                         &computed

@@ -270,7 +270,7 @@ fn cell_edges(vals: &[f64]) -> Option<(f64, f64)> {
 
 /// The row of `table` whose cell holds the point at fraction (fx, fy) of a map's plot
 /// (0..1 from the left, and from the top).
-pub fn cell_at(table: &Table, fx: f64, fy: f64) -> Option<usize> {
+fn cell_at(table: &Table, fx: f64, fy: f64) -> Option<usize> {
     if table.keys.len() != 2 || !(0.0..=1.0).contains(&fx) || !(0.0..=1.0).contains(&fy) {
         return None;
     }
@@ -279,6 +279,62 @@ pub fn cell_at(table: &Table, fx: f64, fy: f64) -> Option<usize> {
     let (x, y) = (x0 + fx * (x1 - x0), y1 - fy * (y1 - y0));
     let (dx, dy) = (spacing(&xs), spacing(&ys));
     (0..table.len()).find(|&k| (xs[k] - x).abs() <= dx / 2.0 && (ys[k] - y).abs() <= dy / 2.0)
+}
+
+/// A finished sweep as the page's sweep view draws it: its table, and where its phase maps
+/// were last drawn, so that a click (in device pixels) finds its cell.
+pub struct Figure {
+    pub table: Table,
+    maps: Vec<Rect>,
+}
+
+impl Figure {
+    /// A sweep's CSV (`sweep.csv`), read back.
+    pub fn from_csv(csv: &str) -> Result<Figure, String> {
+        Ok(Figure {
+            table: Table::from_csv(csv)?,
+            maps: Vec::new(),
+        })
+    }
+
+    /// [`lines`] of `columns` (comma-separated names; each checked).
+    pub fn lines<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        columns: &str,
+        current: Option<f64>,
+        style: &Style,
+    ) -> ChartResult {
+        let ys: Vec<&str> = columns.split(',').map(str::trim).collect();
+        if let Some(bad) = ys.iter().find(|c| !is_column(c)) {
+            return Err(format!(
+                "no sweep column '{}'",
+                bad.chars().take(40).collect::<String>()
+            ));
+        }
+        lines(area, &self.table, &ys, current, style)
+    }
+
+    /// The [`phase`] map, its plots' place kept for [`Figure::cell_at`].
+    pub fn phase<DB: DrawingBackend>(
+        &mut self,
+        area: &DrawingArea<DB, Shift>,
+        steps: u64,
+        current: Option<(f64, f64)>,
+        style: &Style,
+    ) -> ChartResult {
+        self.maps = phase(area, &self.table, steps, current, style)?;
+        Ok(())
+    }
+
+    /// The settings (`key=value&...`) of the phase-map cell under pixel (x, y), if any.
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<String> {
+        self.maps.iter().find_map(|[l, t, r, b]| {
+            let fx = (x - *l as f64) / (*r - *l).max(1) as f64;
+            let fy = (y - *t as f64) / (*b - *t).max(1) as f64;
+            cell_at(&self.table, fx, fy).and_then(|k| self.table.query(k))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -369,5 +425,27 @@ mod tests {
         assert!(phase(&area, &one, 5, None, &Style { scale: 1.0 })
             .unwrap_err()
             .contains("two settings"));
+    }
+
+    #[test]
+    fn a_figure_turns_a_click_in_pixels_into_its_cell_and_checks_its_columns() {
+        let t = table(&Sweep::parse("quality,support", None, Some("3"), "5").unwrap());
+        let mut figure = Figure::from_csv(&t.to_csv()).unwrap();
+        let style = Style { scale: 1.0 };
+        assert_eq!(figure.cell_at(400.0, 180.0), None, "nothing drawn yet");
+        let mut buf = vec![0u8; 800 * 360 * 3];
+        let area = BitMapBackend::with_buffer(&mut buf, (800, 360)).into_drawing_area();
+        figure.phase(&area, 5, None, &style).unwrap();
+        // The centre of either map is the middle cell; the colour bar is no cell.
+        for [l, t, r, b] in figure.maps.clone() {
+            let centre = ((l + r) as f64 / 2.0, (t + b) as f64 / 2.0);
+            assert_eq!(
+                figure.cell_at(centre.0, centre.1).as_deref(),
+                Some("quality=0.5&support=0.505")
+            );
+        }
+        assert_eq!(figure.cell_at(795.0, 180.0), None);
+        assert!(figure.lines(&area, "expected_reward, bogus", None, &style).unwrap_err() == "no sweep column 'bogus'");
+        assert!(Figure::from_csv("quality\n0").is_err());
     }
 }

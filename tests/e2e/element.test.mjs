@@ -1,4 +1,4 @@
-// The <dpo-sim> element (issue #12): a host page with two elements from one script tag draws
+// The <dpo-sim> element: a host page with two elements from one script tag draws
 // both, keeps their settings apart and downloads the wasm once; an element off screen does not
 // advance and goes on when it returns; attributes apply, also when changed; the one-file tour
 // works from file://; and an embedded page follows reveal.js's slide:stop / slide:start.

@@ -63,3 +63,15 @@ test('markup in a fragment key is shown as text and never runs', async () => {
   assert.equal(await page.locator('#notice em').count(), 0, 'no markup inside #notice');
   assertNoProblems(problems);
 });
+
+test('a refused page key is named in #notice and keeps its default; the other keys and the settings load', async () => {
+  const { page, problems } = await openSim(env, 'pace=7&plots=map,bogus&quality=0.5&xscale=log');
+  const notice = await noticeNaming(page, /Part of the link was ignored: pace = '7' is not allowed: pace must be one of 2, 10, 30, 100, 300, max; plots = 'bogus' is not allowed/);
+  assert.ok(!notice.includes('defaults loaded'), 'the settings were not refused');
+  assert.equal((await api(page, 'get')).quality, '0.5');
+  assert.equal(await page.inputValue('#speed'), '30', 'the pace keeps its default');
+  assert.equal(await page.isChecked('#view-log'), true, 'xscale=log still applies');
+  assert.match(await page.evaluate(() => location.hash), /^#quality=0\.5&[^#]*xscale=log$/, 'the address keeps what was accepted');
+  await assertStillRuns(page);
+  assertNoProblems(problems);
+});

@@ -3,23 +3,32 @@
 // helpers to wait for the simulator and to fingerprint canvas pixels.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { initSync, charts, fields } from '../../www/pkg/dpo_sim.js';
+import { DEFAULT_PLOTS } from '../../www/js/page-keys.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
 export const STANDALONE = join(DIST, 'dpo-sim-standalone.html');
 export const OUTPUT = join(ROOT, 'test-output');
 
+// The tables the page is built from, read where the page reads them, never typed out here:
+// the core's (the wasm of `./build.sh build`, instantiated in Node) and the page's own.
+initSync({ module: readFileSync(join(ROOT, 'www', 'pkg', 'dpo_sim_bg.wasm')) });
+
 /** The plot canvases of the full page, in the order of the core's chart registry (charts()). */
-export const PLOTS = ['landscape', 'signal', 'reward', 'map', 'curves', 'convergence'];
+export const PLOTS = charts().map((c) => c.key);
 
 /** The plots embed and talk modes show when neither the address nor a scenario names any. */
-export const COMPACT_PLOTS = ['landscape', 'signal'];
+export const COMPACT_PLOTS = DEFAULT_PLOTS;
+
+/** The names page keys list: the charts' and the settings' keys (as the page's wasm.js NAMES). */
+export const NAMES = { charts: PLOTS, settings: fields().map((f) => f.key) };
 
 /** The plots a scenario names as its evidence (what compact views show for it), from the page's API. */
 export async function scenarioPlots(scope, key) {
@@ -29,11 +38,8 @@ export async function scenarioPlots(scope, key) {
   return preset.plots;
 }
 
-/** Every settings key of the contract, in the order of src/settings.rs FIELDS. */
-export const SETTINGS_KEYS = [
-  'quality', 'support', 'online', 'design', 'k', 'labels', 's', 'beta', 'lr', 'batch',
-  'exact', 'model', 'n', 'refq', 'kappa', 'gamma', 'shape', 'scale', 'seed',
-];
+/** Every settings key, in the order of the core's settings table (fields()). */
+export const SETTINGS_KEYS = NAMES.settings;
 
 /** Generous limits: the wasm module compiles on a 2-core machine. */
 export const READY_TIMEOUT = 30_000;

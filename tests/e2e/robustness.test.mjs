@@ -134,7 +134,11 @@ function randomChars(rand, length) {
   return Array.from({ length }, () => pick(rand, chars)).join('');
 }
 
-/** Random keys and values: known keys with junk, unknown keys, raw character soup. */
+/**
+ * Random keys and values: known keys with junk, unknown keys, raw character soup. (Of the page
+ * keys, those whose junk loads the defaults or is taken as text; the checked ones, such as
+ * plots and pace, are refused on their own: fragment.test.mjs.)
+ */
 function randomFragment(rand) {
   const keys = [...SETTINGS_KEYS, 'preset', 'embed', 'talk', 'origin', 'bogus', '', 'Quality'];
   const parts = [];

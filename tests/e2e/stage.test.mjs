@@ -1,4 +1,4 @@
-// The stage (issues #10 and #11): one screen at 1280 x 720 and 1440 x 900 with the sliders, the
+// The stage: one screen at 1280 x 720 and 1440 x 900 with the sliders, the
 // transport, the pace, the scenario picker and the two key plots whole; history that keeps the
 // opening steps; scenarios that pause where their story ends; a pace a room can follow; the
 // sampler on the response map; a support slider that is what it looks like; feedback beside its
@@ -362,7 +362,7 @@ test('one polite live region: #announce alone; loading a scenario changes it at 
   assertNoProblems(problems);
 });
 
-test('#10 readouts: the over-optimisation story shows J_S and J*; bvw says margins grow without bound; the rate near θ_S is predicted and measured', async () => {
+test('the readouts: the over-optimisation story shows J_S and J*; bvw says margins grow without bound; the rate near θ_S is predicted and measured', async () => {
   const { page, problems } = await openSim(env, 'preset=over-optimisation');
   assert.equal((await api(page, 'get')).exact, '1', 'the story runs in exact mode');
   const m = await api(page, 'step', 300);

@@ -1,4 +1,4 @@
-// Sweeps (issue #10): dpoSim.sweep runs fresh simulations in the worker across values of one
+// Sweeps: dpoSim.sweep runs fresh simulations in the worker across values of one
 // setting or a quality x support grid; each row equals a fresh run made in the page itself;
 // bad specs are refused naming the key; the page keeps animating during a 21 x 21 grid run
 // from the sweep form; a click on the phase map loads that cell; the same works from file://.

@@ -1,6 +1,7 @@
 // What the controls, the keyboard, the API and the address can do to a run. Each action
 // changes the ui and commits; stepping only marks the plots out of date.
-import { commit, setError, PACES } from './ui.js';
+import { commit, setError } from './ui.js';
+import { pageKey } from './page-keys.js';
 import { guard, PRESETS, DEFAULTS } from './wasm.js';
 
 export function findPreset(key) {
@@ -121,12 +122,9 @@ export function unpin(ui, label) {
   commit(ui);
 }
 
-/** The pace: one of PACES' values. */
+/** The pace: one of PACES' values (throws naming the ones allowed). */
 export function setPace(ui, value) {
-  if (!PACES.some((p) => p.value === value)) {
-    throw new Error(`pace = '${String(value).slice(0, 40)}' is not allowed: pace must be one of ${PACES.map((p) => p.value).join(', ')}`);
-  }
-  ui.pace = value;
+  ui.pace = pageKey('pace').read(String(value));
   commit(ui);
 }
 

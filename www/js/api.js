@@ -3,7 +3,7 @@
 import { objectQuery, queryObject } from './codec.js';
 import { guard, PRESETS } from './wasm.js';
 import { setQuery, advance, play, pause, reset, loadPreset, pin, unpin } from './actions.js';
-import { render, runLong } from './loop.js';
+import { drawNow, runLong } from './loop.js';
 import { compute } from './worker-client.js';
 
 /**
@@ -46,7 +46,7 @@ export function makeApi(ui) {
     pause: () => pause(ui),
     reset() {
       reset(ui);
-      render(ui);
+      drawNow(ui);
     },
     /** The scenarios: `[{key, title, summary, setup, steps, plots, label, comparisons, claims}]`. */
     presets: () => PRESETS.map(({ key, title, summary, setup, steps, plots, label, comparisons, claims }) => ({
@@ -54,7 +54,7 @@ export function makeApi(ui) {
     })),
     preset(key) {
       loadPreset(ui, key);
-      render(ui);
+      drawNow(ui);
     },
     /** Pins the live run; returns its label. */
     pin: () => pin(ui),

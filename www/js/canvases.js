@@ -2,10 +2,9 @@
 // and how many fit, their pixel size, and the scale their text is drawn at.
 import { el } from './dom.js';
 import { compact } from './ui.js';
+import { DEFAULT_PLOTS } from './page-keys.js';
 import { CHARTS, PRESETS, chartTextPx } from './wasm.js';
 
-/** The plots embed, talk and element modes show when neither the address nor a scenario names any. */
-export const DEFAULT_PLOTS = ['landscape', 'signal'];
 // A compact view shows a plot only with this much room (CSS px, caption included): its canvas
 // is then at least 190 px tall, which every chart fills without crowding its labels
 // (charts/mod.rs tests the sizes).

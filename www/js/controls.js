@@ -3,16 +3,15 @@
 // the pace and, on the page, the scenario. Their views show the ui; their events call actions.
 import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
-import { setError, compact, PACES } from './ui.js';
+import { setError, compact } from './ui.js';
+import { PACES, DEFAULT_CONTROLS } from './page-keys.js';
 import { FIELDS, PRESETS, MAX_PINNED, formatNumber } from './wasm.js';
 import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
 } from './actions.js';
-import { render, ADJUST_MS } from './loop.js';
+import { drawNow, ADJUST_MS } from './loop.js';
 
-/** The sliders shown on top (and in embed and talk modes unless the address names others). */
-export const DEFAULT_CONTROLS = ['quality', 'support'];
 // Positions of a logarithmic slider.
 const LOG_STEPS = 200;
 
@@ -222,7 +221,7 @@ function choose(ui, key) {
   if (key) {
     pause(ui);
     loadPreset(ui, key);
-    render(ui);
+    drawNow(ui);
   } else forgetPreset(ui);
 }
 

@@ -3,15 +3,16 @@
 // steps="200" autoplay></dpo-sim>` anywhere, as many as wanted: they share one wasm module
 // (downloaded and compiled once) and each has its own simulation, settings and history.
 //
-// Attributes: every settings key, plus preset, plots, controls, pace, steps (the story
-// length it plays to and pauses at), heading (its title in your words) and autoplay;
-// changing one applies it. An element starts
+// Attributes: every settings key, the page keys that have one (preset, plots, controls, pace,
+// and heading: the title key), steps (the story length it plays to and pauses at) and
+// autoplay; changing one applies it. An element starts
 // playing (with autoplay) when it scrolls into view, pauses while off screen or while the tab
 // is hidden, and goes on when it returns. It carries the scripting API as methods and fires
 // dpo-sim-ready and dpo-sim-step. Its styles stay in its shadow root; colours and fonts
 // follow the host page's --dpo-* custom properties (sim-style.js).
-import { createUi, onCommit, commit, setError, PACES } from './ui.js';
-import { Sim, DEFAULTS, FIELDS, CHARTS, normalize } from './wasm.js';
+import { createUi, onCommit, commit, setError } from './ui.js';
+import { PAGE_KEYS } from './page-keys.js';
+import { Sim, DEFAULTS, FIELDS, NAMES, normalize } from './wasm.js';
 import { adoptSimStyle } from './sim-style.js';
 import { compactStage } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
@@ -24,20 +25,12 @@ import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
 
 const SETTINGS = FIELDS.map((f) => f.key);
-const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'heading', 'autoplay'];
+// The page keys an attribute sets, kept in the ui under their keys (the preset loads with the settings).
+const VIEW_KEYS = PAGE_KEYS.filter((row) => row.attribute && row.key !== 'preset');
+const VIEW = [...PAGE_KEYS.filter((row) => row.attribute).map((row) => row.attribute), 'steps', 'autoplay'];
 const METHODS = ['get', 'set', 'step', 'play', 'pause', 'reset', 'preset', 'pin', 'unpin', 'pinned', 'story', 'metrics', 'history', 'csv', 'isPlaying', 'error', 'sweep'];
 // In view: at least this share of the element shows.
 const IN_VIEW = 0.25;
-
-/** A comma-separated list of names, each one of `known`; throws naming the attribute. */
-function names(attribute, text, known) {
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = list.find((n) => !known.includes(n));
-  if (bad !== undefined || list.length === 0) {
-    throw new Error(`${attribute}="${text.slice(0, 40)}" is not allowed: ${attribute} lists ${known.join(', ')}`);
-  }
-  return list;
-}
 
 class DpoSimElement extends HTMLElement {
   static observedAttributes = [...SETTINGS, ...VIEW];
@@ -56,7 +49,7 @@ class DpoSimElement extends HTMLElement {
     if (!this.ui || old === value) return;
     if (SETTINGS.includes(name)) this.applySettings(name === 'model' || name === 'n');
     else if (name === 'preset') this.applySettings(true);
-    else this.applyView();
+    else this.applyView(name);
   }
 
   build() {
@@ -98,30 +91,32 @@ class DpoSimElement extends HTMLElement {
     }
   }
 
-  /** The plots, sliders, pace and story length the attributes ask for. */
-  applyView() {
+  /**
+   * What the view attributes ask for (only `changed`, when one changed): the plots, sliders,
+   * pace and heading as their page keys read them, and the story length. A refused one is said
+   * in the banner; the others still apply.
+   */
+  applyView(changed = null) {
     const ui = this.ui;
-    try {
-      const plots = this.getAttribute('plots');
-      const controls = this.getAttribute('controls');
-      const pace = this.getAttribute('pace');
-      ui.plots = plots === null ? null : names('plots', plots, CHARTS.map((c) => c.key));
-      ui.controls = controls === null ? null : names('controls', controls, SETTINGS);
-      if (pace !== null && !PACES.some((p) => p.value === pace)) {
-        throw new Error(`pace="${pace.slice(0, 40)}" is not allowed: pace is one of ${PACES.map((p) => p.value).join(', ')}`);
+    const apply = (attribute, read) => {
+      if (changed !== null && changed !== attribute) return;
+      try {
+        read(this.getAttribute(attribute));
+      } catch (e) {
+        setError(ui, `<dpo-sim>: ${e.message}`);
       }
-      ui.pace = pace ?? ui.pace;
-      ui.title = this.getAttribute('heading');
-      const steps = this.getAttribute('steps');
-      ui.storyLength = steps === null ? null : Number(steps);
-      if (steps !== null && !(Number.isInteger(ui.storyLength) && ui.storyLength > 0)) {
-        ui.storyLength = null;
-        throw new Error(`steps="${steps.slice(0, 40)}" is not allowed: steps is a whole number from 1`);
-      }
-      commit(ui);
-    } catch (e) {
-      setError(ui, `<dpo-sim>: ${e.message}`);
+    };
+    for (const row of VIEW_KEYS) {
+      apply(row.attribute, (text) => { ui[row.key] = text === null ? row.fallback : row.read(text, NAMES); });
     }
+    apply('steps', (text) => {
+      ui.storyLength = null;
+      if (text === null) return;
+      const steps = Number(text);
+      if (!(Number.isInteger(steps) && steps > 0)) throw new Error(`steps = '${text.slice(0, 40)}' is not allowed: steps must be a whole number from 1`);
+      ui.storyLength = steps;
+    });
+    commit(ui);
   }
 
   /** Plays only while on screen and the tab is shown; with autoplay, starts once first seen. */

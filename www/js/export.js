@@ -2,13 +2,14 @@
 import { el } from './dom.js';
 import { guard } from './wasm.js';
 import { shownCanvases } from './canvases.js';
-import { render } from './loop.js';
+import { drawNow } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
 
 /** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
 function exportPng(ui) {
-  render(ui);
+  drawNow(ui);
+  const colour = (name) => getComputedStyle(ui.$('plots')).getPropertyValue(name).trim();
   const canvases = shownCanvases(ui);
   const scale = window.devicePixelRatio || 1;
   const w = Math.max(...canvases.map((c) => c.width));
@@ -19,9 +20,9 @@ function exportPng(ui) {
   const footer = Math.round(22 * scale);
   const out = el('canvas', { width: across * w, height: down * (h + title) + footer });
   const ctx = out.getContext('2d');
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = colour('--sheet');
   ctx.fillRect(0, 0, out.width, out.height);
-  ctx.fillStyle = '#1c2230';
+  ctx.fillStyle = colour('--ink');
   ctx.textBaseline = 'middle';
   canvases.forEach((c, i) => {
     const x = (i % across) * w;
@@ -31,7 +32,7 @@ function exportPng(ui) {
     ctx.drawImage(c, x, y + title);
   });
   ctx.font = `${Math.round(11 * scale)}px system-ui, sans-serif`;
-  ctx.fillStyle = '#5d6676';
+  ctx.fillStyle = colour('--muted');
   const step = guard(ui, () => ui.sim.stepCount());
   ctx.fillText(`step ${step} · ${ui.query}`, 12 * scale, out.height - footer / 2, out.width - 24 * scale);
   out.toBlob((blob) => download(blob, `dpo-sim-step-${step}.png`), 'image/png');

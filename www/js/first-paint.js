@@ -2,7 +2,8 @@
 // core still loads (the classes url.js keeps in step afterwards).
 import { parseFragment } from './codec.js';
 
-const opened = parseFragment(location.hash);
+// The mode needs no names of the core's (the checked keys wait for loadFragment).
+const opened = parseFragment(location.hash).keys;
 document.documentElement.classList.toggle('embed', opened.embed);
 document.documentElement.classList.toggle('talk', opened.talk && !opened.embed);
 document.getElementById('stage')?.classList.toggle('compact', opened.embed || opened.talk);

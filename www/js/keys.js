@@ -2,7 +2,7 @@
 // number keys load the scenarios; never while the focused element needs the key itself.
 import { PRESETS } from './wasm.js';
 import { togglePlay, advance, reset, pause, loadPreset } from './actions.js';
-import { render } from './loop.js';
+import { drawNow } from './loop.js';
 
 const EVERY_KEY = ['all'];
 
@@ -37,7 +37,7 @@ function onKey(ui, event) {
     event.preventDefault();
     pause(ui);
     loadPreset(ui, preset.key);
-    render(ui);
+    drawNow(ui);
   }
 }
 

@@ -1,8 +1,10 @@
 // The animation loop of one simulator view: while playing it steps at the chosen pace
 // (pausing once where its story ends), whenever the view is dirty it redraws, and it times its
 // frames for frameStats(). Off screen it does neither. The loss landscape's surface is kept
-// within a time budget.
-import { setError, PACES } from './ui.js';
+// within a time budget. Every redraw goes through drawNow: the frame's, and a caller's that
+// needs the picture before the next frame (the API's step, reset and preset, an export).
+import { setError } from './ui.js';
+import { PACES } from './page-keys.js';
 import { setText } from './dom.js';
 import { guard } from './wasm.js';
 import { advance, pause } from './actions.js';
@@ -29,9 +31,11 @@ export const ADJUST_MS = 250;
 const LONG_MS = 50;
 const WORK_MS = 8;
 
-// The comparison runs are computed this many ms of each frame (a scenario's three runs of
-// 300 steps at N = 48 take about a third of a second).
-const PINNED_MS = 2;
+// The comparison runs are computed this many ms of each frame: little while the live run plays
+// (its steps and drawing come first), more at rest, when a frame has little else to do. (A
+// tabular step at N = 48, its curvature measured by Lanczos, takes about a millisecond: the
+// support scenario's two comparison runs of 400 steps take about a second at rest.)
+const PINNED_MS = { playing: 2, rest: 8 };
 const MAX_PINNED_STEPS = 5000;
 
 const clampResolution = (r) => Math.max(LANDSCAPE.min, Math.min(LANDSCAPE.max, Math.floor(r)));
@@ -88,7 +92,7 @@ export function runLong(ui, n) {
     left -= k;
   }
   ui.onStep?.();
-  render(ui);
+  drawNow(ui);
   if (left === 0 || ui.error) return null;
   pause(ui);
   return new Promise((resolve) => {
@@ -99,7 +103,7 @@ export function runLong(ui, n) {
       finish: () => {
         ui.work = null;
         syncWork(ui);
-        render(ui);
+        drawNow(ui);
         resolve();
       },
     };
@@ -132,21 +136,28 @@ function runSlice(ui) {
 /** Computes the comparison runs still to compute, within the frame's budget for them. */
 function advancePinned(ui) {
   const p = ui.pinning;
-  const steps = Math.max(1, Math.min(MAX_PINNED_STEPS, Math.floor(PINNED_MS / (p.msPerStep ?? 0.05))));
+  const budget = ui.playing || ui.work ? PINNED_MS.playing : PINNED_MS.rest;
+  const steps = Math.max(1, Math.min(MAX_PINNED_STEPS, Math.floor(budget / (p.msPerStep ?? 0.05))));
   const start = performance.now();
   const before = p.left;
   p.left = guard(ui, () => ui.sim.advancePinned(steps));
   const done = Math.min(steps, before - p.left);
-  // Timings of a few steps are mostly timer noise.
-  if (done >= 20) {
-    const ms = (performance.now() - start) / done;
+  const elapsed = performance.now() - start;
+  // Timings under a millisecond are mostly timer noise; a slow step is timed alone.
+  if (done > 0 && (done >= 20 || elapsed >= 1)) {
+    const ms = elapsed / done;
     p.msPerStep = p.msPerStep === null ? ms : 0.8 * p.msPerStep + 0.2 * ms;
   }
   ui.dirty = true;
 }
 
+/** Draws now what is out of date (commit and stepping mark it): the plots and the readouts. */
+export function drawNow(ui) {
+  if (ui.dirty) render(ui);
+}
+
 /** Draws the plots and the readouts from the simulator as it is now. */
-export function render(ui) {
+function render(ui) {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(ui, scale);
   try {
@@ -217,7 +228,9 @@ function frame(ui, now) {
     }
     if (ui.work) timed(ui, 'steps', () => runSlice(ui));
     if (ui.pinning.left > 0) timed(ui, 'pinned runs', () => advancePinned(ui));
-    render(ui);
+    // Playing, every frame draws: between steps the landscape's next surface goes on.
+    if (ui.playing) ui.dirty = true;
+    drawNow(ui);
   } catch (e) {
     // A bug, not the run: show it once instead of failing again every frame. Redraw only if
     // guard() restarted a panicked simulator; otherwise wait for a change (reset, a setting).
@@ -240,7 +253,7 @@ function record(ui, start, end) {
 /** Draws the first frame at once (and says it), then animates. */
 export function startLoop(ui) {
   const start = performance.now();
-  render(ui);
+  drawNow(ui);
   announce(ui);
   record(ui, start, performance.now());
   requestAnimationFrame((t) => frame(ui, t));

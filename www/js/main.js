@@ -1,15 +1,14 @@
 // The simulator page: builds the views, loads the run the address asks for, starts the loop
 // and hands the page to scripts. All simulation and drawing happens in the wasm core; the
 // page's state lives in its ui (ui.js), the same kind a <dpo-sim> element has.
+import './page-colors.js';
 import './first-paint.js';
-import { parseFragment } from './codec.js';
 import { createUi, onCommit } from './ui.js';
 import { Sim, DEFAULTS } from './wasm.js';
-import { adoptSimStyle } from './sim-style.js';
 import { controlsParts } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
 import { syncBanner, wireErrors } from './banner.js';
-import { loadFragment, syncFragment, wireUrl, modeOf } from './url.js';
+import { loadFragment, syncFragment, wireUrl, modeOf, readFragment } from './url.js';
 import { syncTalk, wireTalk } from './talk.js';
 import { buildFigures, syncFigures, watchCanvases } from './canvases.js';
 import { buildReadouts } from './readouts.js';
@@ -24,8 +23,7 @@ import { wireMessages } from './messages.js';
 import { startLoop, frameStats } from './loop.js';
 import { compute } from './worker-client.js';
 
-adoptSimStyle(document);
-const ui = createUi(document, modeOf(parseFragment(location.hash)));
+const ui = createUi(document, modeOf(readFragment(location.hash).keys));
 // The tour is a second page beside this one (the one-file build names the one-file tour).
 ui.tourPage = document.documentElement.dataset.tourPage ?? 'tour.html';
 ui.$('main-controls').append(...controlsParts());
@@ -50,7 +48,7 @@ wireUrl(ui);
 wireTalk(ui);
 watchCanvases(ui);
 
-loadFragment(ui, parseFragment(location.hash));
+loadFragment(ui, readFragment(location.hash));
 startLoop(ui);
 // Internal, not part of window.dpoSim: the worker's compute(), so that the browser tests can
 // check the worker itself (served and from file://) beside the sweeps that use it.

@@ -3,7 +3,7 @@
 import { el } from './dom.js';
 import { writeFragment } from './codec.js';
 import { CHARTS } from './wasm.js';
-import { DEFAULT_PLOTS } from './canvases.js';
+import { DEFAULT_PLOTS } from './page-keys.js';
 import { copy } from './export.js';
 
 const RESIZE_SCRIPT = `<script>
@@ -20,7 +20,7 @@ const here = () => location.href.split('#')[0];
 
 function fill(ui) {
   const $ = ui.$;
-  const link = (keys) => `${here()}#${writeFragment({ preset: ui.preset, query: ui.query, ...keys })}`;
+  const link = (keys) => `${here()}#${writeFragment(ui.query, { preset: ui.preset, ...keys })}`;
   $('share-link').value = location.href;
   $('share-talk').value = link({ talk: true });
   const plots = [...$('embed-plots').querySelectorAll('input:checked')].map((b) => b.value);

@@ -1,20 +1,68 @@
 // The simulator's own styles: its controls, transport and plots, and the compact layout of
-// embeds, talk mode and <dpo-sim> elements. One stylesheet, adopted by the page's document
-// and by every element's shadow root (a constructed sheet: no inline style for the CSP to
-// refuse, and it works from file:// as well). Colours and fonts are custom properties, so a
-// host page can restyle an element: --dpo-ink, --dpo-muted, --dpo-card, --dpo-border,
-// --dpo-accent, --dpo-font.
+// embeds, talk mode and <dpo-sim> elements. One stylesheet, adopted by every element's shadow
+// root and by our own pages' documents, the simulator's and the tour's (a constructed sheet: no
+// inline style for the CSP to refuse, and it works from file:// as well). It names every
+// colour of those pages once, as custom properties that style.css and tour.css use; a host
+// page restyles an element through --dpo-ink, --dpo-muted, --dpo-card, --dpo-border,
+// --dpo-accent, --dpo-focus and --dpo-font. (The charts' colours are the core's:
+// src/charts/colors.rs.)
 
 const CSS = `
+:root,
 :host {
-  display: block;
   --ink: var(--dpo-ink, #1c2230);
+  /* Secondary text that stays dark: a lede, a subtitle. */
+  --ink-soft: #374054;
   --muted: var(--dpo-muted, #525b6b);
   --card: var(--dpo-card, #ffffff);
   --border: var(--dpo-border, #dde1e8);
-  --accent: var(--dpo-accent, #2b63d9);
+  --control-border: #b9c0cc;
+  --disabled: #8a919d;
+  /* The accent: 4.5:1 and more against white, the page, the tour's links' tint and its hover. */
+  --accent: var(--dpo-accent, #2157c8);
   --accent-ink: #ffffff;
+  /* Focus: at least 3:1 against white and the page's grey. */
   --focus: var(--dpo-focus, #1a47b8);
+  /* The plots' sheet: the charts draw on white. */
+  --sheet: #ffffff;
+  /* The simulator page's background, and the tour's, a reading page's. */
+  --bg: #f4f5f7;
+  --paper: #fbfbfc;
+  --info-bg: #eef3fd;
+  --info-border: #c9d8f6;
+  --done-bg: #e3f4ec;
+  --error-bg: #fde8e8;
+  --error-border: #f3b4b4;
+  --error-ink: #a4161a;
+  /* A claim that holds, and one that does not. */
+  --holds: #0b7a55;
+  --fails: #b3470b;
+  /* The settings' scope badges. */
+  --restart: #9a5200;
+  --restart-bg: #fff3e0;
+  --live: #1d7a46;
+  --live-bg: #e7f5ec;
+  /* The tour: numbers computed as the reader reads, its "try this" links, the best row of a table. */
+  --computed: #0b5d4f;
+  --try-bg: #e9f0fd;
+  --try-hover: #d5e2fb;
+  --best-bg: #fff4cc;
+  --best-ink: #6b5200;
+  /* Shadows and the scrim behind a dialog, as RGB channels (each use gives its opacity). */
+  --shade: 20 30 50;
+}
+
+/* Talk mode, for a projector: black on white, a darker accent. */
+:root.talk {
+  --bg: #ffffff;
+  --ink: #000000;
+  --muted: #1f1f1f;
+  --border: #000000;
+  --accent: #0b3fb3;
+}
+
+:host {
+  display: block;
   --radius: 10px;
   --gap: 8px;
   font-family: var(--dpo-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
@@ -44,7 +92,7 @@ const CSS = `
   font-size: 0.93rem;
   color: var(--ink);
   background: var(--card);
-  border: 1px solid #b9c0cc;
+  border: 1px solid var(--control-border);
   border-radius: 7px;
   padding: 4px 10px;
   min-height: 32px;
@@ -59,7 +107,7 @@ const CSS = `
 }
 
 .sim button:disabled {
-  color: #8a919d;
+  color: var(--disabled);
   cursor: default;
 }
 
@@ -107,8 +155,8 @@ const CSS = `
 }
 
 .sim .notice {
-  background: #eef3fd;
-  border: 1px solid #c9d8f6;
+  background: var(--info-bg);
+  border: 1px solid var(--info-border);
 }
 
 .sim .notice .dismiss {
@@ -118,9 +166,9 @@ const CSS = `
 }
 
 .sim .error-banner {
-  background: #fde8e8;
-  border: 1px solid #f3b4b4;
-  color: #a4161a;
+  background: var(--error-bg);
+  border: 1px solid var(--error-border);
+  color: var(--error-ink);
   font-weight: 600;
 }
 
@@ -130,8 +178,8 @@ const CSS = `
   margin-left: 8px;
   padding: 2px 8px;
   border-radius: 6px;
-  background: #1c2230;
-  color: #ffffff;
+  background: var(--ink);
+  color: var(--card);
   font-size: 0.85rem;
   animation: toast 4s ease forwards;
 }
@@ -247,7 +295,7 @@ const CSS = `
   margin: 8px 0 0;
   padding: 4px 8px;
   border-radius: 6px;
-  background: #eef3fd;
+  background: var(--info-bg);
   font-size: 0.86rem;
   line-height: 1.4;
   min-height: calc(2 * 1.4em + 8px);
@@ -264,7 +312,7 @@ const CSS = `
 }
 
 .sim .story-end:has(.verdict[data-done="true"]) {
-  background: #e3f4ec;
+  background: var(--done-bg);
   font-weight: 600;
 }
 
@@ -305,7 +353,7 @@ const CSS = `
   color: var(--ink);
   border: 1px solid var(--border);
   border-radius: var(--radius);
-  box-shadow: 0 10px 30px rgba(0, 0, 0, 0.2);
+  box-shadow: 0 10px 30px rgb(var(--shade) / 0.2);
   font-size: 0.95rem;
   line-height: 1.5;
   white-space: normal;
@@ -356,11 +404,11 @@ const CSS = `
 }
 
 .sim .story-claims li[data-holds="true"] .mark {
-  color: #0b7a55;
+  color: var(--holds);
 }
 
 .sim .story-claims li[data-holds="false"] .mark {
-  color: #b3470b;
+  color: var(--fails);
 }
 
 /* ---------------------------------------------------------------- plots */
@@ -399,7 +447,7 @@ const CSS = `
   width: 100%;
   flex: 1;
   min-height: 0;
-  background: #ffffff;
+  background: var(--sheet);
 }
 
 /* ---------------------------------------------------------------- compact: embeds, talk mode, elements */

@@ -6,7 +6,7 @@ import { queryObject } from './codec.js';
 import { SweepTable, FIELDS, METRICS, guard } from './wasm.js';
 import { runSweep } from './api.js';
 import { setQuery, reset, pause, loadPreset } from './actions.js';
-import { render } from './loop.js';
+import { drawNow } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
 
@@ -133,7 +133,7 @@ function pick(event) {
   pause(view.ui);
   setQuery(view.ui, query);
   reset(view.ui);
-  render(view.ui);
+  drawNow(view.ui);
   draw();
   say(view.ui, `Loaded ${query.replace('&', ', ').replaceAll('=', ' ')}.`, $('sweep-csv'));
 }

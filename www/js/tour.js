@@ -2,8 +2,10 @@
 // its methods, as any page with live figures would. The numbers in the prose come from the
 // same wasm core (the one instance the elements use), run here headless, so they are
 // computed, not typed.
+import './page-colors.js';
 import { Sim, PRESETS as PRESET_LIST, METRICS, DEFAULTS, formatNumber } from './wasm.js';
 import { writeFragment, queryObject, objectQuery } from './codec.js';
+import { el } from './dom.js';
 import './dpo-sim.js';
 
 const reduced = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -94,6 +96,38 @@ const format = (value, how = '2') => formatNumber(Number.isFinite(value) ? value
 
 // ---------------------------------------------------------------- the figure
 
+/**
+ * A section's live figure, made from its data: a <dpo-sim> element with the section's preset
+ * or settings, the plots it names and its heading (if any), labelled by the section's title;
+ * under it the status line, the replay button and the way to the full simulator.
+ */
+function buildFigure(section) {
+  const { preset, settings, plots, heading } = section.dataset;
+  const title = [...section.querySelector('h2').childNodes].filter((n) => !n.classList?.contains('num'));
+  const attributes = {
+    ...(preset ? { preset } : queryObject(settings ?? '')),
+    plots,
+    heading,
+    role: 'group',
+    'aria-label': `Live figure: ${title.map((n) => n.textContent).join('').trim()}`,
+  };
+  const sim = document.createElement('dpo-sim');
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) sim.setAttribute(name, value);
+  const figure = el('figure', { class: 'live' }, [
+    el('div', { class: 'frame' }, [sim]),
+    el('figcaption', {}, [
+      el('p', { class: 'fig-status', text: 'The figure starts when it scrolls into view.' }),
+      el('p', { class: 'fig-actions' }, [
+        el('button', { class: 'replay', type: 'button', text: 'Replay' }),
+        ' ',
+        el('a', { class: 'open-full', href: FULL_PAGE, text: 'Open in the full simulator' }),
+      ]),
+    ]),
+  ]);
+  section.append(figure);
+  return figure;
+}
+
 /** A figure's element as a promise-returning API (what runs on it may be queued behind other work). */
 class Figure {
   constructor(element) {
@@ -115,7 +149,7 @@ class Chapter {
     this.preset = preset;
     this.home = preset ? preset.settings : section.dataset.settings ?? '';
     this.steps = preset ? preset.steps : Number(section.dataset.steps);
-    this.figure = section.querySelector('figure.live');
+    this.figure = buildFigure(section);
     this.status = this.figure.querySelector('.fig-status');
     this.open = this.figure.querySelector('.open-full');
     this.replay = this.figure.querySelector('.replay');
@@ -145,7 +179,7 @@ class Chapter {
 
   /** The full simulator with these settings (and the preset's story). */
   fullLink(query) {
-    return `${FULL_PAGE}#${writeFragment({ preset: this.preset?.key, query })}`;
+    return `${FULL_PAGE}#${writeFragment(query, { preset: this.preset?.key })}`;
   }
 
   /** Fills the section's numbers, one run per task so the page stays responsive. */

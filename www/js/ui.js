@@ -2,18 +2,7 @@
 // commit(). The full page has one; each <dpo-sim> element has its own. Modules change a ui
 // and then commit; the views registered on it bring the controls, the buttons and (on the
 // page) the address bar in line, and its next frame redraws.
-
-/** Training steps per second while playing; Infinity: as fast as the page goes. */
-export const PACES = [
-  { value: '2', rate: 2, label: 'slow: 2 steps/s' },
-  { value: '10', rate: 10, label: '10 steps/s' },
-  { value: '30', rate: 30, label: '30 steps/s' },
-  { value: '100', rate: 100, label: '100 steps/s' },
-  { value: '300', rate: 300, label: '300 steps/s' },
-  { value: 'max', rate: Infinity, label: 'fastest' },
-];
-// A 100-step story plays in about three seconds.
-export const DEFAULT_PACE = '30';
+import { DEFAULT_PACE } from './page-keys.js';
 
 /**
  * A simulator view on `root` (the document, or an element's shadow root). `mode` is how it
@@ -99,7 +88,7 @@ export function onCommit(ui, view) {
 
 /**
  * After any change: every view syncs, the comparison runs still to compute are counted, and
- * the plots redraw on the next frame.
+ * the plots are out of date: the next frame redraws them (or drawNow in loop.js, at once).
  */
 export function commit(ui) {
   ui.spoken.held = false;

@@ -1,54 +1,41 @@
 // The address bar: the fragment a link or a hashchange brings is loaded, and every commit
 // writes the page's state back into it, so a copied link restores the run and its view.
 import { parseFragment, writeFragment } from './codec.js';
-import { commit, PACES, DEFAULT_PACE } from './ui.js';
-import { DEFAULTS, CHARTS, FIELDS, normalize } from './wasm.js';
+import { commit } from './ui.js';
+import { DEFAULTS, NAMES, normalize } from './wasm.js';
 import { findPreset, load } from './actions.js';
 import { showNotice } from './banner.js';
 
+/** A fragment, read with the core's names: what parseFragment gives. */
+export const readFragment = (hash) => parseFragment(hash, NAMES);
+
 /** The full settings a fragment asks for, validated by the core (throws naming the bad key). */
 function fragmentQuery(fragment) {
-  const base = fragment.preset ? `${DEFAULTS}&${findPreset(fragment.preset).settings}` : DEFAULTS;
+  const { preset } = fragment.keys;
+  const base = preset ? `${DEFAULTS}&${findPreset(preset).settings}` : DEFAULTS;
   return normalize([base, ...fragment.settings].join('&'));
 }
 
-/** Each listed name must be one of `known`; throws naming the key, the value and what is allowed. */
-function checkList(key, names, known) {
-  const bad = names?.find((n) => !known.includes(n));
-  if (bad !== undefined) throw new Error(`${key} = '${bad.slice(0, 40)}' is not allowed: ${key} must list ${known.join(', ')}`);
-  if (names?.length === 0) throw new Error(`${key} is empty: it must list at least one of ${known.join(', ')}`);
-  return names;
+/** How page keys ask the page to be shown: talk mode is for the whole screen, so embedding wins. */
+export const modeOf = (keys) => (keys.embed ? 'embed' : keys.talk ? 'talk' : 'page');
+
+/**
+ * The page keys of a view (by key, as writeFragment takes them): its mode, its chart view,
+ * and the rest kept under their own names.
+ */
+export function viewKeys(ui) {
+  const { preset, origin, plots, controls, pace, title } = ui;
+  const [embed, talk] = [ui.mode === 'embed', ui.mode === 'talk'];
+  return { preset, embed, talk, origin, plots, controls, pace, xscale: ui.chart.logSteps, pairs: ui.chart.pairs, title };
 }
 
-/** The page keys of a fragment, checked; throws naming the first bad one. */
-function pageKeys(fragment) {
-  const pace = fragment.pace ?? DEFAULT_PACE;
-  if (!PACES.some((p) => p.value === pace)) {
-    throw new Error(`pace = '${pace.slice(0, 40)}' is not allowed: pace must be one of ${PACES.map((p) => p.value).join(', ')}`);
-  }
-  return {
-    plots: checkList('plots', fragment.plots, CHARTS.map((c) => c.key)),
-    controls: checkList('controls', fragment.controls, FIELDS.map((f) => f.key)),
-    pace,
-    view: { logSteps: fragment.logSteps, pairs: fragment.pairs },
-  };
-}
-
-/** How a fragment asks the page to be shown: talk mode is for the whole screen, so embedding wins. */
-export const modeOf = (fragment) => (fragment.embed ? 'embed' : fragment.talk ? 'talk' : 'page');
-
-/** Shows the page the way a fragment asks: mode, plots, controls, pace and chart view. */
-function applyPage(ui, fragment) {
-  ui.mode = modeOf(fragment);
-  ui.origin = fragment.origin;
-  ui.title = fragment.title;
-  try {
-    const keys = pageKeys(fragment);
-    Object.assign(ui, { plots: keys.plots, controls: keys.controls, pace: keys.pace });
-    Object.assign(ui.chart, keys.view);
-  } catch (e) {
-    showNotice(ui, `Part of the link was ignored: ${e.message}`);
-  }
+/** Shows the page the way page keys ask (the inverse of viewKeys; the preset loads with the settings). */
+function applyPage(ui, { keys, refused }) {
+  ui.mode = modeOf(keys);
+  const { origin, plots, controls, pace, title } = keys;
+  Object.assign(ui, { origin, plots, controls, pace, title });
+  Object.assign(ui.chart, { logSteps: keys.xscale, pairs: keys.pairs });
+  if (refused.length) showNotice(ui, `Part of the link was ignored: ${refused.join('; ')}`);
 }
 
 /**
@@ -62,7 +49,7 @@ export function loadFragment(ui, fragment) {
   let presetKey = '';
   try {
     query = fragmentQuery(fragment);
-    presetKey = fragment.preset ?? '';
+    presetKey = fragment.keys.preset;
   } catch (e) {
     showNotice(ui, `The link's settings were ignored and the defaults loaded: ${e.message}`);
   }
@@ -75,11 +62,7 @@ export function loadFragment(ui, fragment) {
 const ADDRESS_MS = 120;
 
 function writeAddress(ui) {
-  const { mode, origin, plots, controls, title } = ui;
-  const pace = ui.pace === DEFAULT_PACE ? null : ui.pace;
-  const embed = mode === 'embed';
-  const talk = mode === 'talk';
-  const hash = `#${writeFragment({ preset: ui.preset, query: ui.query, embed, talk, origin, plots, controls, pace, title, ...ui.chart })}`;
+  const hash = `#${writeFragment(ui.query, viewKeys(ui))}`;
   ui.address.timer = null;
   // Someone else changed the address since (a link, the reader): its hashchange, queued, loads
   // it and commits again. Writing now would overwrite it before it is read.
@@ -108,5 +91,5 @@ export function showMode(ui) {
 }
 
 export function wireUrl(ui) {
-  window.addEventListener('hashchange', () => loadFragment(ui, parseFragment(location.hash)));
+  window.addEventListener('hashchange', () => loadFragment(ui, readFragment(location.hash)));
 }

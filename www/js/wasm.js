@@ -17,6 +17,8 @@ export const CHARTS = charts();
 export const METRICS = metrics();
 export const DEFAULTS = defaultQuery();
 export const MAX_PINNED = maxPinned();
+/** The names page keys list (page-keys.js): the charts' and the settings' keys. */
+export const NAMES = { charts: CHARTS.map((c) => c.key), settings: FIELDS.map((f) => f.key) };
 
 /** A metric's label, from the core's table. */
 export const metricLabel = (key) => METRICS.find((m) => m.key === key)?.label ?? key;

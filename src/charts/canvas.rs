@@ -1,0 +1,136 @@
+//! The page's canvas as a plotters `DrawingBackend` (wasm only): plotters' own canvas backend,
+//! with text measured by the canvas and bitmaps drawn in one call.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{Clamped, JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use super::ChartResult;
+
+/// Draws `chart` on `canvas` from a blank white one; errors are messages that start with `name`.
+pub fn paint(
+    name: &str,
+    canvas: HtmlCanvasElement,
+    chart: impl FnOnce(&DrawingArea<Canvas, Shift>) -> ChartResult,
+) -> ChartResult {
+    let area = Canvas::new(canvas)
+        .ok_or_else(|| format!("{name}: the canvas has no 2d context"))?
+        .into_drawing_area();
+    // A canvas keeps its last frame; each draw starts from a blank one.
+    area.fill(&WHITE).map_err(|e| format!("{name}: {e}"))?;
+    chart(&area).map_err(|e| format!("{name}: {e}"))?;
+    area.present().map_err(|e| format!("{name}: {e}"))
+}
+
+type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
+type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+
+/// A failed canvas call as a drawing error that carries its message.
+fn canvas_error(e: JsValue) -> DrawingErrorKind<CanvasError> {
+    DrawingErrorKind::FontError(Box::new(CanvasCallFailed(format!("{e:?}"))))
+}
+
+/// What a canvas call threw. (Not `std::io::Error`, whose descriptions weigh 2 KB of wasm.)
+#[derive(Debug)]
+struct CanvasCallFailed(String);
+
+impl std::fmt::Display for CanvasCallFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CanvasCallFailed {}
+
+/// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
+/// label is measured by inserting a styled `<span>` into the page: a forced layout each time,
+/// and a style attribute the page's Content-Security-Policy refuses.
+pub struct Canvas {
+    inner: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+/// The canvas's 2d context (None when it has another kind, or none).
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+impl Canvas {
+    pub fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
+        let context = context_2d(&canvas)?;
+        Some(Canvas {
+            inner: CanvasBackend::with_canvas_object(canvas)?,
+            context,
+        })
+    }
+}
+
+impl DrawingBackend for Canvas {
+    type ErrorType = CanvasError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Drawn {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_rect(from, to, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(&mut self, centre: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+        self.inner.draw_circle(centre, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
+        self.inner.draw_text(text, style, pos)
+    }
+    /// One putImageData (plotters' canvas backend draws a bitmap pixel by pixel).
+    fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Drawn {
+        if w == 0 || h == 0 || src.len() < (w * h * 3) as usize {
+            return Ok(());
+        }
+        let rgba: Vec<u8> = src
+            .chunks_exact(3)
+            .take((w * h) as usize)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w, h).map_err(canvas_error)?;
+        self.context
+            .put_image_data(&image, pos.0.into(), pos.1.into())
+            .map_err(canvas_error)
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
+        // The same font string the canvas backend draws with.
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        ));
+        let m = self.context.measure_text(text).map_err(canvas_error)?;
+        let height = m.font_bounding_box_ascent() + m.font_bounding_box_descent();
+        Ok((m.width().ceil() as u32, height.ceil() as u32))
+    }
+}
