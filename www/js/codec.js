@@ -16,6 +16,12 @@ export const PAGE_KEYS = {
   title: 'an embed\'s heading in your own words (URL-encoded); without it, the scenario\'s title',
 };
 
+/**
+ * The fragment the page opened with. A page that has no address of its own (a notebook's
+ * `<iframe srcdoc>`, see python/) carries it as `<html data-fragment="...">` instead.
+ */
+export const openingHash = () => location.hash || document.documentElement.dataset.fragment || '';
+
 const list = (value) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 function decode(value) {

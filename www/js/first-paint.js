@@ -1,8 +1,8 @@
 // Imported first by the page: its layout follows the address's mode at once, while the wasm
 // core still loads (the classes url.js keeps in step afterwards).
-import { parseFragment } from './codec.js';
+import { parseFragment, openingHash } from './codec.js';
 
-const opened = parseFragment(location.hash);
+const opened = parseFragment(openingHash());
 document.documentElement.classList.toggle('embed', opened.embed);
 document.documentElement.classList.toggle('talk', opened.talk && !opened.embed);
 document.getElementById('stage')?.classList.toggle('compact', opened.embed || opened.talk);

@@ -2,7 +2,7 @@
 // and hands the page to scripts. All simulation and drawing happens in the wasm core; the
 // page's state lives in its ui (ui.js), the same kind a <dpo-sim> element has.
 import './first-paint.js';
-import { parseFragment } from './codec.js';
+import { parseFragment, openingHash } from './codec.js';
 import { createUi, onCommit } from './ui.js';
 import { Sim, DEFAULTS } from './wasm.js';
 import { adoptSimStyle } from './sim-style.js';
@@ -25,7 +25,7 @@ import { startLoop, frameStats } from './loop.js';
 import { compute } from './worker-client.js';
 
 adoptSimStyle(document);
-const ui = createUi(document, modeOf(parseFragment(location.hash)));
+const ui = createUi(document, modeOf(parseFragment(openingHash())));
 // The tour is a second page beside this one (the one-file build names the one-file tour).
 ui.tourPage = document.documentElement.dataset.tourPage ?? 'tour.html';
 ui.$('main-controls').append(...controlsParts());
@@ -50,7 +50,7 @@ wireUrl(ui);
 wireTalk(ui);
 watchCanvases(ui);
 
-loadFragment(ui, parseFragment(location.hash));
+loadFragment(ui, parseFragment(openingHash()));
 startLoop(ui);
 // Internal, not part of window.dpoSim: the worker's compute(), so that the browser tests can
 // check the worker itself (served and from file://) beside the sweeps that use it.
