@@ -4,14 +4,16 @@ traits, its numbers back in Python.
 Every settings key of the core's table is a synced trait, checked here with the core's messages
 (tables.py) before it leaves the kernel; a control moved in the front end changes the trait. The
 calls that return numbers (step, reset, metrics, history, sweep, story) are custom messages that
-the front end's latest view answers. A Jupyter kernel reads a widget's messages only between
-cells, so a cell waiting for an answer pumps the kernel's queue meanwhile (jupyter_ui_poll),
-for at most ``timeout`` seconds. With no front end (a headless run) nothing answers: the calls
-raise NoFrontEnd, and ``ready()`` says so up front.
+the front end's latest view answers, so they are awaited (``m = await sim.step(100)``): a cell
+that blocks would keep the kernel from reading the answer, while ipykernel (7.4 and later) reads
+a widget's messages as a cell awaits. Each waits at most ``timeout`` seconds. With no front end
+(a headless run) nothing answers: the calls raise NoFrontEnd, and ``await sim.ready()`` says so
+up front.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import pathlib
@@ -54,21 +56,39 @@ def _names(name: str, value, known: list) -> str | None:
     return ",".join(names)
 
 
-def _wait(done, timeout: float) -> bool:
-    """Whether `done()` comes true within `timeout` seconds, while the kernel reads the widgets'
-    messages. Without an IPython kernel no message can arrive: it says at once."""
+async def _until(done, timeout: float) -> bool:
+    """Whether `done()` comes true within `timeout` seconds. The kernel (ipykernel 7.4 and later)
+    reads a widget's messages while a cell awaits; without a kernel none can arrive: it says at once."""
     if done():
         return True
+    if _kernel() is None:
+        return False
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.005)
+    return True
+
+
+def _kernel_note() -> str:
+    """Why a kernel older than ipykernel 7.4 never hears the answer."""
+    try:
+        from ipykernel import version_info
+    except ImportError:
+        return ""
+    if version_info >= (7, 4):
+        return ""
+    return f" (ipykernel {'.'.join(map(str, version_info[:3]))} reads a widget's answer only after the cell: ipykernel 7.4 or later reads it while the cell awaits)"
+
+
+def _kernel():
+    """The IPython kernel this runs in, or None (a script, a test, marimo)."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return False
-    if getattr(get_ipython(), "kernel", None) is None:
-        return False
-    from jupyter_ui_poll import run_ui_poll_loop
-
-    deadline = time.monotonic() + timeout
-    return run_ui_poll_loop(lambda: True if done() else (False if time.monotonic() > deadline else None), sleep=0.005, n=10)
+        return None
+    return getattr(get_ipython(), "kernel", None)
 
 
 def _rows(rows: list):
@@ -170,14 +190,14 @@ class Simulator(anywidget.AnyWidget):
         elif content.get("kind") == "reply":
             self._replies[content.get("id")] = content
 
-    def ready(self, timeout: float = 10.0) -> bool:
+    async def ready(self, timeout: float = 10.0) -> bool:
         """Whether a front end shows this simulator, waiting up to `timeout` seconds for one to say
         so. False in a headless run (nbclient, ``nbconvert --execute``, a script)."""
-        return _wait(lambda: self._views > 0, timeout)
+        return await _until(lambda: self._views > 0, timeout)
 
-    def _call(self, method: str, *args, timeout: float | None = None):
+    async def _call(self, method: str, *args, timeout: float | None = None):
         timeout = self.timeout if timeout is None else timeout
-        if not self.ready(timeout):
+        if not await self.ready(timeout):
             raise NoFrontEnd(
                 f"{method}() needs the simulator on screen, and no front end shows it: display it "
                 "(end a cell with it) in JupyterLab, Jupyter Notebook or VS Code, then call again. "
@@ -185,40 +205,40 @@ class Simulator(anywidget.AnyWidget):
             )
         call = next(self._ids)
         self.send({"kind": "call", "id": call, "method": method, "args": list(args)})
-        if not _wait(lambda: call in self._replies, timeout):
-            raise TimeoutError(f"the front end did not answer {method}() within {timeout:g} s")
+        if not await _until(lambda: call in self._replies, timeout):
+            raise TimeoutError(f"the front end did not answer {method}() within {timeout:g} s{_kernel_note()}")
         reply = self._replies.pop(call)
         if "error" in reply:
             raise ValueError(reply["error"])
         return reply.get("result")
 
-    def step(self, n: int = 1, *, timeout: float | None = None) -> dict:
+    async def step(self, n: int = 1, *, timeout: float | None = None) -> dict:
         """Runs `n` steps on screen; returns the metrics where they ended."""
-        return self._call("step", n, timeout=timeout)
+        return await self._call("step", n, timeout=timeout)
 
-    def reset(self, *, timeout: float | None = None) -> None:
+    async def reset(self, *, timeout: float | None = None) -> None:
         """Back to step 0 with the same settings."""
-        self._call("reset", timeout=timeout)
+        await self._call("reset", timeout=timeout)
 
-    def metrics(self, *, timeout: float | None = None) -> dict:
+    async def metrics(self, *, timeout: float | None = None) -> dict:
         """The latest values, named like metrics.csv's columns (None where not defined)."""
-        return self._call("metrics", timeout=timeout)
+        return await self._call("metrics", timeout=timeout)
 
-    def history(self, *, timeout: float | None = None):
+    async def history(self, *, timeout: float | None = None):
         """The recorded steps: a DataFrame when pandas is installed, else a list of dicts."""
-        return _rows(self._call("history", timeout=timeout))
+        return _rows(await self._call("history", timeout=timeout))
 
-    def sweep(self, over, values=None, grid=None, steps: int = 100, *, timeout: float | None = None):
+    async def sweep(self, over, values=None, grid=None, steps: int = 100, *, timeout: float | None = None):
         """Fresh runs across `values` of the setting `over`, or a `grid` over one or two settings
         (``over=["quality", "support"]``), each `steps` long, from these settings: one row per run
         (a DataFrame when pandas is installed). Checked by the core, with its messages."""
         spec = {"over": over, "values": values, "grid": grid, "steps": steps}
-        return _rows(self._call("sweep", spec, timeout=timeout))
+        return _rows(await self._call("sweep", spec, timeout=timeout))
 
-    def story(self, *, timeout: float | None = None) -> dict | None:
+    async def story(self, *, timeout: float | None = None) -> dict | None:
         """The scenario's claims judged on the runs and its end message: ``{claims: [{text, holds,
         numbers, sentence}], verdict, heading, message, done}``, or None without a scenario."""
-        return self._call("story", timeout=timeout)
+        return await self._call("story", timeout=timeout)
 
     # ------------------------------------------------------------------ where widgets cannot run
 

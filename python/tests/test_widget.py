@@ -1,6 +1,7 @@
 """The Simulator in the kernel: its traits, its checks, its calls answered by a stand-in front
 end, and the HTML it leaves where widgets cannot run."""
 
+import asyncio
 import html
 import re
 import sys
@@ -104,14 +105,14 @@ def test_calls_are_answered_by_the_front_end():
         "history": rows,
         "sweep": lambda spec: {"error": f"unknown setting '{spec['over']}' (known: quality, ...)"},
     })
-    assert sim.step(5)["step"] == 5
-    assert sim.metrics() == metrics
-    assert sim.reset() is None
-    assert sim.story()["verdict"] == "✓"
-    frame = sim.history()
+    assert asyncio.run(sim.step(5))["step"] == 5
+    assert asyncio.run(sim.metrics()) == metrics
+    assert asyncio.run(sim.reset()) is None
+    assert asyncio.run(sim.story())["verdict"] == "✓"
+    frame = asyncio.run(sim.history())
     assert list(frame["loss"]) == [0.7, 0.6] and list(frame.columns) == ["step", "loss"]
     with pytest.raises(ValueError, match=r"^unknown setting 'colour'"):
-        sim.sweep(over="colour", values=[0, 1], steps=10)
+        asyncio.run(sim.sweep(over="colour", values=[0, 1], steps=10))
     assert front.calls[-1]["args"] == [{"over": "colour", "values": [0, 1], "grid": None, "steps": 10}]
     assert [c["method"] for c in front.calls] == ["step", "metrics", "reset", "story", "history", "sweep"]
     assert len({c["id"] for c in front.calls}) == len(front.calls)
@@ -121,19 +122,19 @@ def test_without_pandas_rows_are_a_list_of_dicts(monkeypatch):
     sim = Simulator()
     FrontEnd(sim, {"history": [{"step": 0}]})
     monkeypatch.setitem(sys.modules, "pandas", None)
-    assert sim.history() == [{"step": 0}]
+    assert asyncio.run(sim.history()) == [{"step": 0}]
 
 
 def test_without_a_front_end_the_calls_say_so_at_once():
     sim = Simulator()
-    assert sim.ready(timeout=5) is False
+    assert asyncio.run(sim.ready(timeout=5)) is False
     with pytest.raises(NoFrontEnd, match=r"^step\(\) needs the simulator on screen, and no front end shows it"):
-        sim.step(3)
+        asyncio.run(sim.step(3))
     front = FrontEnd(sim, {"metrics": {"step": 0}})
-    assert sim.ready() is True
+    assert asyncio.run(sim.ready()) is True
     front.say({"kind": "view", "open": False})
     with pytest.raises(NoFrontEnd):
-        sim.metrics()
+        asyncio.run(sim.metrics())
 
 
 def test_the_html_fallback_is_the_standalone_page_for_these_settings():
