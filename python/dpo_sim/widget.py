@@ -122,7 +122,7 @@ class Simulator(anywidget.AnyWidget):
 
     #: Seconds a call waits for a front end to show the simulator, and then for its answer.
     timeout = 60.0
-    #: Whether the output carries the self-contained page (about 370 KB) for renderers without widgets.
+    #: Whether the output carries the self-contained page (about 350 KB) for renderers without widgets.
     html_fallback = True
 
     def __init__(self, preset: str = "", **kwargs) -> None:
