@@ -4,8 +4,11 @@
 #   ./build.sh build   setup, then the wasm and its JS glue into www/pkg
 #   ./build.sh serve   build, then serve www/ on http://127.0.0.1:8000/ (PORT=... to change)
 #   ./build.sh dist    build, then dist/ (static site, scripts bundled by esbuild) and dist/dpo-sim-standalone.html and
-#                      dist/tour-standalone.html (one file each, working from file://)
-#   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the browser tests
+#                      dist/tour-standalone.html (one file each, working from file://), and the notebook widget's
+#                      front end and tables in python/dpo_sim/ (then `pip install ./python`)
+#   ./build.sh wheel   dist, then the Python package as a wheel in dist/
+#   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the Python package's tests
+#                      (pytest, the example notebook run headless), the browser tests
 #   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE), the step against NumPy, the page
 #   ./build.sh screenshot  build, then docs/screenshot.png (the README's) from the page in headless Chromium
 set -euo pipefail
@@ -57,6 +60,24 @@ dist() {
   rm -rf dist
   node scripts/bundle.mjs www dist
   node scripts/standalone.mjs www dist
+  node scripts/widget.mjs www dist python/dpo_sim
+}
+
+# python/.venv: the pinned packages of python/requirements.txt and the package itself, as built now.
+python_env() {
+  if [ ! -x python/.venv/bin/python ]; then
+    python3 -m venv python/.venv
+  fi
+  python/.venv/bin/pip install -q --disable-pip-version-check -r python/requirements.txt
+  # The pinned hatchling of the venv builds it: nothing unpinned is fetched.
+  python/.venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./python
+}
+
+wheel() {
+  dist
+  python_env
+  python/.venv/bin/pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w dist ./python
+  ls dist/*.whl
 }
 
 serve() {
@@ -81,6 +102,8 @@ test_all() {
   cargo test
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target "$TARGET" --test wasm
   dist
+  python_env
+  (cd python && .venv/bin/python -m pytest -q)
   e2e
 }
 
@@ -89,6 +112,7 @@ case "${1:-}" in
   build) build ;;
   serve) serve ;;
   dist) dist ;;
+  wheel) wheel ;;
   test) test_all ;;
   screenshot)
     build
@@ -112,7 +136,7 @@ case "${1:-}" in
     node bench/browser.mjs
     ;;
   *)
-    sed -n '2,9p' "$0" >&2
+    sed -n '2,13p' "$0" >&2
     exit 2
     ;;
 esac

@@ -1,16 +1,15 @@
 // Writes the pages as single HTML files that work from file://: `node scripts/standalone.mjs
 // <www> <dist>` writes dist/dpo-sim-standalone.html (the simulator) and dist/tour-standalone.html
 // (the guided tour, its figures <dpo-sim> elements). A page opened from disk may import no module,
-// fetch nothing and start no worker from a file. So esbuild bundles each page's script with the
-// wasm-bindgen glue included and js/sources-standalone.js in place of js/sources.js: the wasm
-// bytes travel inline (esbuild's binary loader), and the worker's own bundle (glue included)
-// travels as text, started from a blob: URL. Each page's CSP allows exactly its inline script
+// fetch nothing and start no worker from a file. So each page's script is bundled self-contained
+// (bundle.mjs's selfContained(): the wasm bytes inline, the worker's bundle as text, started from
+// a blob: URL). Each page's CSP allows exactly its inline script
 // and style, by hash, 'wasm-unsafe-eval', and workers from blob: URLs; a blob worker inherits
 // that policy. The elements' own styles are a constructed stylesheet, which the CSP allows.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle } from './bundle.mjs';
+import { selfContained } from './bundle.mjs';
 
 const [www, dist] = process.argv.slice(2);
 if (!www || !dist) {
@@ -18,22 +17,6 @@ if (!www || !dist) {
   process.exit(2);
 }
 const read = (name) => readFileSync(join(www, name), 'utf8');
-
-/** Gives the page its inline sources: sources-standalone.js for sources.js, and the worker's code. */
-function inlineSources(workerCode) {
-  return {
-    name: 'inline-sources',
-    setup(build) {
-      build.onResolve({ filter: /^\.\/sources\.js$/ }, (args) => ({ path: join(args.resolveDir, 'sources-standalone.js') }));
-      build.onResolve({ filter: /^standalone:worker$/ }, () => ({ path: 'worker', namespace: 'standalone' }));
-      build.onLoad({ filter: /^worker$/, namespace: 'standalone' }, () => ({ contents: workerCode, loader: 'text' }));
-    },
-  };
-}
-
-// A classic worker script: Chromium refuses module workers from blob: URLs in a file:// page.
-// The glue's default wasm path (unused: the worker gets the page's module) then reads the worker's own URL.
-const worker = await bundle(join(www, 'js/worker.js'), { format: 'iife', define: { 'import.meta.url': 'self.location.href' } });
 
 function replaceOnce(text, pattern, replacement, what) {
   let count = 0;
@@ -49,7 +32,7 @@ const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').dige
 
 /** `page` (with its script `entry` and stylesheet `css`) as one file at `out`; `full` names the simulator page. */
 async function standalone({ page, entry, css, out }) {
-  const script = await bundle(join(www, entry), { plugins: [inlineSources(worker)], loader: { '.wasm': 'binary' } });
+  const script = await selfContained(www, entry);
   const style = read(css);
   for (const [name, text] of [['script', script], ['style', style]]) {
     if (new RegExp(`</${name}`, 'i').test(text)) throw new Error(`standalone: the inlined ${name} contains </${name}`);

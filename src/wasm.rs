@@ -176,7 +176,8 @@ pub fn inapplicable(query: &str) -> Result<Array, JsValue> {
 }
 
 /// The settings table, one object per control:
-/// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, scope, group}`.
+/// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, range, scope, group}`
+/// (`range`: the allowed values as the core's error messages say them).
 #[wasm_bindgen]
 pub fn fields() -> Result<Array, JsValue> {
     FIELDS
@@ -201,6 +202,7 @@ pub fn fields() -> Result<Array, JsValue> {
             put(&o, "min", min)?;
             put(&o, "max", max)?;
             put(&o, "options", options)?;
+            put(&o, "range", f.range_text())?;
             let scope = match f.scope {
                 Scope::Live => "live",
                 Scope::Restart => "restart",

@@ -285,6 +285,7 @@ fn the_facade_reports_the_settings_table_ranges() {
             Kind::Bool => (0.0, 1.0),
         };
         assert_eq!((number_of(o, "min"), number_of(o, "max")), (min, max), "{}", field.key);
+        assert_eq!(get(o, "range").as_string(), Some(field.range_text()), "{}", field.key);
     }
 }
 

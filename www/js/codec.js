@@ -3,6 +3,12 @@
 // core validates them. The page keys are read and written as their table says (page-keys.js).
 import { PAGE_KEYS, pageKey, pageDefaults } from './page-keys.js';
 
+/**
+ * The fragment the page opened with. A page that has no address of its own (a notebook's
+ * `<iframe srcdoc>`, see python/) carries it as `<html data-fragment="...">` instead.
+ */
+export const openingHash = () => location.hash || document.documentElement.dataset.fragment || '';
+
 function decode(value) {
   try {
     return decodeURIComponent(value);

@@ -8,7 +8,7 @@
 // autoplay; changing one applies it. An element starts
 // playing (with autoplay) when it scrolls into view, pauses while off screen or while the tab
 // is hidden, and goes on when it returns. It carries the scripting API as methods and fires
-// dpo-sim-ready and dpo-sim-step. Its styles stay in its shadow root; colours and fonts
+// dpo-sim-ready, dpo-sim-step and dpo-sim-change (its settings changed, by a control or a call). Its styles stay in its shadow root; colours and fonts
 // follow the host page's --dpo-* custom properties (sim-style.js).
 import { createUi, onCommit, commit, setError } from './ui.js';
 import { PAGE_KEYS } from './page-keys.js';
@@ -21,6 +21,7 @@ import { buildReadouts } from './readouts.js';
 import { wireStory } from './story.js';
 import { syncBanner } from './banner.js';
 import { makeApi } from './api.js';
+import { queryObject } from './codec.js';
 import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
 
@@ -69,6 +70,13 @@ class DpoSimElement extends HTMLElement {
     wireStory(ui);
     watchCanvases(ui);
     ui.onStep = () => this.dispatchEvent(new CustomEvent('dpo-sim-step', { detail: { step: ui.sim.stepCount() } }));
+    // Whatever changed them (a slider, a call, an attribute), said once per new settings.
+    let said = null;
+    onCommit(ui, () => {
+      if (ui.query === said) return;
+      said = ui.query;
+      this.dispatchEvent(new CustomEvent('dpo-sim-change', { detail: { settings: queryObject(ui.query) } }));
+    });
     this.api = makeApi(ui);
     this.applyView();
     this.applySettings(true);

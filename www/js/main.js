@@ -3,6 +3,7 @@
 // page's state lives in its ui (ui.js), the same kind a <dpo-sim> element has.
 import './page-colors.js';
 import './first-paint.js';
+import { openingHash } from './codec.js';
 import { createUi, onCommit } from './ui.js';
 import { Sim, DEFAULTS } from './wasm.js';
 import { controlsParts } from './stage.js';
@@ -23,7 +24,7 @@ import { wireMessages } from './messages.js';
 import { startLoop, frameStats } from './loop.js';
 import { compute } from './worker-client.js';
 
-const ui = createUi(document, modeOf(readFragment(location.hash).keys));
+const ui = createUi(document, modeOf(readFragment(openingHash()).keys));
 // The tour is a second page beside this one (the one-file build names the one-file tour).
 ui.tourPage = document.documentElement.dataset.tourPage ?? 'tour.html';
 ui.$('main-controls').append(...controlsParts());
@@ -48,7 +49,7 @@ wireUrl(ui);
 wireTalk(ui);
 watchCanvases(ui);
 
-loadFragment(ui, readFragment(location.hash));
+loadFragment(ui, readFragment(openingHash()));
 startLoop(ui);
 // Internal, not part of window.dpoSim: the worker's compute(), so that the browser tests can
 // check the worker itself (served and from file://) beside the sweeps that use it.

@@ -70,7 +70,8 @@ function writeAddress(ui) {
   ui.address.at = performance.now();
   ui.address.hash = hash;
   // Commits come often (each setting, play, pin): leave an unchanged address alone.
-  if (location.hash !== hash) history.replaceState(null, '', hash);
+  // Against the page's own address, not its base URL: an iframe srcdoc's base is its parent's.
+  if (location.hash !== hash) history.replaceState(null, '', new URL(hash, location.href));
 }
 
 /** The view of the page in the address bar (at once, or at the end of a quick burst of changes). */
