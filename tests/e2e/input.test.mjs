@@ -301,9 +301,17 @@ test('every control of the settings drawer works by keyboard alone and keeps foc
   const ids = await page.locator('#groups [id^="ctl-"]').evaluateAll((list) => list.map((c) => c.id));
   const keys = Object.keys(await sim.settings()).filter((k) => !['quality', 'support'].includes(k));
   assert.deepEqual(ids.map((id) => id.slice(4)).sort(), [...keys].sort(), 'the drawer holds every other setting');
+  let skipped = 0;
   for (const id of ids) {
     const key = id.slice(4);
     const control = page.locator(`#${id}`);
+    // A setting that does not apply now is disabled with its reason shown (the core's list).
+    const unused = await control.evaluate((c) => (c.disabled ? c.closest('.control').querySelector('.why').textContent : null));
+    if (unused !== null) {
+      assert.match(unused, /^Not used: .+\.$/, `${key} says why it is disabled`);
+      skipped += 1;
+      continue;
+    }
     await tabTo(page, id);
     const before = (await sim.settings())[key];
     const kind = await control.evaluate((c) => (c.tagName === 'SELECT' ? 'select' : c.type));
@@ -317,6 +325,34 @@ test('every control of the settings drawer works by keyboard alone and keeps foc
       .catch(() => assert.fail(`${key} did not change by keyboard (still ${before})`));
     assert.equal(await focused(page), id, `focus stays on ${key}`);
   }
+  assert.ok(skipped < ids.length / 2, `most controls apply at the defaults (${skipped} of ${ids.length} do not)`);
+  assertNoProblems(problems);
+});
+
+test('a setting that does not apply is disabled where it is, says why, and comes back by keyboard', async () => {
+  const { page, problems } = await openPageAt({ width: 1280, height: 720 }, '');
+  const quality = page.locator('#ctl-quality');
+  const why = page.locator('#why-quality');
+  assert.equal(await quality.isDisabled(), false, 'quality applies to the default pairs');
+  assert.equal(await why.isVisible(), false);
+  await tabTo(page, 'open-settings');
+  await page.keyboard.press('Enter');
+  await page.locator('#settings-panel').waitFor({ state: 'visible', timeout: WAIT_TIMEOUT });
+  await tabTo(page, 'ctl-design');
+  // The keys a select takes, until Mix-P: the quality slider on the stage is then disabled.
+  for (let k = 0; k < 12 && (await page.evaluate(() => window.dpoSim.get().design)) !== 'mixp'; k++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.equal(await page.evaluate(() => window.dpoSim.get().design), 'mixp');
+  assert.equal(await focused(page), 'ctl-design', 'the select keeps focus');
+  await page.waitForFunction(() => document.getElementById('ctl-quality').disabled, null, { timeout: WAIT_TIMEOUT });
+  assert.match(await why.textContent(), /^Not used: Mix-R and Mix-P pairs ignore quality/);
+  assert.ok(await why.isVisible(), 'the reason shows under the slider');
+  const described = await quality.getAttribute('aria-describedby');
+  assert.ok(described.split(' ').includes('why-quality'), 'a screen reader hears the reason with the slider');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => !document.getElementById('ctl-quality').disabled, null, { timeout: WAIT_TIMEOUT });
+  assert.equal(await why.isVisible(), false, 'the reason goes with it');
   assertNoProblems(problems);
 });
 

@@ -5,7 +5,7 @@ import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact } from './ui.js';
 import { PACES, DEFAULT_CONTROLS } from './page-keys.js';
-import { FIELDS, PRESETS, MAX_PINNED, formatNumber } from './wasm.js';
+import { FIELDS, PRESETS, MAX_PINNED, formatNumber, inapplicable } from './wasm.js';
 import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
@@ -83,13 +83,15 @@ function buildControl(ui, f) {
   const scale = scaleOf(f);
   const input = inputFor(f, id, scale);
   input.dataset.scope = f.scope;
-  input.setAttribute('aria-describedby', `help-${f.key}`);
+  // The reason a setting does not apply (see unused()) is read with its help.
+  input.setAttribute('aria-describedby', `why-${f.key} help-${f.key}`);
   // Not an <output>: that would be a live region, and a scenario would make every one speak.
   const value = el('span', { id: `val-${f.key}`, class: 'value' });
   const head = el('div', { class: 'control-head' }, [el('label', { for: id, text: f.label }), value]);
   if (f.scope === 'restart') head.append(el('span', { class: 'badge restart', text: 'restarts the run' }));
   const help = el('p', { class: 'help', id: `help-${f.key}`, text: f.help });
-  const box = el('div', { class: `control control-${f.kind}` }, [head, input, help]);
+  const why = el('p', { class: 'why', id: `why-${f.key}`, hidden: true });
+  const box = el('div', { class: `control control-${f.kind}` }, [head, input, why, help]);
   const ticks = scale.input === 'range' && !scale.log ? scenarioValues(f) : [];
   if (ticks.length) {
     const list = el('datalist', { id: `ticks-${f.key}` }, ticks.map((t) => el('option', { value: String(t) })));
@@ -112,7 +114,7 @@ function buildControl(ui, f) {
   };
   // Sliders act while dragging; the seed acts when committed (typing "12" is not "1" then "12").
   input.addEventListener(scale.input === 'range' ? 'input' : 'change', onChange);
-  ui.inputs.set(f.key, { f, box, input, value, scale, read });
+  ui.inputs.set(f.key, { f, box, input, value, why, scale, read });
   return box;
 }
 
@@ -166,12 +168,33 @@ function placeControls(ui) {
   });
 }
 
+/** The settings that do not apply to the current ones, with why (the core decides), per query. */
+const unusedCache = new WeakMap();
+function unused(ui) {
+  const cached = unusedCache.get(ui);
+  if (cached?.query === ui.query) return cached.reasons;
+  let reasons = new Map();
+  try {
+    reasons = new Map(inapplicable(ui.query).map((r) => [r.key, r.reason]));
+  } catch {
+    // A query the core refuses is reported where it was set; no control is marked.
+  }
+  unusedCache.set(ui, { query: ui.query, reasons });
+  return reasons;
+}
+
 /** The view of the settings, the pace, the chart options and the scenario (with its story). */
 export function syncControls(ui) {
   placeControls(ui);
   const values = queryObject(ui.query);
+  const reasons = unused(ui);
   for (const [key, c] of ui.inputs) {
     const { f, input, value } = c;
+    // A setting that does not apply is disabled where it is, with the reason beside it.
+    const why = reasons.get(key);
+    if (input.disabled !== Boolean(why)) input.disabled = Boolean(why);
+    if (c.why.hidden !== !why) c.why.hidden = !why;
+    setText(c.why, why ? `Not used: ${why}.` : '');
     const text = values[key];
     // Only when the control does not already say this value: a slider being dragged keeps the
     // exact position under the pointer (a log slider's position rounds to fewer values).

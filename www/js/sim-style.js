@@ -206,6 +206,17 @@ const CSS = `
   font-weight: 550;
 }
 
+.sim .control .why {
+  margin: 1px 0 0;
+  font-size: 0.8rem;
+  color: var(--muted);
+  font-style: italic;
+}
+
+.sim .control:has(:disabled) .control-head {
+  color: var(--muted);
+}
+
 .sim .control-head .value {
   margin-left: auto;
   font-variant-numeric: tabular-nums;
