@@ -55,7 +55,12 @@ const SCENARIOS = [
   { name: 'default, online', fragment: 'online=1', dpr: 1 },
   { name: 'N=256, online', fragment: 'online=1&n=256', dpr: 1 },
   { name: 'default, online, DPR 2', fragment: 'online=1', dpr: 2 },
+  // Best-of-K's two comparison runs, and two more pinned: the most runs the page draws.
+  { name: 'best-of-k, 4 pinned runs', fragment: 'preset=best-of-k', dpr: 1, pins: 2 },
+  { name: 'N=256 tabular Mix-P', fragment: 'model=tabular&design=mixp&n=256', dpr: 1 },
 ];
+/** Scenarios whose comparison runs are timed from loading to drawn. */
+const COMPARED = ['support', 'online', 'best-of-k', 'sweet-spot', 'sampler-speed'];
 /** The drag lasts as many frames as a playing scenario (from a fresh load, like them). */
 const DRAG_FRAMES = FRAMES;
 /** The phase map: grid points per setting, steps per run. */
@@ -244,6 +249,7 @@ const perSecond = (times) => ((times.length - 1) * 1000) / (times.at(-1) - times
  */
 async function playScenario(browser, url, scenario, { instrument = false } = {}) {
   const { context, page } = await openSim(browser, url, scenario);
+  if (scenario.pins) await pinRuns(page, scenario.pins);
   const tracePath = join(OUT, `trace-${scenario.name.replace(/\W+/g, '-')}.json`);
   const before = await page.evaluate(() => window.dpoSim.frameStats().frames);
   await page.evaluate(recordAnimationFrames);
@@ -278,6 +284,54 @@ async function playScenario(browser, url, scenario, { instrument = false } = {})
     error: result.error,
     breakdown,
   };
+}
+
+/**
+ * Waits for a scenario's comparisons, then pins the live run `pins` times along its way (each
+ * pinned run as long as the scenario's), and starts the live run again from step 0.
+ */
+async function pinRuns(page, pins) {
+  await page.waitForFunction(() => window.dpoSim.pinned().every((p) => p.done), null, { timeout: 60_000 });
+  await page.evaluate(async (n) => {
+    const { dpoSim } = window;
+    const steps = dpoSim.presets().find((p) => p.key === dpoSim.get().preset)?.steps ?? 300;
+    for (let k = 0; k < n; k++) {
+      dpoSim.set({ k: 4 + 4 * k });
+      await dpoSim.step(steps);
+      dpoSim.pin();
+      dpoSim.reset();
+    }
+  }, pins);
+  const pinned = await page.evaluate(() => window.dpoSim.pinned().length);
+  if (pinned < 2 + pins) throw new Error(`bench: ${pinned} pinned runs, expected ${2 + pins}`);
+}
+
+/**
+ * Each scenario of COMPARED loaded through the API as the picker does: the time until its
+ * comparison runs are computed and a frame has drawn them (median of 3 loads each).
+ */
+async function comparisonsDrawn(browser, url) {
+  const { context, page } = await openSim(browser, url);
+  const out = {};
+  for (const key of COMPARED) {
+    const times = [];
+    for (let round = 0; round < 3; round++) {
+      times.push(await page.evaluate((k) => new Promise((done) => {
+        const t = performance.now();
+        window.dpoSim.preset(k);
+        const poll = () => {
+          if (window.dpoSim.pinned().every((p) => p.done)) {
+            // The frame after the last one computed draws them.
+            requestAnimationFrame(() => done(performance.now() - t));
+          } else requestAnimationFrame(poll);
+        };
+        poll();
+      }), key));
+    }
+    out[key] = quantiles(times).median;
+  }
+  await context.close();
+  return { median_ms: out, slowest_ms: Math.max(...Object.values(out)) };
 }
 
 /**
@@ -437,7 +491,7 @@ function machine(browserVersion) {
 
 /** Each speed target (the README's Speed table): the measured value, the limit, met or not (null: not measured). */
 function targets(r) {
-  const [normal, big] = r.frames;
+  const [normal, big, , pinned, mixp] = r.frames;
   const { soak: s } = r;
   const wasmGrowth = s.wasm_memory_bytes.end - s.wasm_memory_bytes.after_10k_steps;
   const heapGrowth = s.js_heap_bytes.end / s.js_heap_bytes.start - 1;
@@ -460,6 +514,9 @@ function targets(r) {
     row(`frame JS, ${normal.name}: p95`, normal.p95_ms, 10, 'ms'),
     row(`frames per second, ${normal.name}`, normal.frames_per_s, 55, '/s', true),
     row(`frame JS, ${big.name}: median`, big.median_ms, 12, 'ms'),
+    row(`frame JS, ${pinned.name}: median`, pinned.median_ms, 5, 'ms'),
+    row(`frame JS, ${mixp.name}: median`, mixp.median_ms, 12, 'ms'),
+    row('a scenario\'s comparisons drawn after loading it (slowest scenario)', r.comparisons.slowest_ms, 1000, 'ms'),
     row('frame JS while dragging quality, playing: median', r.drag.median_ms, 5, 'ms'),
     row(`frames per second, ${big.name}`, big.frames_per_s, 50, '/s', true),
     row('NumPy / native, exact step N=48 online', numpy('step N=48 online'), 10, '×', true),
@@ -517,6 +574,8 @@ function printReport(r) {
     `${d.steps_taken} steps taken; frame JS median ${fixed(d.median_ms)} ms, p95 ${fixed(d.p95_ms)} ms, ` +
     `${fixed(d.frames_per_s, 1)} frames per second`);
   console.log(`  median ms of each part: ${Object.entries(d.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
+  console.log(`\na scenario's comparisons drawn after loading it (ms, median of 3): ${Object.entries(r.comparisons.median_ms)
+    .map(([k, ms]) => `${k} ${fixed(ms, 0)}`).join(', ')}`);
   const p = r.phase_map;
   console.log(`\nphase map ${p.grid}x${p.grid} of ${p.steps} steps: ${fixed(p.seconds, 1)} s, ` +
     `${fixed(p.frames_per_s, 0)} animation frames per second meanwhile ("${p.status}")`);
@@ -537,7 +596,14 @@ function printReport(r) {
 }
 
 /** `node bench/browser.mjs drag`: one measurement alone, printed (no results.json). */
-const PARTS = { drag: dragWhilePlaying, 'phase-map': phaseMap, 'first-frame': firstFrames };
+const PARTS = {
+  drag: dragWhilePlaying,
+  'phase-map': phaseMap,
+  'first-frame': firstFrames,
+  comparisons: comparisonsDrawn,
+  pinned: (browser, url) => playScenario(browser, url, SCENARIOS[3]),
+  mixp: (browser, url) => playScenario(browser, url, SCENARIOS[4]),
+};
 
 async function main() {
   const only = process.argv[2];
@@ -568,11 +634,13 @@ async function main() {
       r.frames.push(await playScenario(browser, server.url, scenario));
     }
     r.frame_breakdown = [];
-    for (const scenario of SCENARIOS.filter((s) => s.dpr === 1)) {
+    for (const scenario of SCENARIOS.slice(0, 2)) {
       progress(`playing ${scenario.name}, instrumented`);
       const { name, breakdown } = await playScenario(browser, server.url, scenario, { instrument: true });
       r.frame_breakdown.push({ name, breakdown });
     }
+    progress('comparisons of the scenarios');
+    r.comparisons = await comparisonsDrawn(browser, server.url);
     progress('dragging quality while playing');
     r.drag = await dragWhilePlaying(browser, server.url);
     progress('phase map');

@@ -53,6 +53,17 @@ pub fn tick(v: f64, span: f64) -> String {
     number(v, Format::Sig(if (1e-3..1e4).contains(&a) { 3 } else { 2 }))
 }
 
+/// A tick `v` (1, 2 or 5 times a power of ten) on a logarithmic axis: plain between 0.001 and
+/// 10^4, otherwise short scientific form ("1e−16", "5e−7"). Never "0": every tick is positive.
+pub fn log_tick(v: f64) -> String {
+    if (1e-3..1e4).contains(&v) {
+        return significant(v, 3);
+    }
+    let e = v.log10().floor();
+    let m = (v / 10f64.powf(e)).round();
+    minus(&format!("{m}e{e}"))
+}
+
 /// A CSV cell: the shortest text that parses back to the same number, empty where not
 /// defined. Rust's `{}` and `{:e}` both print the fewest digits that round-trip; the
 /// shorter of the two wins (-4.7768028164218225e-16, not -0.000000000000000477...), except
@@ -163,6 +174,11 @@ mod tests {
         assert_eq!(tick(1e-17, 1.0), "0");
         assert_eq!(tick(-1.25, 1.0), "−1.25");
         assert_eq!(tick(12345.0, 1.0), "1.2e4");
+        assert_eq!(log_tick(1e-16), "1e−16");
+        assert_eq!(log_tick(5e-7), "5e−7");
+        assert_eq!(log_tick(2e5), "2e5");
+        assert_eq!(log_tick(0.002), "0.002");
+        assert_eq!(log_tick(1.0), "1");
         assert_eq!(cell(-0.0), "0");
         assert_eq!(cell(f64::NAN), "");
         assert_eq!(cell(0.1 + 0.2).parse::<f64>().unwrap(), 0.1 + 0.2);

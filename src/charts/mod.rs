@@ -442,7 +442,7 @@ fn own_ticks<DB: DrawingBackend>(
         let text = style.font(SMALLEST_TEXT).pos(Pos::new(HPos::Right, VPos::Center));
         area.draw(&PathElement::new(vec![left, (left.0 - tick_len, left.1)], mark))
             .map_err(err)?;
-        area.draw_text(&tick(v, 0.0), &text, (left.0 - gap, left.1))
+        area.draw_text(&log_tick(v), &text, (left.0 - gap, left.1))
             .map_err(err)?;
     }
     Ok(())
@@ -483,7 +483,7 @@ fn finite_range(values: impl IntoIterator<Item = f64>, pad: f64) -> (f64, f64) {
     (lo - pad * span, hi + pad * span)
 }
 
-use crate::format::tick;
+use crate::format::{log_tick, tick};
 
 #[cfg(test)]
 mod tests {

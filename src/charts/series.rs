@@ -358,6 +358,9 @@ pub fn draw<DB: DrawingBackend>(
     stack(&area, &stacked, &x, style)
 }
 
+/// The least height of a stacked panel with its legend, in CSS pixels.
+const MIN_PANEL: f64 = 55.0;
+
 /// Panels stacked over one x axis, each with its legend on top; lines with nothing
 /// defined to show are left out of panel and legend.
 pub fn stack<DB: DrawingBackend>(
@@ -372,6 +375,10 @@ pub fn stack<DB: DrawingBackend>(
     let (s0, s1) = (x.axis.place(x.range.0), x.axis.place(x.range.1));
     let x_area = style.px(32.0);
     let (_, h) = area.dim_in_pixel();
+    // A short area keeps the panels that fit, the last ones: a chart puts its evidence last
+    // (the distance under the loss), and the last panel carries the x axis.
+    let fit = ((h as i32 - x_area) / style.px(MIN_PANEL)).clamp(1, panels.len() as i32) as usize;
+    let panels = &panels[panels.len() - fit..];
     let body = (h as i32 - x_area) / panels.len() as i32;
     let mut below = area.clone();
     for (k, panel) in panels.iter().enumerate() {

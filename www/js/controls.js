@@ -195,6 +195,8 @@ export function syncControls(ui) {
     if (input.disabled !== Boolean(why)) input.disabled = Boolean(why);
     if (c.why.hidden !== !why) c.why.hidden = !why;
     setText(c.why, why ? `Not used: ${why}.` : '');
+    // A compact layout cuts the reason to one line: the whole of it on hover.
+    setAttr(c.why, 'title', why ? c.why.textContent : null);
     const text = values[key];
     // Only when the control does not already say this value: a slider being dragged keeps the
     // exact position under the pointer (a log slider's position rounds to fewer values).

@@ -31,7 +31,8 @@ export function setText(node, text) {
   }
 }
 
-/** Sets an attribute only when it changes (each set is a mutation a screen reader may hear). */
+/** Sets an attribute only when it changes (each set is a mutation a screen reader may hear); null removes it. */
 export function setAttr(node, name, value) {
-  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  if (value === null) node.removeAttribute(name);
+  else if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }

@@ -207,6 +207,8 @@ const CSS = `
 }
 
 .sim .control .why {
+  /* The reason takes the control's width, never sets it (compact layouts cut it to a line). */
+  contain: inline-size;
   margin: 1px 0 0;
   font-size: 0.8rem;
   color: var(--muted);
@@ -492,7 +494,8 @@ const CSS = `
   flex-basis: 100%;
 }
 
-.sim.compact .story-end p {
+.sim.compact .story-end p,
+.sim.compact .control .why {
   white-space: nowrap;
   overflow: hidden;
   text-overflow: ellipsis;
