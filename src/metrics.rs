@@ -209,14 +209,14 @@ pub static METRICS: [Metric; COUNT] = [
         "Hessian λ_min",
         "λ_min(H)",
         SIG,
-        "smallest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S)"
+        "smallest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S; above 64 responses measured every ceil(m/64)^2 steps for a support of m, carried between)"
     ),
     metric!(
         hessian_max,
         "Hessian λ_max",
         "λ_max(H)",
         SIG,
-        "largest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S)"
+        "largest Hessian eigenvalue at theta_t (tabular: on the support, orthogonal to 1_S; above 64 responses measured every ceil(m/64)^2 steps for a support of m, carried between)"
     ),
     metric!(
         condition,
