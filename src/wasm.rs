@@ -164,7 +164,7 @@ pub fn normalize(query: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = reproduceScript)]
 pub fn reproduce_script(query: &str, steps: f64) -> Result<String, JsValue> {
     let s = Settings::parse(query).map_err(error)?;
-    if !(steps >= 0.0 && steps <= 1e9 && steps.fract() == 0.0) {
+    if !((0.0..=1e9).contains(&steps) && steps.fract() == 0.0) {
         return Err(error(format!(
             "steps = {steps} is not allowed: steps must be a whole number from 0 to 1e9"
         )));
