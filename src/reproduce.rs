@@ -59,12 +59,12 @@ pub fn script(s: &Settings, world: &World, steps: u64) -> String {
         (false, true) => ", sampled offline",
         (false, false) => "",
     };
-    let note = departure(s).map_or(String::new(), |d| format!("Note: {d}.\n"));
+    let note = departure(s).map_or(String::new(), |d| wrap(&format!("Note: {d}.")) + "\n");
 
     let mut py = format!(
         r#""""DPO on one prompt with exact gradients, redone in NumPy (made by `dpo-sim reproduce`).
 
-Settings: {query}
+{settings}
 Model: {model}.
 Pairs: {pairs}, {labels}{sampling}.
 Each step is plain gradient descent on the exact population DPO loss.
@@ -80,7 +80,7 @@ STEPS = {steps}
 BETA = {beta:?}  # DPO temperature: a pair's margin is beta (h(chosen) - h(rejected))
 LR = {lr:?}  # learning rate
 "#,
-        query = s.to_query(),
+        settings = wrap(&format!("Settings: {}", s.to_query())),
         beta = s.beta,
         lr = s.lr,
     );
@@ -129,7 +129,7 @@ LR = {lr:?}  # learning rate
     py += &format!("REF_LOGP = np.array([{}])\n", list(world.ref_logp.iter().copied()));
     py += "N = len(REWARD)\n";
     if restricted || tilts {
-        py += "REF = np.exp(REF_LOGP)\n";
+        py += "REF = np.exp(REF_LOGP)  # pi_ref\n";
     }
     if tilts {
         py += "Z = REWARD - REWARD.mean()\n";
@@ -215,7 +215,11 @@ def sampler(base, keep):
         py += "    keep = np.arange(N)  # the support: every response\n";
     }
     if tilts {
-        py += "    pi0, piq = sampler(base, keep)\n";
+        py += if s.design == Design::Contrastive {
+            "    pi0, piq = sampler(base, keep)\n"
+        } else {
+            "    _, piq = sampler(base, keep)\n"
+        };
     }
     py += match s.design {
         Design::Independent => "    C = 2 * np.outer(piq, piq)  # both candidates from pi_q, in either order\n",
@@ -310,4 +314,17 @@ if __name__ == "__main__":
         },
     );
     py
+}
+
+/// Text in lines of at most 96 characters, broken after a space or an `&`.
+fn wrap(text: &str) -> String {
+    let mut lines = vec![String::new()];
+    for word in text.split_inclusive([' ', '&']) {
+        let line = lines.last_mut().filter(|l| l.len() + word.trim_end().len() <= 96);
+        match line {
+            Some(line) => line.push_str(word),
+            None => lines.push(word.to_string()),
+        }
+    }
+    lines.iter().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n")
 }
