@@ -7,8 +7,9 @@
 #                      dist/tour-standalone.html (one file each, working from file://), and the notebook widget's
 #                      front end and tables in python/dpo_sim/ (then `pip install ./python`)
 #   ./build.sh wheel   dist, then the Python package as a wheel in dist/
-#   ./build.sh test    fmt check, clippy, cargo test, the wasm facade tests in Node, dist, the Python package's tests
-#                      (pytest, the example notebook run headless), the browser tests
+#   ./build.sh test    fmt check, clippy, cargo test, reproduce.py against the simulator (in bench/.venv's pinned
+#                      NumPy), the wasm facade tests in Node, dist, the Python package's tests (pytest, the example
+#                      notebook run headless), the browser tests
 #   ./build.sh bench   the native core benchmarks (extra arguments go to the benchmark, e.g. --json FILE), the step against NumPy, the page
 #   ./build.sh screenshot  build, then docs/screenshot.png (the README's) from the page in headless Chromium
 set -euo pipefail
@@ -73,6 +74,14 @@ python_env() {
   python/.venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall ./python
 }
 
+# bench/.venv: the pinned NumPy of bench/requirements.txt (the benchmarks' and reproduce.py's test).
+numpy_env() {
+  if [ ! -x bench/.venv/bin/python ]; then
+    python3 -m venv bench/.venv
+  fi
+  bench/.venv/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+}
+
 wheel() {
   dist
   python_env
@@ -100,6 +109,9 @@ test_all() {
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --test wasm --target "$TARGET" -- -D warnings
   cargo test
+  # tests/reproduce.rs is ignored by a plain `cargo test`: it runs the script in Python.
+  numpy_env
+  DPO_SIM_PYTHON="$PWD/bench/.venv/bin/python" cargo test --test reproduce -- --ignored
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target "$TARGET" --test wasm
   dist
   python_env
@@ -136,7 +148,7 @@ case "${1:-}" in
     node bench/browser.mjs
     ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac

@@ -27,6 +27,7 @@ const USAGE: &str = "usage:
   dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--every K] [--png] [--log-steps] [--quiet]
   dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
   dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
+  dpo-sim reproduce [--preset NAME] [--set key=value]... --steps N
   dpo-sim keys
   dpo-sim metrics
 A value follows its flag after a space or '=' (--steps 100, --steps=100); only --set repeats.";
@@ -244,6 +245,19 @@ fn sweep(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `reproduce`: prints a NumPy script that redoes the run with exact gradients (see
+/// [`crate::reproduce`]); says on stderr when these settings would not take exact steps.
+fn reproduce(args: &[String]) -> Result<(), String> {
+    let a = args::parse(args, &[PRESET, SET, STEPS], USAGE)?;
+    let s = settings(&a)?;
+    let steps = a.need_whole(&STEPS, 0, "reproduce")?;
+    if let Some(why) = crate::reproduce::departure(&s) {
+        eprintln!("dpo-sim reproduce: {why}");
+    }
+    print!("{}", crate::reproduce::script(&s, &crate::world::World::new(&s), steps));
+    Ok(())
+}
+
 /// Runs the command line with these arguments (without the program name).
 pub fn main(args: &[String]) -> ExitCode {
     let result = match args.first().map(String::as_str) {
@@ -287,6 +301,7 @@ pub fn main(args: &[String]) -> ExitCode {
         }
         Some("run") => run(&args[1..]),
         Some("sweep") => sweep(&args[1..]),
+        Some("reproduce") => reproduce(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -159,6 +159,23 @@ pub fn normalize(query: &str) -> Result<String, JsValue> {
     Settings::parse(query).map(|s| s.to_query()).map_err(error)
 }
 
+/// `reproduce.py` (see `crate::reproduce`): a NumPy script that redoes `steps` exact-gradient
+/// steps of the run `query` (on top of the defaults) describes.
+#[wasm_bindgen(js_name = reproduceScript)]
+pub fn reproduce_script(query: &str, steps: f64) -> Result<String, JsValue> {
+    let s = Settings::parse(query).map_err(error)?;
+    if !((0.0..=1e9).contains(&steps) && steps.fract() == 0.0) {
+        return Err(error(format!(
+            "steps = {steps} is not allowed: steps must be a whole number from 0 to 1e9"
+        )));
+    }
+    Ok(crate::reproduce::script(
+        &s,
+        &crate::world::World::new(&s),
+        steps as u64,
+    ))
+}
+
 /// The settings that do not apply under `query` (on top of the defaults), with why:
 /// `[{key, reason}]`.
 #[wasm_bindgen]

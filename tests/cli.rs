@@ -580,3 +580,31 @@ fn long_runs_series_keep_the_first_512_steps_then_thin_evenly() {
     assert_eq!(rows[recorded[0] - 1][1], "3000");
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// `reproduce` prints the core's script for the preset and --set on top, and says on stderr
+/// when the settings draw minibatches (the script takes exact steps).
+#[test]
+fn reproduce_prints_the_script_and_says_when_it_takes_exact_steps() {
+    let out = dpo_sim(&["reproduce", "--preset", "online", "--set", "lr=2", "--steps", "7"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut s = dpo_sim::Settings::parse(dpo_sim::presets::find("online").unwrap().settings).unwrap();
+    s.apply("lr=2").unwrap();
+    let world = dpo_sim::world::World::new(&s);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        dpo_sim::reproduce::script(&s, &world, 7)
+    );
+    let told = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        s.exact || told.starts_with("dpo-sim reproduce: these settings draw minibatches"),
+        "{told}"
+    );
+    let exact = dpo_sim(&["reproduce", "--set", "exact=1", "--steps", "3"]);
+    assert!(exact.status.success() && exact.stderr.is_empty());
+    let missing = dpo_sim(&["reproduce"]);
+    assert!(!missing.status.success());
+    assert_eq!(
+        String::from_utf8(missing.stderr).unwrap(),
+        "dpo-sim: reproduce needs --steps N\n"
+    );
+}

@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use dpo_sim::metrics::{header, keys, COUNT};
-use dpo_sim::wasm::{charts, columns, fields, format_number, inapplicable, normalize, show_metric, Sim, SweepJob};
+use dpo_sim::wasm::{
+    charts, columns, fields, format_number, inapplicable, normalize, reproduce_script, show_metric, Sim, SweepJob,
+};
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -462,4 +464,18 @@ fn random_settings_text_never_panics_in_wasm() {
         }
     }
     assert!(accepted > 20, "the generator also makes valid settings ({accepted})");
+}
+
+#[wasm_bindgen_test]
+fn the_reproduction_script_is_the_cores_and_bad_input_is_an_error() {
+    let s = dpo_sim::Settings::parse("design=mixp&model=tabular").unwrap();
+    let world = dpo_sim::world::World::new(&s);
+    assert_eq!(
+        reproduce_script("design=mixp&model=tabular", 12.0).unwrap(),
+        dpo_sim::reproduce::script(&s, &world, 12)
+    );
+    assert!(message(reproduce_script("quality=2", 5.0).unwrap_err()).contains("quality"));
+    for steps in [-1.0, 2.5, f64::NAN, 1e12] {
+        assert!(message(reproduce_script("", steps).unwrap_err()).contains("steps must be a whole number"));
+    }
 }

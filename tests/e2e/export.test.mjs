@@ -1,9 +1,10 @@
-// Export: the CSV is the history, the PNG is a real, non-blank image.
+// Export: the CSV is the history, the PNG is a real, non-blank image, reproduce.py is the core's script.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { suite, openSim, assertNoProblems, api } from './helpers.mjs';
+import { reproduceScript } from '../../www/pkg/dpo_sim.js';
 
 const env = suite();
 
@@ -83,5 +84,29 @@ test('#export-png downloads a decodable, non-blank PNG', async () => {
   }, bytes.toString('base64'));
   assert.deepEqual([decoded.width, decoded.height], [width, height], 'the browser decodes it');
   assert.ok(decoded.colours >= 3, `not blank (${decoded.colours} colours)`);
+  assertNoProblems(problems);
+});
+
+/** The settings on screen as a query, from the page's API. */
+async function shownQuery(page) {
+  return Object.entries(await api(page, 'get')).map(([key, value]) => `${key}=${value}`).join('&');
+}
+
+test('#export-py downloads reproduce.py: the core\'s script for the settings on screen and the steps taken', async () => {
+  const { page, problems } = await openSim(env, 'design=bvw&model=tabular&quality=0.4&support=0.5');
+  await api(page, 'step', 7);
+  const { name, bytes } = await download(page, '#export-py');
+  assert.equal(name, 'reproduce.py');
+  const text = bytes.toString('utf8');
+  assert.equal(text, reproduceScript(await shownQuery(page), 7));
+  assert.match(text, /^STEPS = 7$/m);
+  assertNoProblems(problems);
+});
+
+test('#export-py at step 0 of a scenario reproduces its whole length', async () => {
+  const { page, problems } = await openSim(env, 'preset=online');
+  const steps = (await page.evaluate(() => window.dpoSim.presets())).find((p) => p.key === 'online').steps;
+  const { bytes } = await download(page, '#export-py');
+  assert.equal(bytes.toString('utf8'), reproduceScript(await shownQuery(page), steps));
   assertNoProblems(problems);
 });

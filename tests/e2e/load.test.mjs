@@ -10,7 +10,7 @@ const env = suite();
 
 const IDS = [
   ...PLOTS,
-  'play', 'step', 'reset', 'pin', 'unpin', 'export-png', 'export-csv', 'share',
+  'play', 'step', 'reset', 'pin', 'unpin', 'export-png', 'export-csv', 'export-py', 'share',
   'speed', 'preset', 'preset-story', 'step-count', 'sampler-readout', 'readout', 'notice', 'error-banner',
   'prominent', 'story-end', 'key-numbers', 'open-settings', 'settings-panel', 'close-settings', 'view-log', 'view-pairs',
   'open-share', 'share-dialog', 'announce', 'sweep', 'sweep-form', 'sweep-chart', 'plots',

@@ -1,6 +1,7 @@
-// Getting a run out of the page: the plots on screen as one PNG, the history as CSV, a link.
+// Getting a run out of the page: the plots on screen as one PNG, the history as CSV, the run as a
+// NumPy script, a link.
 import { el } from './dom.js';
-import { guard } from './wasm.js';
+import { guard, reproduceScript, PRESETS } from './wasm.js';
 import { shownCanvases } from './canvases.js';
 import { drawNow } from './loop.js';
 import { download } from './download.js';
@@ -43,6 +44,17 @@ function exportCsv(ui) {
   download(new Blob([csv], { type: 'text/csv' }), `dpo-sim-metrics-step-${guard(ui, () => ui.sim.stepCount())}.csv`);
 }
 
+/**
+ * reproduce.py: the core's NumPy script that redoes this run with exact gradients, for the steps
+ * taken so far (at step 0, the scenario's length, else 100).
+ */
+function exportPython(ui) {
+  const taken = guard(ui, () => ui.sim.stepCount());
+  const steps = taken > 0 ? taken : (PRESETS.find((p) => p.key === ui.preset)?.steps ?? 100);
+  const script = guard(ui, () => reproduceScript(ui.sim.query(), steps));
+  download(new Blob([script], { type: 'text/x-python' }), 'reproduce.py');
+}
+
 /** Copies `text`; says beside `button` whether it worked (and how to do it if not). */
 export async function copy(ui, text, button, what) {
   try {
@@ -57,4 +69,5 @@ export function wireExport(ui) {
   ui.$('share').addEventListener('click', () => copy(ui, location.href, ui.$('share'), 'Link'));
   ui.$('export-png').addEventListener('click', () => exportPng(ui));
   ui.$('export-csv').addEventListener('click', () => exportCsv(ui));
+  ui.$('export-py').addEventListener('click', () => exportPython(ui));
 }

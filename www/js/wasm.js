@@ -1,7 +1,7 @@
 // The wasm core: compiled once per page (every simulator on it and the worker share the
 // module), its tables, and the guard every call goes through.
 import init, {
-  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx, inapplicable,
+  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -10,7 +10,7 @@ import { setError } from './ui.js';
 export const wasmModule = await compileWasm();
 await init({ module_or_path: wasmModule });
 
-export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, inapplicable };
+export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript };
 export const FIELDS = fields();
 export const PRESETS = presets();
 export const CHARTS = charts();
