@@ -457,7 +457,12 @@ fn mix_p_converges_far_faster_than_uniform_pairs() {
     let world = "n=20&kappa=0&scale=1&gamma=0&s=1&model=tabular&beta=3&lr=6&exact=1";
     let distances = |design: &str| -> (Vec<f64>, f64) {
         let sim = run(&format!("{world}&design={design}"), 12);
-        let d = sim.history().records().iter().map(|r| r.values[column("target_distance")]).collect();
+        let d = sim
+            .history()
+            .records()
+            .iter()
+            .map(|r| r.values[column("target_distance")])
+            .collect();
         (d, sim.metrics().predicted_rate)
     };
     let (uniform, rate) = distances("independent");
@@ -465,8 +470,19 @@ fn mix_p_converges_far_faster_than_uniform_pairs() {
     assert!(rate > 0.2 && rate < 1.0, "uniform pairs converge linearly, at {rate}");
     for k in 4..12 {
         let shrink = uniform[k + 1] / uniform[k];
-        assert!((shrink - rate).abs() < 0.02, "step {k}: uniform shrinks by {shrink}, predicted {rate}");
+        assert!(
+            (shrink - rate).abs() < 0.02,
+            "step {k}: uniform shrinks by {shrink}, predicted {rate}"
+        );
     }
-    assert!(mixp_rate < rate / 4.0, "Mix-P's predicted rate {mixp_rate} against {rate}");
-    assert!(mixp[10] < 1e-6 * uniform[10], "after 10 steps: Mix-P {} against {}", mixp[10], uniform[10]);
+    assert!(
+        mixp_rate < rate / 4.0,
+        "Mix-P's predicted rate {mixp_rate} against {rate}"
+    );
+    assert!(
+        mixp[10] < 1e-6 * uniform[10],
+        "after 10 steps: Mix-P {} against {}",
+        mixp[10],
+        uniform[10]
+    );
 }
