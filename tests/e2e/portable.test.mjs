@@ -48,10 +48,11 @@ test('native runs and the page\'s wasm runs agree to the last bit, step by step'
   const defaults = await page.evaluate(() => window.dpoSim.get());
   for (const settings of CASES) {
     const native = nativeRun(binary, settings);
-    const browser = await page.evaluate(([s, n, base]) => {
+    const browser = await page.evaluate(async ([s, n, base]) => {
       window.dpoSim.set({ ...base, ...Object.fromEntries(s.split('&').map((p) => p.split('='))) });
       window.dpoSim.reset();
-      window.dpoSim.step(n);
+      // A long step(n) runs across frames and returns a Promise (a short one, the metrics).
+      await window.dpoSim.step(n);
       return window.dpoSim.history();
     }, [settings, STEPS, defaults]);
     assert.equal(browser.length, native.length, `${settings}: every step recorded`);

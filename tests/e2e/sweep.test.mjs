@@ -31,7 +31,7 @@ function sweepAgainstPage(page, spec) {
     for (const row of rows) {
       window.dpoSim.set({ ...base, ...Object.fromEntries(keys.map((k) => [k, row[k]])) });
       window.dpoSim.reset();
-      fresh.push(window.dpoSim.step(s.steps));
+      fresh.push(await window.dpoSim.step(s.steps));
     }
     window.dpoSim.set(base);
     window.dpoSim.reset();

@@ -32,7 +32,7 @@ function workerAgainstPage(page) {
       const settings = Object.fromEntries(`${base}&design=${design}`.split('&').map((part) => part.split('=')));
       window.dpoSim.set({ ...defaults, ...settings });
       window.dpoSim.reset();
-      main.push(window.dpoSim.step(job.steps));
+      main.push(await window.dpoSim.step(job.steps));
     }
     return { worker: rows, main, progress };
   }, { job: SHORT, base: BASE });
