@@ -48,9 +48,15 @@ impl std::error::Error for CanvasCallFailed {}
 /// plotters' canvas backend, measuring text with the canvas itself. Left to plotters, every
 /// label is measured by inserting a styled `<span>` into the page: a forced layout each time,
 /// and a style attribute the page's Content-Security-Policy refuses.
+///
+/// Strokes of one colour and width in a row (a dashed line's dashes, the grid's lines) go
+/// into one canvas path, stroked once when anything else is drawn: a call into the canvas
+/// costs more than the segment it draws.
 pub struct Canvas {
     inner: CanvasBackend,
     context: CanvasRenderingContext2d,
+    /// The open path's stroke: colour (RGB, alpha) and width.
+    open: Option<((u8, u8, u8), f64, u32)>,
 }
 
 /// The canvas's 2d context (None when it has another kind, or none).
@@ -64,7 +70,41 @@ impl Canvas {
         Some(Canvas {
             inner: CanvasBackend::with_canvas_object(canvas)?,
             context,
+            open: None,
         })
+    }
+
+    /// Strokes the open path, if any: before anything else is drawn, and at the end.
+    fn flush(&mut self) {
+        if self.open.take().is_some() {
+            self.context.stroke();
+        }
+    }
+
+    /// Adds `path` to the open path when it has the same stroke, else starts a new one.
+    fn stroke<S: BackendStyle>(&mut self, path: impl IntoIterator<Item = BackendCoord>, style: &S) {
+        let c = style.color();
+        if c.alpha == 0.0 {
+            return;
+        }
+        let mut path = path.into_iter();
+        let Some(start) = path.next() else {
+            return;
+        };
+        let stroke = (c.rgb, c.alpha, style.stroke_width());
+        if self.open != Some(stroke) {
+            self.flush();
+            self.context.begin_path();
+            let (r, g, b) = c.rgb;
+            self.context
+                .set_stroke_style_str(&format!("rgba({r},{g},{b},{})", c.alpha));
+            self.context.set_line_width(f64::from(stroke.2));
+            self.open = Some(stroke);
+        }
+        self.context.move_to(f64::from(start.0), f64::from(start.1));
+        for p in path {
+            self.context.line_to(f64::from(p.0), f64::from(p.1));
+        }
     }
 }
 
@@ -78,31 +118,40 @@ impl DrawingBackend for Canvas {
         self.inner.ensure_prepared()
     }
     fn present(&mut self) -> Drawn {
+        self.flush();
         self.inner.present()
     }
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.flush();
         self.inner.draw_pixel(point, color)
     }
     fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
-        self.inner.draw_line(from, to, style)
+        self.stroke([from, to], style);
+        Ok(())
     }
     fn draw_rect<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S, fill: bool) -> Drawn {
+        self.flush();
         self.inner.draw_rect(from, to, style, fill)
     }
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
-        self.inner.draw_path(path, style)
+        self.stroke(path, style);
+        Ok(())
     }
     fn draw_circle<S: BackendStyle>(&mut self, centre: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+        self.flush();
         self.inner.draw_circle(centre, radius, style, fill)
     }
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+        self.flush();
         self.inner.fill_polygon(vert, style)
     }
     fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
+        self.flush();
         self.inner.draw_text(text, style, pos)
     }
     /// One putImageData (plotters' canvas backend draws a bitmap pixel by pixel).
     fn blit_bitmap(&mut self, pos: BackendCoord, (w, h): (u32, u32), src: &[u8]) -> Drawn {
+        self.flush();
         if w == 0 || h == 0 || src.len() < (w * h * 3) as usize {
             return Ok(());
         }
