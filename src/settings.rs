@@ -9,48 +9,81 @@ use std::fmt;
 use crate::decimal::parse_f64;
 use crate::designs;
 
-/// Which policy class DPO trains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Model {
-    /// The linear alignment model: theta in R^2, log-policy linear in the features.
-    Linear,
-    /// One free logit per response.
-    Tabular,
+/// Declares a choice setting once: its enum, and each option's text form beside its variant,
+/// so the names the page lists and the values the core reads come from one list.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every option, in the order the page lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Their text forms, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The option's place in the list: its value in the table.
+            fn index(self) -> f64 {
+                Self::ALL.iter().position(|&o| o == self).unwrap_or(0) as f64
+            }
+
+            /// The option at a place the table checked.
+            fn at(index: f64) -> Self {
+                Self::ALL[index as usize]
+            }
+        }
+    };
 }
 
-/// How a preference pair is generated from the sampler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Design {
-    /// Both candidates from the quality-tilted sampler.
-    Independent,
-    /// One candidate from the tilted sampler, the other from the untilted one.
-    Contrastive,
-    /// K draws; the best is chosen, the worst rejected.
-    BestVsWorst,
-    /// Pairs weighted by 1 / (sigma(s dr) sigma(-s dr)): uniform pairs mixed with pairs from
-    /// (softmax(s r), softmax(-s r)) (Shi, Zhou and Du 2025).
-    MixR,
-    /// Pairs weighted by 1 / (sigma(beta dh) sigma(-beta dh)), h the policy's implicit
-    /// reward: online even offline.
-    MixP,
+choice! {
+    /// Which policy class DPO trains.
+    Model {
+        /// The linear alignment model: theta in R^2, log-policy linear in the features.
+        Linear = "linear",
+        /// One free logit per response.
+        Tabular = "tabular",
+    }
 }
 
-/// Who labels a pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Labels {
-    /// Bradley-Terry: i preferred to j with probability sigma(s (r_i - r_j)).
-    BradleyTerry,
-    /// The higher true reward always wins.
-    Oracle,
+choice! {
+    /// How a preference pair is generated from the sampler.
+    Design {
+        /// Both candidates from the quality-tilted sampler.
+        Independent = "independent",
+        /// One candidate from the tilted sampler, the other from the untilted one.
+        Contrastive = "contrastive",
+        /// K draws; the best is chosen, the worst rejected.
+        BestVsWorst = "bvw",
+        /// Pairs weighted by 1 / (sigma(s dr) sigma(-s dr)): uniform pairs mixed with pairs from
+        /// (softmax(s r), softmax(-s r)) (Shi, Zhou and Du 2025).
+        MixR = "mixr",
+        /// Pairs weighted by 1 / (sigma(beta dh) sigma(-beta dh)), h the policy's implicit
+        /// reward: online even offline.
+        MixP = "mixp",
+    }
 }
 
-/// The part of the true reward the linear model cannot represent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Misspec {
-    /// m_i a seeded standard normal.
-    Noise,
-    /// m_i = -|phi_i|^2: extremes are bad.
-    Concave,
+choice! {
+    /// Who labels a pair.
+    Labels {
+        /// Bradley-Terry: i preferred to j with probability sigma(s (r_i - r_j)).
+        BradleyTerry = "bt",
+        /// The higher true reward always wins.
+        Oracle = "oracle",
+    }
+}
+
+choice! {
+    /// The part of the true reward the linear model cannot represent.
+    Misspec {
+        /// m_i a seeded standard normal.
+        Noise = "noise",
+        /// m_i = -|phi_i|^2: extremes are bad.
+        Concave = "concave",
+    }
 }
 
 /// Everything that defines a run.
@@ -105,17 +138,10 @@ pub struct Field {
     pub scope: Scope,
     /// Which group of controls the page shows it in.
     pub group: &'static str,
+    /// The default, in the text form a URL or `--set` would give.
+    pub default: &'static str,
     get: fn(&Settings) -> f64,
     set: fn(&mut Settings, f64),
-}
-
-const MODELS: &[&str] = &["linear", "tabular"];
-const DESIGNS: &[&str] = &["independent", "contrastive", "bvw", "mixr", "mixp"];
-const LABELS: &[&str] = &["bt", "oracle"];
-const SHAPES: &[&str] = &["noise", "concave"];
-
-fn pick<T: Copy>(options: &[T], index: f64) -> T {
-    options[index as usize]
 }
 
 /// The settings table, in the order the page shows the controls.
@@ -127,6 +153,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "0",
         get: |s| s.quality,
         set: |s, v| s.quality = v,
     },
@@ -137,6 +164,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.01, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "1",
         get: |s| s.support,
         set: |s, v| s.support = v,
     },
@@ -147,6 +175,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "0",
         get: |s| s.on_policy,
         set: |s, v| s.on_policy = v,
     },
@@ -156,22 +185,12 @@ pub static FIELDS: &[Field] = &[
         help: "independent: both from pi_q; contrastive: one from pi_q, one from pi_0; bvw: best vs worst of K; \
                mixr / mixp: pairs weighted by 1 / (sigma(x) sigma(-x)) of x = s (r_i - r_j) or beta (h_i - h_j), \
                quality aside.",
-        kind: Kind::Choice(DESIGNS),
+        kind: Kind::Choice(Design::NAMES),
         scope: Scope::Live,
         group: "Sampler",
-        get: |s| s.design as u8 as f64,
-        set: |s, v| {
-            s.design = pick(
-                &[
-                    Design::Independent,
-                    Design::Contrastive,
-                    Design::BestVsWorst,
-                    Design::MixR,
-                    Design::MixP,
-                ],
-                v,
-            )
-        },
+        default: "contrastive",
+        get: |s| s.design.index(),
+        set: |s, v| s.design = Design::at(v),
     },
     Field {
         key: "k",
@@ -180,6 +199,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 2, max: 32 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "4",
         get: |s| s.k as f64,
         set: |s, v| s.k = v as usize,
     },
@@ -187,11 +207,12 @@ pub static FIELDS: &[Field] = &[
         key: "labels",
         label: "Labels",
         help: "bt: Bradley-Terry coin with sharpness s; oracle: the higher reward always wins.",
-        kind: Kind::Choice(LABELS),
+        kind: Kind::Choice(Labels::NAMES),
         scope: Scope::Live,
         group: "Sampler",
-        get: |s| s.labels as u8 as f64,
-        set: |s, v| s.labels = pick(&[Labels::BradleyTerry, Labels::Oracle], v),
+        default: "bt",
+        get: |s| s.labels.index(),
+        set: |s, v| s.labels = Labels::at(v),
     },
     Field {
         key: "s",
@@ -200,6 +221,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.1, max: 20.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "2",
         get: |s| s.sharpness,
         set: |s, v| s.sharpness = v,
     },
@@ -210,6 +232,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.01, max: 10.0 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "0.5",
         get: |s| s.beta,
         set: |s, v| s.beta = v,
     },
@@ -220,6 +243,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 1e-4, max: 1000.0 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "1",
         get: |s| s.lr,
         set: |s, v| s.lr = v,
     },
@@ -230,6 +254,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 1, max: 1024 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "32",
         get: |s| s.batch as f64,
         set: |s, v| s.batch = v as usize,
     },
@@ -240,18 +265,20 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Bool,
         scope: Scope::Live,
         group: "Optimiser",
-        get: |s| s.exact as u8 as f64,
+        default: "0",
+        get: |s| f64::from(u8::from(s.exact)),
         set: |s, v| s.exact = v != 0.0,
     },
     Field {
         key: "model",
         label: "Policy model",
         help: "linear: the 2-parameter alignment model (the proxy); tabular: one logit per response.",
-        kind: Kind::Choice(MODELS),
+        kind: Kind::Choice(Model::NAMES),
         scope: Scope::Restart,
         group: "World and model",
-        get: |s| s.model as u8 as f64,
-        set: |s, v| s.model = pick(&[Model::Linear, Model::Tabular], v),
+        default: "linear",
+        get: |s| s.model.index(),
+        set: |s, v| s.model = Model::at(v),
     },
     Field {
         key: "n",
@@ -260,6 +287,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 4, max: 256 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "48",
         get: |s| s.n as f64,
         set: |s, v| s.n = v as usize,
     },
@@ -270,6 +298,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: -1.0, max: 1.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "0",
         get: |s| s.ref_quality,
         set: |s, v| s.ref_quality = v,
     },
@@ -280,6 +309,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 10.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.kappa,
         set: |s, v| s.kappa = v,
     },
@@ -290,6 +320,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 2.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "0",
         get: |s| s.misspec,
         set: |s, v| s.misspec = v,
     },
@@ -297,11 +328,12 @@ pub static FIELDS: &[Field] = &[
         key: "shape",
         label: "Misspecification shape",
         help: "noise: a seeded normal per response; concave: -|phi|^2, so extreme responses are bad.",
-        kind: Kind::Choice(SHAPES),
+        kind: Kind::Choice(Misspec::NAMES),
         scope: Scope::Restart,
         group: "World and model",
-        get: |s| s.shape as u8 as f64,
-        set: |s, v| s.shape = pick(&[Misspec::Noise, Misspec::Concave], v),
+        default: "noise",
+        get: |s| s.shape.index(),
+        set: |s, v| s.shape = Misspec::at(v),
     },
     Field {
         key: "scale",
@@ -310,6 +342,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.1, max: 5.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.scale,
         set: |s, v| s.scale = v,
     },
@@ -320,34 +353,45 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 0, max: u32::MAX as u64 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.seed as f64,
         set: |s, v| s.seed = v as u64,
     },
 ];
 
 impl Default for Settings {
+    /// Every field at its default in the table.
     fn default() -> Self {
-        Settings {
+        // Placeholders only: each is overwritten from the table just below.
+        let mut s = Settings {
             quality: 0.0,
-            support: 1.0,
+            support: 0.0,
             on_policy: 0.0,
-            design: Design::Contrastive,
-            k: 4,
-            labels: Labels::BradleyTerry,
-            sharpness: 2.0,
-            beta: 0.5,
-            lr: 1.0,
-            batch: 32,
+            design: Design::ALL[0],
+            k: 0,
+            labels: Labels::ALL[0],
+            sharpness: 0.0,
+            beta: 0.0,
+            lr: 0.0,
+            batch: 0,
             exact: false,
-            model: Model::Linear,
-            n: 48,
+            model: Model::ALL[0],
+            n: 0,
             ref_quality: 0.0,
-            kappa: 1.0,
+            kappa: 0.0,
             misspec: 0.0,
-            shape: Misspec::Noise,
-            scale: 1.0,
-            seed: 1,
+            shape: Misspec::ALL[0],
+            scale: 0.0,
+            seed: 0,
+        };
+        for f in FIELDS {
+            // A default outside its range is a bug in the table, caught by the tests below.
+            let v = f
+                .parse_value(f.default)
+                .unwrap_or_else(|e| panic!("the default of {}: {e}", f.key));
+            (f.set)(&mut s, v);
         }
+        s
     }
 }
 
@@ -553,10 +597,24 @@ mod tests {
     fn defaults_lie_in_their_ranges_and_round_trip() {
         let d = Settings::default();
         for f in FIELDS {
-            f.parse_value(&f.format(&d))
-                .unwrap_or_else(|e| panic!("default of {}: {e}", f.key));
+            // The default read back from the settings is the table's own text.
+            assert_eq!(f.format(&d), f.default, "default of {}", f.key);
         }
         assert_eq!(Settings::parse(&d.to_query()).unwrap(), d);
+    }
+
+    #[test]
+    fn every_choice_option_reads_back_as_itself() {
+        for f in FIELDS {
+            let Kind::Choice(options) = f.kind else { continue };
+            for option in options {
+                let s = Settings::parse(&format!("{}={option}", f.key)).unwrap();
+                assert_eq!(f.format(&s), *option, "{}", f.key);
+            }
+        }
+        // The enum's order, not its declaration's integers, gives the value.
+        assert_eq!(Design::at(Design::MixP.index()), Design::MixP);
+        assert_eq!(Design::NAMES.len(), Design::ALL.len());
     }
 
     #[test]
