@@ -34,13 +34,14 @@ copyFileSync(join(dist, 'dpo-sim-standalone.html'), join(out, 'static/standalone
 
 const glue = await import(pathToFileURL(join(www, 'pkg/dpo_sim.js')).href);
 glue.initSync({ module: readFileSync(join(www, 'pkg/dpo_sim_bg.wasm')) });
-const { PACES } = await import(pathToFileURL(join(www, 'js/ui.js')).href);
+const { PACES } = await import(pathToFileURL(join(www, 'js/page-keys.js')).href);
 const tables = {
   fields: glue.fields(),
   presets: glue.presets(),
   charts: glue.charts(),
   metrics: glue.metrics(),
   defaults: glue.defaultQuery(),
+  world_keys: glue.worldKeys(),
   paces: PACES.map((p) => p.value),
   widget: hash,
 };

@@ -27,6 +27,7 @@ pub mod pinned;
 pub mod policy;
 pub mod presets;
 pub mod reference;
+pub mod responses;
 pub mod rng;
 pub mod sampler;
 pub mod session;

@@ -5,9 +5,11 @@
 //! the run. Settings round-trip exactly through the `key=value&...` text form.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::decimal::parse_f64;
 use crate::designs;
+use crate::responses::Responses;
 
 /// Declares a choice setting once: its enum, and each option's text form beside its variant,
 /// so the names the page lists and the values the core reads come from one list.
@@ -108,6 +110,31 @@ pub struct Settings {
     pub shape: Misspec,
     pub scale: f64,
     pub seed: u64,
+    /// The world as a list of responses (`rewards=` or `world=`); None: generated from the
+    /// seed. When given, N is its length.
+    pub world: Option<Arc<Responses>>,
+}
+
+/// The keys that give the world as a list of responses: the short form (rewards only) and
+/// the full one (`responses.rs`). They are not in [`FIELDS`]: their values are lists, not
+/// numbers, and no slider sets them. Empty, either means the generated world.
+pub const WORLD_KEYS: [&str; 2] = ["rewards", "world"];
+
+/// Reads the value of a world key.
+fn parse_world(key: &str, value: &str) -> Result<Option<Arc<Responses>>, SettingsError> {
+    let text = value.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let list = if key == "rewards" {
+        Responses::parse_rewards(text)
+    } else {
+        Responses::parse_world(text)
+    };
+    list.map(|r| Some(Arc::new(r))).map_err(|message| SettingsError {
+        key: key.to_string(),
+        message,
+    })
 }
 
 /// The allowed values of a field.
@@ -383,6 +410,7 @@ impl Default for Settings {
             shape: Misspec::ALL[0],
             scale: 0.0,
             seed: 0,
+            world: None,
         };
         for f in FIELDS {
             // A default outside its range is a bug in the table, caught by the tests below.
@@ -422,7 +450,7 @@ pub(crate) fn clip(text: &str) -> String {
 impl Field {
     pub fn find(key: &str) -> Result<&'static Field, SettingsError> {
         FIELDS.iter().find(|f| f.key == key).ok_or_else(|| {
-            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).chain(WORLD_KEYS).collect();
             SettingsError {
                 key: clip(key),
                 message: format!("unknown setting '{}' (known: {})", clip(key), keys.join(", ")),
@@ -493,29 +521,68 @@ impl Field {
 }
 
 impl Settings {
-    /// Sets one field from its text form, validating it.
+    /// Sets one field (or the world) from its text form, validating it.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        if WORLD_KEYS.contains(&key) {
+            return self.apply(&format!("{key}={value}"));
+        }
         let field = Field::find(key)?;
         let v = field.parse_value(value)?;
         (field.set)(self, v);
         Ok(())
     }
 
-    /// The text form of one field.
+    /// The text form of one field, or of a world key ("" when the world is not given so).
     pub fn get(&self, key: &str) -> Result<String, SettingsError> {
+        if WORLD_KEYS.contains(&key) {
+            return Ok(match self.world_text() {
+                Some((k, text)) if k == key => text,
+                _ => String::new(),
+            });
+        }
         Ok(Field::find(key)?.format(self))
     }
 
+    /// The world's key and text form, when it is given as a list.
+    pub fn world_text(&self) -> Option<(&'static str, String)> {
+        self.world.as_ref().map(|w| w.to_text())
+    }
+
     /// Applies `key=value&key=value...` on top of these settings. All or nothing:
-    /// on error `self` is unchanged. Empty parts are skipped.
+    /// on error `self` is unchanged. Empty parts are skipped. A world sets N; an `n` given
+    /// beside a world (in the same text, or on a world given before) must agree with it.
     pub fn apply(&mut self, text: &str) -> Result<(), SettingsError> {
         let mut next = self.clone();
+        let mut n_given = None;
+        let mut world_key = None;
         for part in text.split('&').filter(|p| !p.trim().is_empty()) {
             let (key, value) = part.split_once('=').ok_or_else(|| SettingsError {
                 key: clip(part),
                 message: format!("'{}' is not of the form key=value", clip(part)),
             })?;
-            next.set(key.trim(), value)?;
+            let key = key.trim();
+            if let Some(k) = WORLD_KEYS.iter().find(|k| **k == key) {
+                next.world = parse_world(key, value)?;
+                world_key = Some(*k);
+            } else {
+                next.set(key, value)?;
+                if key == "n" {
+                    n_given = Some(next.n);
+                }
+            }
+        }
+        if let Some(world) = &next.world {
+            let count = world.len();
+            if let Some(n) = n_given.filter(|&n| n != count) {
+                let key = world_key.unwrap_or(world.to_text().0);
+                return Err(SettingsError {
+                    key: "n".to_string(),
+                    message: format!(
+                        "n = {n} disagrees with {key}, which gives {count} responses: leave n out, or make them agree"
+                    ),
+                });
+            }
+            next.n = count;
         }
         *self = next;
         Ok(())
@@ -528,29 +595,39 @@ impl Settings {
         Ok(s)
     }
 
-    /// Every field as `key=value`, joined by `&`, in table order: parses back exactly.
+    /// Every field as `key=value`, joined by `&`, in table order, then the world when it is
+    /// given as a list: parses back exactly.
     pub fn to_query(&self) -> String {
         FIELDS
             .iter()
             .map(|f| format!("{}={}", f.key, f.format(self)))
+            .chain(self.world_text().map(|(k, text)| format!("{k}={text}")))
             .collect::<Vec<_>>()
             .join("&")
     }
 
-    /// The keys whose values differ between `self` and `other`.
+    /// The keys whose values differ between `self` and `other` (a world by the key it has now).
     pub fn changed_keys(&self, other: &Settings) -> Vec<&'static str> {
+        let world = (self.world != other.world).then(|| {
+            other
+                .world_text()
+                .or_else(|| self.world_text())
+                .map_or("world", |(k, _)| k)
+        });
         FIELDS
             .iter()
             .filter(|f| f.value(self) != f.value(other))
             .map(|f| f.key)
+            .chain(world)
             .collect()
     }
 
     /// Does moving from `self` to `other` need a restart (a world or model field changed)?
     pub fn needs_restart(&self, other: &Settings) -> bool {
-        FIELDS
-            .iter()
-            .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
+        self.world != other.world
+            || FIELDS
+                .iter()
+                .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
     }
 
     /// Number of responses the sampler can emit: ceil(c N), at least 2.
@@ -583,8 +660,27 @@ pub fn inapplicable(s: &Settings) -> Vec<(&'static str, &'static str)> {
     if s.exact {
         out.push(("batch", "the exact gradient draws no minibatch"));
     }
-    if s.misspec == 0.0 {
-        out.push(("shape", "with misspecification 0 there is nothing to shape"));
+    match &s.world {
+        None if s.misspec == 0.0 => out.push(("shape", "with misspecification 0 there is nothing to shape")),
+        None => {}
+        Some(world) => {
+            let rewards = "the world's list gives the rewards";
+            let reference = if world.has_reference() {
+                "the world's list gives the reference"
+            } else {
+                "the world's list gives no reference, so it is uniform"
+            };
+            out.extend([
+                ("n", "the world's list gives N: its length"),
+                ("refq", reference),
+                ("kappa", reference),
+                ("gamma", rewards),
+                ("shape", rewards),
+            ]);
+            if world.has_features() {
+                out.push(("scale", "the world's list gives the features"));
+            }
+        }
     }
     out
 }
@@ -648,6 +744,62 @@ mod tests {
         assert_eq!(s, Settings::default());
         s.apply("quality=0.5&&support=0.25").unwrap();
         assert_eq!((s.quality, s.support), (0.5, 0.25));
+    }
+
+    #[test]
+    fn rewards_set_n_and_refuse_a_disagreeing_n_naming_both_keys() {
+        let s = Settings::parse("rewards=0.5,-1,2,3.25,0").unwrap();
+        assert_eq!(s.n, 5);
+        assert_eq!(s.get("rewards").unwrap(), "0.5,-1,2,3.25,0");
+        assert_eq!(s.get("world").unwrap(), "");
+        assert_eq!(Settings::parse(&s.to_query()).unwrap(), s);
+        assert!(s.to_query().ends_with("&rewards=0.5,-1,2,3.25,0"), "{}", s.to_query());
+        for text in ["rewards=1,2,3,4&n=5", "n=5&rewards=1,2,3,4"] {
+            let e = Settings::parse(text).unwrap_err();
+            assert_eq!(
+                e.message,
+                "n = 5 disagrees with rewards, which gives 4 responses: leave n out, or make them agree"
+            );
+        }
+        Settings::parse("n=4&rewards=1,2,3,4").unwrap();
+        // An n on a world given before must agree too; nothing changes on an error.
+        let mut t = s.clone();
+        assert!(t
+            .apply("quality=0.5&n=6")
+            .unwrap_err()
+            .message
+            .contains("n = 6 disagrees with rewards"));
+        assert_eq!(t, s);
+        let e = t.apply("quality=0.5&rewards=1,2,x,4").unwrap_err();
+        assert_eq!(e.key, "rewards");
+        assert!(e.message.starts_with("rewards, value 3: 'x'"), "{}", e.message);
+        assert_eq!(t, s);
+        // Empty: back to the generated world (N stays until set).
+        t.apply("rewards=&n=48").unwrap();
+        assert_eq!(t.world, None);
+        assert!(s.needs_restart(&t));
+        assert_eq!(s.changed_keys(&t), vec!["n", "rewards"]);
+    }
+
+    #[test]
+    fn a_world_list_round_trips_through_the_query() {
+        let s = Settings::parse("world=helpful,2;verbose%2C%20long,1;refusal,-1,;off,0&model=tabular").unwrap();
+        assert_eq!(s.n, 4);
+        assert_eq!(s.world.as_ref().unwrap().list()[1].name, "verbose, long");
+        let (key, text) = s.world_text().unwrap();
+        assert_eq!(
+            (key, text.as_str()),
+            ("world", "helpful,2;verbose%2C%20long,1;refusal,-1;off,0")
+        );
+        assert_eq!(Settings::parse(&s.to_query()).unwrap(), s);
+        let e = Settings::parse("world=a,1;b,2;c,3;d,4&rewards=1,2,3,4,5&n=4").unwrap_err();
+        assert!(
+            e.message.contains("n = 4 disagrees with rewards, which gives 5"),
+            "{}",
+            e.message
+        );
+        let keys: Vec<&str> = inapplicable(&s).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, vec!["k", "n", "refq", "kappa", "gamma", "shape"]);
     }
 
     #[test]

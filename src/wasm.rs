@@ -20,8 +20,9 @@ use crate::format::{number as format_value, Format};
 use crate::landscape::{marks, Live};
 use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
+use crate::responses::Responses;
 use crate::session::Session;
-use crate::settings::{Kind, Scope, Settings, FIELDS};
+use crate::settings::{Kind, Scope, Settings, FIELDS, WORLD_KEYS};
 use crate::story::Told;
 use crate::sweep::{Job, EXTRA};
 
@@ -151,6 +152,20 @@ pub fn max_pinned() -> u32 {
 #[wasm_bindgen(js_name = defaultQuery)]
 pub fn default_query() -> String {
     Settings::default().to_query()
+}
+
+/// The keys that give the world as a list (`rewards`, `world`): settings no slider sets.
+#[wasm_bindgen(js_name = worldKeys)]
+pub fn world_keys() -> Array {
+    strings(WORLD_KEYS)
+}
+
+/// A world file's CSV text as the settings that give it (`world=…`); the error names the
+/// file's line and column.
+#[wasm_bindgen(js_name = worldFromCsv)]
+pub fn world_from_csv(text: &str, file: &str) -> Result<String, JsValue> {
+    let (key, value) = Responses::parse_csv(text, file).map_err(error)?.to_text();
+    Ok(format!("{key}={value}"))
 }
 
 /// Validates `key=value&...` on top of the defaults and returns the full query.
@@ -288,6 +303,48 @@ impl Sim {
     /// Returns whether the run restarted.
     pub fn set(&mut self, query: &str) -> Result<bool, JsValue> {
         self.session.set(query).map_err(error)
+    }
+
+    /// Replaces every setting with `key=value&...` on top of the defaults (what it does not
+    /// give, a world included, is the default's). Returns whether the run restarted.
+    pub fn replace(&mut self, query: &str) -> Result<bool, JsValue> {
+        self.session.replace(query).map_err(error)
+    }
+
+    /// The world's responses as a list gives them, completed: `[{name, reward, phi1, phi2, ref}]`
+    /// (`ref` the reference's logit: as given, or the generated world's, or 0 for uniform).
+    pub fn responses(&self) -> Result<Array, JsValue> {
+        crate::world::responses(self.session.sim().settings())
+            .iter()
+            .map(|r| {
+                let o = Object::new();
+                let [phi1, phi2] = r.phi.unwrap_or_default();
+                put(&o, "name", r.name.as_str())?;
+                put(&o, "reward", r.reward)?;
+                put(&o, "phi1", phi1)?;
+                put(&o, "phi2", phi2)?;
+                put(&o, "ref", r.ref_logit.unwrap_or(0.0))?;
+                Ok::<_, JsValue>(JsValue::from(o))
+            })
+            .collect()
+    }
+
+    /// `responses.csv`: the world's responses and the policy's probabilities now.
+    #[wasm_bindgen(js_name = responsesCsv)]
+    pub fn responses_csv(&self) -> String {
+        let sim = self.session.sim();
+        sim.world().responses_csv(&sim.state().probs)
+    }
+
+    /// The response the policy likes most now: `{name, prob}`.
+    #[wasm_bindgen(js_name = mostLikely)]
+    pub fn most_likely(&self) -> Result<Object, JsValue> {
+        let sim = self.session.sim();
+        let (i, p) = sim.world().most_likely(&sim.state().probs);
+        let o = Object::new();
+        put(&o, "name", sim.world().names[i].as_str())?;
+        put(&o, "prob", p)?;
+        Ok(o)
     }
 
     /// The full settings as `key=value&...`.

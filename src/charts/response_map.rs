@@ -14,6 +14,8 @@ use crate::numerics::sort_by_value;
 const VISIBLE_CHANGE: f64 = 1e-3;
 /// At most this many minibatch pairs are drawn: enough to see where pairs fall.
 const PAIRS_SHOWN: usize = 24;
+/// Up to this many responses each carry their name on the map; more would cover it.
+pub const NAMED_UP_TO: usize = 12;
 
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
     let sim = scene.sim;
@@ -148,6 +150,29 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         }
     }
 
+    // Each name just above its disc, on a pale box: it may land on other markers.
+    if world.n() <= NAMED_UP_TO {
+        let text = TextStyle {
+            color: INK.to_backend_color(),
+            ..style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom))
+        };
+        for &i in &visible {
+            let c = to_px(world.features[i][0], world.features[i][1]);
+            let at = (c.0, c.1 - radius(st.probs[i]) - style.px(3.0));
+            let (tw, th) = plot.estimate_text_size(&world.names[i], &text).map_err(err)?;
+            let (tw, th) = (tw as i32, th as i32);
+            let bg = Rectangle::new(
+                [
+                    (at.0 - tw / 2 - style.px(2.0), at.1 - th),
+                    (at.0 + tw / 2 + style.px(2.0), at.1),
+                ],
+                WHITE.mix(0.7).filled(),
+            );
+            plot.draw(&bg).map_err(err)?;
+            plot.draw_text(&world.names[i], &text, at).map_err(err)?;
+        }
+    }
+
     // The reward direction u and the reference direction v, from the origin.
     let len = 0.8 * ext;
     let origin = to_px(0.0, 0.0);
@@ -217,6 +242,27 @@ mod tests {
             assert!(colours(&after) > 40, "{settings}");
             assert_ne!(before, after, "{settings}");
         }
+    }
+
+    #[test]
+    fn names_label_a_small_world_only() {
+        let named = |names: [&str; 4]| {
+            let list: Vec<String> = names
+                .iter()
+                .zip([2, 1, -1, 0])
+                .map(|(n, r)| format!("{n},{r}"))
+                .collect();
+            Simulation::new(Settings::parse(&format!("world={}", list.join(";"))).unwrap())
+        };
+        let a = map(&named(["helpful", "verbose", "refusal", "rude"]), false);
+        let b = map(&named(["w", "x", "y", "z"]), false);
+        assert_ne!(a, b, "the names are drawn");
+        // Thirteen responses: no names, so renaming changes nothing.
+        let many = |prefix: &str| {
+            let list: Vec<String> = (0..13).map(|i| format!("{prefix}{i},{i}")).collect();
+            Simulation::new(Settings::parse(&format!("world={}", list.join(";"))).unwrap())
+        };
+        assert_eq!(map(&many("a"), false), map(&many("b"), false));
     }
 
     #[test]

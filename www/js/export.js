@@ -43,6 +43,12 @@ function exportCsv(ui) {
   download(new Blob([csv], { type: 'text/csv' }), `dpo-sim-metrics-step-${guard(ui, () => ui.sim.stepCount())}.csv`);
 }
 
+/** responses.csv: the world's responses and the policy's probabilities now. */
+function exportResponses(ui) {
+  const csv = guard(ui, () => ui.sim.responsesCsv());
+  download(new Blob([csv], { type: 'text/csv' }), `dpo-sim-responses-step-${guard(ui, () => ui.sim.stepCount())}.csv`);
+}
+
 /** Copies `text`; says beside `button` whether it worked (and how to do it if not). */
 export async function copy(ui, text, button, what) {
   try {
@@ -57,4 +63,5 @@ export function wireExport(ui) {
   ui.$('share').addEventListener('click', () => copy(ui, location.href, ui.$('share'), 'Link'));
   ui.$('export-png').addEventListener('click', () => exportPng(ui));
   ui.$('export-csv').addEventListener('click', () => exportCsv(ui));
+  ui.$('export-responses').addEventListener('click', () => exportResponses(ui));
 }

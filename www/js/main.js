@@ -16,6 +16,8 @@ import { buildReadouts } from './readouts.js';
 import { storyParts, wireStory } from './story.js';
 import { wireKeys } from './keys.js';
 import { wireExport } from './export.js';
+import { wireWorldFile } from './world-file.js';
+import { wireWorldEditor } from './world-editor.js';
 import { wireShare } from './share.js';
 import { wirePanel } from './panel.js';
 import { wireSweep, syncSweep } from './sweep.js';
@@ -38,6 +40,8 @@ for (const view of [syncFragment, syncFigures, syncControls, syncButtons, syncBa
 wireControls(ui);
 wireStory(ui);
 wireExport(ui);
+wireWorldFile(ui);
+wireWorldEditor(ui);
 wireShare(ui);
 wirePanel(ui);
 wireSweep(ui);
