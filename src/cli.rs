@@ -146,7 +146,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     session.view = View {
         log_steps: a.has(&LOG_STEPS),
-        pairs: false,
+        ..View::default()
     };
     create_dir(&out)?;
     let theta_header: Vec<String> = (0..session.sim().theta().len()).map(|k| format!("theta_{k}")).collect();

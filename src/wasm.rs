@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::charts::canvas::paint;
 use crate::charts::landscape_layers::Layers;
+use crate::charts::response_map::{self, MapFrame};
 use crate::charts::sweep::Figure;
 use crate::charts::{Chart, Style, View};
 use crate::closed_form::has_finite_optimum;
@@ -284,6 +285,7 @@ pub struct Sim {
     session: Session,
     live: Live,
     layers: Layers,
+    map: Option<MapFrame>,
 }
 
 #[wasm_bindgen]
@@ -296,6 +298,7 @@ impl Sim {
             session: Session::new(settings),
             live: Live::default(),
             layers: Layers::default(),
+            map: None,
         })
     }
 
@@ -446,7 +449,31 @@ impl Sim {
     /// How the charts show the run: steps on a log axis; the minibatch pairs on the map.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, log_steps: bool, pairs: bool) {
-        self.session.view = View { log_steps, pairs };
+        self.session.view = View {
+            log_steps,
+            pairs,
+            ..self.session.view
+        };
+    }
+
+    /// The response the keyboard moves on the map (ringed), or none.
+    #[wasm_bindgen(js_name = setMapFocus)]
+    pub fn set_map_focus(&mut self, index: Option<u32>) {
+        self.session.view.focus = index
+            .map(|i| i as usize)
+            .filter(|&i| i < self.session.sim().world().n());
+    }
+
+    /// The response under canvas pixel (x, y) of the map as last drawn (within `reach` pixels).
+    #[wasm_bindgen(js_name = mapHit)]
+    pub fn map_hit(&self, x: f64, y: f64, reach: f64) -> Option<u32> {
+        self.map.as_ref()?.hit(x, y, reach).map(|i| i as u32)
+    }
+
+    /// The features at canvas pixel (x, y) of the map as last drawn: `[phi1, phi2]`.
+    #[wasm_bindgen(js_name = mapFeatures)]
+    pub fn map_features(&self, x: f64, y: f64) -> Option<Vec<f64>> {
+        self.map.as_ref().map(|m| m.features(x, y).to_vec())
     }
 
     /// Does the loss have a finite minimiser? (Not with oracle labels or best-vs-worst.)
@@ -495,6 +522,15 @@ impl Sim {
             Some(shown) if chart == Chart::Landscape => {
                 let marks = marks(self.session.sim(), shown.1);
                 self.layers.draw(canvas, shown, &marks, style)
+            }
+            // The map keeps where it put the responses, for pointers and keys.
+            _ if chart == Chart::Map => {
+                let scene = self.session.scene(None);
+                let map = &mut self.map;
+                paint(key, canvas, |a| {
+                    *map = Some(response_map::draw(a, &scene, &style)?);
+                    Ok(())
+                })
             }
             _ => {
                 let scene = self.session.scene(None);
