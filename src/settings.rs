@@ -660,27 +660,34 @@ pub fn inapplicable(s: &Settings) -> Vec<(&'static str, &'static str)> {
     if s.exact {
         out.push(("batch", "the exact gradient draws no minibatch"));
     }
-    match &s.world {
-        None if s.misspec == 0.0 => out.push(("shape", "with misspecification 0 there is nothing to shape")),
-        None => {}
-        Some(world) => {
-            let rewards = "the world's list gives the rewards";
-            let reference = if world.has_reference() {
-                "the world's list gives the reference"
-            } else {
-                "the world's list gives no reference, so it is uniform"
-            };
-            out.extend([
-                ("n", "the world's list gives N: its length"),
-                ("refq", reference),
-                ("kappa", reference),
-                ("gamma", rewards),
-                ("shape", rewards),
-            ]);
-            if world.has_features() {
-                out.push(("scale", "the world's list gives the features"));
-            }
-        }
+    if s.world.is_none() && s.misspec == 0.0 {
+        out.push(("shape", "with misspecification 0 there is nothing to shape"));
+    }
+    out.extend(given_by_world(s));
+    out
+}
+
+/// The settings a world given as a list makes moot, each with why (none for a generated
+/// world): a page disables their controls, since a value there would contradict the list.
+pub fn given_by_world(s: &Settings) -> Vec<(&'static str, &'static str)> {
+    let Some(world) = &s.world else {
+        return Vec::new();
+    };
+    let rewards = "the world's list gives the rewards";
+    let reference = if world.has_reference() {
+        "the world's list gives the reference"
+    } else {
+        "the world's list gives no reference, so it is uniform"
+    };
+    let mut out = vec![
+        ("n", "the world's list gives N: its length"),
+        ("refq", reference),
+        ("kappa", reference),
+        ("gamma", rewards),
+        ("shape", rewards),
+    ];
+    if world.has_features() {
+        out.push(("scale", "the world's list gives the features"));
     }
     out
 }

@@ -191,6 +191,22 @@ pub fn inapplicable(query: &str) -> Result<Array, JsValue> {
         .collect()
 }
 
+/// The settings a world given as a list makes moot under `query` (on top of the defaults),
+/// with why: `[{key, reason}]` (empty for a generated world).
+#[wasm_bindgen(js_name = givenByWorld)]
+pub fn given_by_world(query: &str) -> Result<Array, JsValue> {
+    let s = Settings::parse(query).map_err(error)?;
+    crate::settings::given_by_world(&s)
+        .into_iter()
+        .map(|(key, reason)| {
+            let o = Object::new();
+            put(&o, "key", key)?;
+            put(&o, "reason", reason)?;
+            Ok::<_, JsValue>(o)
+        })
+        .collect()
+}
+
 /// The settings table, one object per control:
 /// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, range, scope, group}`
 /// (`range`: the allowed values as the core's error messages say them).

@@ -4,8 +4,8 @@
 
 use dpo_sim::metrics::{header, keys, COUNT};
 use dpo_sim::wasm::{
-    charts, columns, fields, format_number, inapplicable, normalize, show_metric, world_from_csv, world_keys, Sim,
-    SweepJob,
+    charts, columns, fields, format_number, given_by_world, inapplicable, normalize, show_metric, world_from_csv,
+    world_keys, Sim, SweepJob,
 };
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -55,6 +55,10 @@ fn rewards_give_the_world_and_come_back_as_given() {
     assert!(e.contains("n = 6 disagrees with rewards"), "{e}");
     assert_eq!(sim.query(), q, "nothing changed");
     assert_eq!(sim.step_count(), 3.0);
+    let given = given_by_world(&q).unwrap();
+    let first: Object = given.get(0).dyn_into().unwrap();
+    assert_eq!(get(&first, "key").as_string().unwrap(), "n");
+    assert_eq!(given_by_world("model=tabular").unwrap().length(), 0);
     assert!(sim.replace("model=tabular").unwrap());
     assert!(!sim.query().contains("rewards"), "{}", sim.query());
     assert_eq!(get(&sim.sampler().unwrap(), "n").as_f64(), Some(48.0));

@@ -35,6 +35,14 @@ test('rewards= in the address sets N and the rewards; get() gives the same text;
 
   assert.deepEqual(await api(page, 'set', { rewards: '4,3,2,1' }), { restarted: true });
   assert.equal((await api(page, 'get')).rewards, '4,3,2,1');
+  // The n slider is off while the list gives N, and says why; back on for a generated world.
+  const n = page.locator('#ctl-n');
+  assert.equal(await n.isDisabled(), true);
+  assert.equal(await n.getAttribute('title'), "the world's list gives N: its length");
+  await api(page, 'set', { rewards: '' });
+  assert.equal(await n.isDisabled(), false);
+  assert.equal(await n.getAttribute('title'), null);
+  await api(page, 'set', { rewards: '4,3,2,1' });
   await page.waitForFunction(() => document.getElementById('sampler-readout').textContent.includes('N = 4'), null, { timeout: WAIT_TIMEOUT });
   assertNoProblems(problems);
 });

@@ -5,7 +5,7 @@ import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact } from './ui.js';
 import { PACES, DEFAULT_CONTROLS } from './page-keys.js';
-import { FIELDS, PRESETS, MAX_PINNED, formatNumber } from './wasm.js';
+import { FIELDS, PRESETS, MAX_PINNED, formatNumber, guard, givenByWorld } from './wasm.js';
 import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
@@ -170,7 +170,13 @@ function placeControls(ui) {
 export function syncControls(ui) {
   placeControls(ui);
   const values = queryObject(ui.query);
+  // A world given as a list decides these: their controls are off, and say why.
+  const given = new Map(guard(ui, () => givenByWorld(ui.query)).map(({ key, reason }) => [key, reason]));
   for (const [key, c] of ui.inputs) {
+    const reason = given.get(key) ?? null;
+    if (c.input.disabled !== (reason !== null)) c.input.disabled = reason !== null;
+    if (reason !== null) setAttr(c.input, 'title', reason);
+    else if (c.input.hasAttribute('title')) c.input.removeAttribute('title');
     const { f, input, value } = c;
     const text = values[key];
     // Only when the control does not already say this value: a slider being dragged keeps the

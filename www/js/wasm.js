@@ -2,7 +2,7 @@
 // module), its tables, and the guard every call goes through.
 import init, {
   Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx,
-  worldKeys, worldFromCsv,
+  worldKeys, worldFromCsv, givenByWorld,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -11,7 +11,7 @@ import { setError } from './ui.js';
 export const wasmModule = await compileWasm();
 await init({ module_or_path: wasmModule });
 
-export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, worldFromCsv };
+export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, worldFromCsv, givenByWorld };
 export const FIELDS = fields();
 export const PRESETS = presets();
 export const CHARTS = charts();
