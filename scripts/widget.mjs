@@ -41,6 +41,7 @@ const tables = {
   charts: glue.charts(),
   metrics: glue.metrics(),
   defaults: glue.defaultQuery(),
+  world_keys: glue.worldKeys(),
   paces: PACES.map((p) => p.value),
   widget: hash,
 };

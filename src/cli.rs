@@ -9,7 +9,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use args::{Args, EVERY, GRID, LOG_STEPS, OUT, OVER, PNG, PRESET, QUIET, SERIES, SET, STEPS, VALUES};
+use args::{Args, EVERY, GRID, LOG_STEPS, OUT, OVER, PNG, PRESET, QUIET, SERIES, SET, STEPS, VALUES, WORLD};
 
 use crate::charts::sweep::MAX_OVERLAID;
 use crate::charts::View;
@@ -17,6 +17,7 @@ use crate::format::{cell, csv_line};
 use crate::history::History;
 use crate::metrics::header;
 use crate::presets::{find, PRESETS};
+use crate::responses::{Responses, MAX_FILE_BYTES};
 use crate::session::Session;
 use crate::sim::Curvature;
 use crate::sweep::{point_label, series_lines, Sweep};
@@ -24,24 +25,41 @@ use crate::{Settings, Simulation};
 
 const USAGE: &str = "usage:
   dpo-sim presets
-  dpo-sim run [--preset NAME] [--set key=value]... --steps N --out DIR [--every K] [--png] [--log-steps] [--quiet]
-  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
-  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--set key=value]... --out DIR [--series] [--png]
-  dpo-sim reproduce [--preset NAME] [--set key=value]... --steps N
+  dpo-sim run [--preset NAME] [--world FILE.csv] [--set key=value]... --steps N --out DIR [--every K] [--png] [--log-steps] [--quiet]
+  dpo-sim sweep --over KEY --values V1,V2,... --steps N [--preset NAME] [--world FILE.csv] [--set key=value]... --out DIR [--series] [--png]
+  dpo-sim sweep --over KEY[,KEY2] --grid N --steps N [--preset NAME] [--world FILE.csv] [--set key=value]... --out DIR [--series] [--png]
+  dpo-sim reproduce [--preset NAME] [--world FILE.csv] [--set key=value]... --steps N
   dpo-sim keys
   dpo-sim metrics
-A value follows its flag after a space or '=' (--steps 100, --steps=100); only --set repeats.";
+A value follows its flag after a space or '=' (--steps 100, --steps=100); only --set repeats.
+--world reads a world's responses from CSV, header name,reward,phi1,phi2,ref (all but reward optional).";
 
-/// The preset (if any), then every `--set`, on top of the defaults.
+/// The preset (if any), the world file (if any), then every `--set`, on top of the defaults.
 fn settings(a: &Args) -> Result<Settings, String> {
     let mut settings = match a.value(&PRESET) {
         Some(key) => Settings::parse(find(key)?.settings).map_err(|e| e.to_string())?,
         None => Settings::default(),
     };
-    for s in a.values(&SET) {
+    for s in world_query(a)?.iter().map(String::as_str).chain(a.values(&SET)) {
         settings.apply(s).map_err(|e| e.to_string())?;
     }
     Ok(settings)
+}
+
+/// `--world FILE.csv` as the settings text that gives its world (`world=…`), if given.
+fn world_query(a: &Args) -> Result<Option<String>, String> {
+    let Some(path) = a.value(&WORLD) else {
+        return Ok(None);
+    };
+    let cannot = |e: std::io::Error| format!("cannot read {path}: {e}");
+    // Refused before reading: a world file is small.
+    let size = fs::metadata(path).map_err(cannot)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(format!("{path} is {size} bytes: a world file has at most 1 MB"));
+    }
+    let text = fs::read_to_string(path).map_err(cannot)?;
+    let (key, value) = Responses::parse_csv(&text, path)?.to_text();
+    Ok(Some(format!("{key}={value}")))
 }
 
 fn create_dir(dir: &Path) -> Result<(), String> {
@@ -107,11 +125,16 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// `run`: metrics.csv and theta.csv (every K-th step, the first and the last), world.json,
+/// `run`: metrics.csv and theta.csv (every K-th step, the first and the last), responses.csv
+/// (the world's responses, and the policy's probabilities at the end), world.json,
 /// with --png the page's charts; for a scenario (--preset) its comparison runs are drawn in
 /// them, and its end message is printed after the summary line (unless --quiet).
 fn run(args: &[String]) -> Result<(), String> {
-    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, EVERY, PNG, LOG_STEPS, QUIET], USAGE)?;
+    let a = args::parse(
+        args,
+        &[PRESET, WORLD, SET, STEPS, OUT, EVERY, PNG, LOG_STEPS, QUIET],
+        USAGE,
+    )?;
     let steps = a.need_whole(&STEPS, 0, "run")?;
     let out = PathBuf::from(a.need(&OUT, "run")?);
     let every = a.whole(&EVERY, 1)?.unwrap_or(1);
@@ -119,12 +142,12 @@ fn run(args: &[String]) -> Result<(), String> {
     if let Some(key) = a.value(&PRESET) {
         session.load_scenario(key)?;
     }
-    for s in a.values(&SET) {
+    for s in world_query(&a)?.iter().map(String::as_str).chain(a.values(&SET)) {
         session.set(s).map_err(|e| e.to_string())?;
     }
     session.view = View {
         log_steps: a.has(&LOG_STEPS),
-        pairs: false,
+        ..View::default()
     };
     create_dir(&out)?;
     let theta_header: Vec<String> = (0..session.sim().theta().len()).map(|k| format!("theta_{k}")).collect();
@@ -154,6 +177,9 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let (rows, metrics_path) = metrics.finish()?;
     let (_, theta_path) = thetas.finish()?;
+    let responses_path = out.join("responses.csv");
+    let responses = session.sim().world().responses_csv(&session.sim().state().probs);
+    fs::write(&responses_path, responses).map_err(|e| format!("cannot write {}: {e}", responses_path.display()))?;
     let world_path = out.join("world.json");
     let world = serde_json::to_string_pretty(&world::world_json(session.sim())).map_err(|e| e.to_string())?;
     fs::write(&world_path, world + "\n").map_err(|e| format!("cannot write {}: {e}", world_path.display()))?;
@@ -166,7 +192,12 @@ fn run(args: &[String]) -> Result<(), String> {
     // Written even when the run diverged: the files hold it up to that step.
     println!(
         "wrote {rows} rows to {}{}",
-        listed(&[shown(&metrics_path), shown(&theta_path), shown(&world_path)]),
+        listed(&[
+            shown(&metrics_path),
+            shown(&theta_path),
+            shown(&responses_path),
+            shown(&world_path)
+        ]),
         pngs(drawn)
     );
     if let (Some(told), false) = (session.story(), a.has(&QUIET)) {
@@ -178,7 +209,11 @@ fn run(args: &[String]) -> Result<(), String> {
 /// `sweep`: sweep.csv (a row per run at step T), with --series series.csv (every recorded
 /// step of every run), with --png sweep.png and, with --series too, series.png.
 fn sweep(args: &[String]) -> Result<(), String> {
-    let a = args::parse(args, &[PRESET, SET, STEPS, OUT, OVER, VALUES, GRID, SERIES, PNG], USAGE)?;
+    let a = args::parse(
+        args,
+        &[PRESET, WORLD, SET, STEPS, OUT, OVER, VALUES, GRID, SERIES, PNG],
+        USAGE,
+    )?;
     let base = settings(&a)?;
     let over = a.need(&OVER, "sweep")?;
     let steps = a.need(&STEPS, "sweep")?;
@@ -248,7 +283,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
 /// `reproduce`: prints a NumPy script that redoes the run with exact gradients (see
 /// [`crate::reproduce`]); says on stderr when these settings would not take exact steps.
 fn reproduce(args: &[String]) -> Result<(), String> {
-    let a = args::parse(args, &[PRESET, SET, STEPS], USAGE)?;
+    let a = args::parse(args, &[PRESET, WORLD, SET, STEPS], USAGE)?;
     let s = settings(&a)?;
     let steps = a.need_whole(&STEPS, 0, "reproduce")?;
     if let Some(why) = crate::reproduce::departure(&s) {

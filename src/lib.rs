@@ -28,6 +28,7 @@ pub mod policy;
 pub mod presets;
 pub mod reference;
 pub mod reproduce;
+pub mod responses;
 pub mod rng;
 pub mod sampler;
 pub mod session;

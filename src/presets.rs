@@ -68,6 +68,19 @@ fn near(a: f64, b: f64, d: f64) -> bool {
     (a - b).abs() < d
 }
 
+/// The rare-best scenario's world: six named answers (name, reward, no features, the
+/// reference's logit), the reference favouring verbose and rarely writing helpful.
+const RARE_BEST_SETTINGS: &str = "model=tabular&design=contrastive&quality=0.5&lr=5&online=1&\
+    world=helpful,2,,,-3;concise,1,,,0;verbose,0.5,,,2;hedging,0,,,1;refusal,-1,,,0.5;off-topic,-2,,,-1";
+
+/// The same answers with the reference's logits of helpful and verbose swapped: helpful common.
+macro_rules! likes_helpful {
+    () => {
+        "world=helpful,2,,,2;concise,1,,,0;verbose,0.5,,,-3;hedging,0,,,1;refusal,-1,,,0.5;off-topic,-2,,,-1"
+    };
+}
+const LIKES_HELPFUL: &str = likes_helpful!();
+
 pub static PRESETS: &[Preset] = &[
     Preset {
         key: "support",
@@ -591,6 +604,77 @@ pub static PRESETS: &[Preset] = &[
                     read("Mix-P", Run::Live, Quantity::End("hessian_max_opt")),
                 ],
                 holds: |v| v[0] > 10.0 * v[1] && (v[2] / v[3] - 1.0).abs() < 1e-9,
+            },
+        ],
+    },
+    Preset {
+        key: "rare-best",
+        title: "On-policy data finds the answer the reference rarely writes",
+        summary: "The reference rarely writes the best answer: offline pairs seldom show it, online ones soon do.",
+        setup: "Six named answers to one prompt: helpful (reward 2) is the best, but the reference writes it \
+                0.4% of the time and prefers verbose (reward 0.5, 56%). Contrastive pairs, one side drawn at \
+                quality 0.5, for a tabular policy sampled online (on-policy fraction 1). Pinned beside it: the \
+                same run offline, and both again with a reference that prefers helpful. After Tajwar et al. \
+                (2024), Preference Fine-Tuning of LLMs Should Leverage Suboptimal, On-Policy Data.",
+        settings: RARE_BEST_SETTINGS,
+        steps: 150,
+        plots: &["reward", "map"],
+        label: "online",
+        comparisons: &[
+            compare("offline", "online=0"),
+            compare("reference likes helpful, online", LIKES_HELPFUL),
+            Comparison {
+                label: "reference likes helpful, offline",
+                settings: concat!(likes_helpful!(), "&online=0"),
+                switch: None,
+            },
+        ],
+        claims: &[
+            Claim {
+                text: "Online, the pairs soon hold better answers: after 50 steps the chosen answers' mean reward is \
+                       more than 0.5 above offline's",
+                otherwise: "online pairs do not hold better answers after 50 steps",
+                reads: &[
+                    read(
+                        "reward of chosen at step 50, online",
+                        Run::Live,
+                        Quantity::At("chosen_reward", 50),
+                    ),
+                    read("offline", Run::Compared(0), Quantity::At("chosen_reward", 50)),
+                ],
+                holds: |v| v[0] - v[1] > 0.5,
+            },
+            Claim {
+                text: "So online J ends more than 0.3 above offline J",
+                otherwise: "online J does not end far above offline J",
+                reads: &[
+                    read("J online", Run::Live, Quantity::End(J)),
+                    read("offline", Run::Compared(0), Quantity::End(J)),
+                ],
+                holds: |v| v[0] - v[1] > 0.3,
+            },
+            Claim {
+                text: "On-policy sampling matters most where the reward's peak is rare under the reference: with a \
+                       reference that prefers helpful, online gains at least 0.3 less over offline",
+                otherwise: "online gains as much where the reference prefers the best answer",
+                reads: &[
+                    read("J online", Run::Live, Quantity::End(J)),
+                    read("offline", Run::Compared(0), Quantity::End(J)),
+                    read("reference likes helpful, online", Run::Compared(1), Quantity::End(J)),
+                    read("offline", Run::Compared(2), Quantity::End(J)),
+                ],
+                holds: |v| (v[0] - v[1]) - (v[2] - v[3]) > 0.3,
+            },
+            Claim {
+                text: "Offline is slower, not limited: every answer is in the support, both runs share one J_S, and \
+                       offline J ends more than 0.3 below it",
+                otherwise: "offline is not merely slower here",
+                reads: &[
+                    read("J_S online", Run::Live, Quantity::End(J_S)),
+                    read("offline", Run::Compared(0), Quantity::End(J_S)),
+                    read("offline J", Run::Compared(0), Quantity::End(J)),
+                ],
+                holds: |v| near(v[0], v[1], 1e-6) && v[1] - v[2] > 0.3,
             },
         ],
     },

@@ -4,6 +4,7 @@
 //! same way; the wasm facade only forwards to it.
 
 use crate::charts::{Compared, Scene, View};
+use crate::format::{number, Format};
 use crate::landscape::Surface;
 use crate::pinned::{Pinned, MAX_PINNED};
 use crate::presets::{find, Preset};
@@ -40,13 +41,25 @@ impl Session {
     pub fn set(&mut self, query: &str) -> Result<bool, SettingsError> {
         let mut next = self.sim.settings().clone();
         next.apply(query)?;
+        Ok(self.adopt(next))
+    }
+
+    /// Replaces every setting with `query` on top of the defaults (a world it does not give
+    /// is gone, where `set` would keep it); returns whether the run restarted. A page loading a
+    /// link, a scenario or an element's attributes uses it.
+    pub fn replace(&mut self, query: &str) -> Result<bool, SettingsError> {
+        Ok(self.adopt(Settings::parse(query)?))
+    }
+
+    /// Runs on with `next` (or restarts); the comparison runs start again from it.
+    fn adopt(&mut self, next: Settings) -> bool {
         if next == *self.sim.settings() {
-            return Ok(false);
+            return false;
         }
         let restarted = self.sim.set_settings(next);
         self.mixed = !restarted && (self.mixed || self.sim.step_count() > 0);
         self.recompare();
-        Ok(restarted)
+        restarted
     }
 
     /// Back to step 0 with the same settings (the comparison runs still hold).
@@ -207,7 +220,18 @@ impl Session {
             live: self.sim.history(),
             compared,
         };
-        Some(tell(preset, &runs, self.sim.settings(), self.mixed))
+        let mut told = tell(preset, &runs, self.sim.settings(), self.mixed);
+        // A world given by its responses has names worth saying: where the run ended, by name.
+        if told.done && self.sim.settings().world.is_some() && self.sim.step_count() == preset.steps {
+            let world = self.sim.world();
+            let (i, p) = world.most_likely(&self.sim.state().probs);
+            told.message += &format!(
+                " The policy's most likely response now: {}, {} %.",
+                world.names[i],
+                number(100.0 * p, Format::Fixed(0))
+            );
+        }
+        Some(told)
     }
 
     /// What the legend calls the live run beside pinned ones: the scenario's name for it while
@@ -241,6 +265,19 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_drops_a_world_the_query_does_not_give() {
+        let mut s = Session::new(Settings::default());
+        assert!(s.set("rewards=1,2,3,4").unwrap());
+        assert_eq!(s.sim().world().n(), 4);
+        // set keeps the world; replace starts from the defaults.
+        s.set("quality=0.5").unwrap();
+        assert_eq!(s.sim().world().n(), 4);
+        assert!(s.replace("quality=0.5").unwrap());
+        assert_eq!(s.sim().world().n(), 48);
+        assert!(s.sim().settings().world.is_none());
+    }
 
     #[test]
     fn pins_are_named_by_what_differs_and_capped() {

@@ -5,52 +5,87 @@
 //! the run. Settings round-trip exactly through the `key=value&...` text form.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::decimal::parse_f64;
 use crate::designs;
+use crate::responses::Responses;
 
-/// Which policy class DPO trains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Model {
-    /// The linear alignment model: theta in R^2, log-policy linear in the features.
-    Linear,
-    /// One free logit per response.
-    Tabular,
+/// Declares a choice setting once: its enum, and each option's text form beside its variant,
+/// so the names the page lists and the values the core reads come from one list.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every option, in the order the page lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Their text forms, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The option's place in the list: its value in the table.
+            fn index(self) -> f64 {
+                Self::ALL.iter().position(|&o| o == self).unwrap_or(0) as f64
+            }
+
+            /// The option at a place the table checked.
+            fn at(index: f64) -> Self {
+                Self::ALL[index as usize]
+            }
+        }
+    };
 }
 
-/// How a preference pair is generated from the sampler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Design {
-    /// Both candidates from the quality-tilted sampler.
-    Independent,
-    /// One candidate from the tilted sampler, the other from the untilted one.
-    Contrastive,
-    /// K draws; the best is chosen, the worst rejected.
-    BestVsWorst,
-    /// Pairs weighted by 1 / (sigma(s dr) sigma(-s dr)): uniform pairs mixed with pairs from
-    /// (softmax(s r), softmax(-s r)) (Shi, Zhou and Du 2025).
-    MixR,
-    /// Pairs weighted by 1 / (sigma(beta dh) sigma(-beta dh)), h the policy's implicit
-    /// reward: online even offline.
-    MixP,
+choice! {
+    /// Which policy class DPO trains.
+    Model {
+        /// The linear alignment model: theta in R^2, log-policy linear in the features.
+        Linear = "linear",
+        /// One free logit per response.
+        Tabular = "tabular",
+    }
 }
 
-/// Who labels a pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Labels {
-    /// Bradley-Terry: i preferred to j with probability sigma(s (r_i - r_j)).
-    BradleyTerry,
-    /// The higher true reward always wins.
-    Oracle,
+choice! {
+    /// How a preference pair is generated from the sampler.
+    Design {
+        /// Both candidates from the quality-tilted sampler.
+        Independent = "independent",
+        /// One candidate from the tilted sampler, the other from the untilted one.
+        Contrastive = "contrastive",
+        /// K draws; the best is chosen, the worst rejected.
+        BestVsWorst = "bvw",
+        /// Pairs weighted by 1 / (sigma(s dr) sigma(-s dr)): uniform pairs mixed with pairs from
+        /// (softmax(s r), softmax(-s r)) (Shi, Zhou and Du 2025).
+        MixR = "mixr",
+        /// Pairs weighted by 1 / (sigma(beta dh) sigma(-beta dh)), h the policy's implicit
+        /// reward: online even offline.
+        MixP = "mixp",
+    }
 }
 
-/// The part of the true reward the linear model cannot represent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Misspec {
-    /// m_i a seeded standard normal.
-    Noise,
-    /// m_i = -|phi_i|^2: extremes are bad.
-    Concave,
+choice! {
+    /// Who labels a pair.
+    Labels {
+        /// Bradley-Terry: i preferred to j with probability sigma(s (r_i - r_j)).
+        BradleyTerry = "bt",
+        /// The higher true reward always wins.
+        Oracle = "oracle",
+    }
+}
+
+choice! {
+    /// The part of the true reward the linear model cannot represent.
+    Misspec {
+        /// m_i a seeded standard normal.
+        Noise = "noise",
+        /// m_i = -|phi_i|^2: extremes are bad.
+        Concave = "concave",
+    }
 }
 
 /// Everything that defines a run.
@@ -75,6 +110,31 @@ pub struct Settings {
     pub shape: Misspec,
     pub scale: f64,
     pub seed: u64,
+    /// The world as a list of responses (`rewards=` or `world=`); None: generated from the
+    /// seed. When given, N is its length.
+    pub world: Option<Arc<Responses>>,
+}
+
+/// The keys that give the world as a list of responses: the short form (rewards only) and
+/// the full one (`responses.rs`). They are not in [`FIELDS`]: their values are lists, not
+/// numbers, and no slider sets them. Empty, either means the generated world.
+pub const WORLD_KEYS: [&str; 2] = ["rewards", "world"];
+
+/// Reads the value of a world key.
+fn parse_world(key: &str, value: &str) -> Result<Option<Arc<Responses>>, SettingsError> {
+    let text = value.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let list = if key == "rewards" {
+        Responses::parse_rewards(text)
+    } else {
+        Responses::parse_world(text)
+    };
+    list.map(|r| Some(Arc::new(r))).map_err(|message| SettingsError {
+        key: key.to_string(),
+        message,
+    })
 }
 
 /// The allowed values of a field.
@@ -105,17 +165,10 @@ pub struct Field {
     pub scope: Scope,
     /// Which group of controls the page shows it in.
     pub group: &'static str,
+    /// The default, in the text form a URL or `--set` would give.
+    pub default: &'static str,
     get: fn(&Settings) -> f64,
     set: fn(&mut Settings, f64),
-}
-
-const MODELS: &[&str] = &["linear", "tabular"];
-const DESIGNS: &[&str] = &["independent", "contrastive", "bvw", "mixr", "mixp"];
-const LABELS: &[&str] = &["bt", "oracle"];
-const SHAPES: &[&str] = &["noise", "concave"];
-
-fn pick<T: Copy>(options: &[T], index: f64) -> T {
-    options[index as usize]
 }
 
 /// The settings table, in the order the page shows the controls.
@@ -127,6 +180,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "0",
         get: |s| s.quality,
         set: |s, v| s.quality = v,
     },
@@ -137,6 +191,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.01, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "1",
         get: |s| s.support,
         set: |s, v| s.support = v,
     },
@@ -147,6 +202,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 1.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "0",
         get: |s| s.on_policy,
         set: |s, v| s.on_policy = v,
     },
@@ -156,22 +212,12 @@ pub static FIELDS: &[Field] = &[
         help: "independent: both from pi_q; contrastive: one from pi_q, one from pi_0; bvw: best vs worst of K; \
                mixr / mixp: pairs weighted by 1 / (sigma(x) sigma(-x)) of x = s (r_i - r_j) or beta (h_i - h_j), \
                quality aside.",
-        kind: Kind::Choice(DESIGNS),
+        kind: Kind::Choice(Design::NAMES),
         scope: Scope::Live,
         group: "Sampler",
-        get: |s| s.design as u8 as f64,
-        set: |s, v| {
-            s.design = pick(
-                &[
-                    Design::Independent,
-                    Design::Contrastive,
-                    Design::BestVsWorst,
-                    Design::MixR,
-                    Design::MixP,
-                ],
-                v,
-            )
-        },
+        default: "contrastive",
+        get: |s| s.design.index(),
+        set: |s, v| s.design = Design::at(v),
     },
     Field {
         key: "k",
@@ -180,6 +226,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 2, max: 32 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "4",
         get: |s| s.k as f64,
         set: |s, v| s.k = v as usize,
     },
@@ -187,11 +234,12 @@ pub static FIELDS: &[Field] = &[
         key: "labels",
         label: "Labels",
         help: "bt: Bradley-Terry coin with sharpness s; oracle: the higher reward always wins.",
-        kind: Kind::Choice(LABELS),
+        kind: Kind::Choice(Labels::NAMES),
         scope: Scope::Live,
         group: "Sampler",
-        get: |s| s.labels as u8 as f64,
-        set: |s, v| s.labels = pick(&[Labels::BradleyTerry, Labels::Oracle], v),
+        default: "bt",
+        get: |s| s.labels.index(),
+        set: |s, v| s.labels = Labels::at(v),
     },
     Field {
         key: "s",
@@ -200,6 +248,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.1, max: 20.0 },
         scope: Scope::Live,
         group: "Sampler",
+        default: "2",
         get: |s| s.sharpness,
         set: |s, v| s.sharpness = v,
     },
@@ -210,6 +259,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.01, max: 10.0 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "0.5",
         get: |s| s.beta,
         set: |s, v| s.beta = v,
     },
@@ -220,6 +270,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 1e-4, max: 1000.0 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "1",
         get: |s| s.lr,
         set: |s, v| s.lr = v,
     },
@@ -230,6 +281,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 1, max: 1024 },
         scope: Scope::Live,
         group: "Optimiser",
+        default: "32",
         get: |s| s.batch as f64,
         set: |s, v| s.batch = v as usize,
     },
@@ -240,18 +292,20 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Bool,
         scope: Scope::Live,
         group: "Optimiser",
-        get: |s| s.exact as u8 as f64,
+        default: "0",
+        get: |s| f64::from(u8::from(s.exact)),
         set: |s, v| s.exact = v != 0.0,
     },
     Field {
         key: "model",
         label: "Policy model",
         help: "linear: the 2-parameter alignment model (the proxy); tabular: one logit per response.",
-        kind: Kind::Choice(MODELS),
+        kind: Kind::Choice(Model::NAMES),
         scope: Scope::Restart,
         group: "World and model",
-        get: |s| s.model as u8 as f64,
-        set: |s, v| s.model = pick(&[Model::Linear, Model::Tabular], v),
+        default: "linear",
+        get: |s| s.model.index(),
+        set: |s, v| s.model = Model::at(v),
     },
     Field {
         key: "n",
@@ -260,6 +314,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 4, max: 256 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "48",
         get: |s| s.n as f64,
         set: |s, v| s.n = v as usize,
     },
@@ -270,6 +325,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: -1.0, max: 1.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "0",
         get: |s| s.ref_quality,
         set: |s, v| s.ref_quality = v,
     },
@@ -280,6 +336,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 10.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.kappa,
         set: |s, v| s.kappa = v,
     },
@@ -290,6 +347,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.0, max: 2.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "0",
         get: |s| s.misspec,
         set: |s, v| s.misspec = v,
     },
@@ -297,11 +355,12 @@ pub static FIELDS: &[Field] = &[
         key: "shape",
         label: "Misspecification shape",
         help: "noise: a seeded normal per response; concave: -|phi|^2, so extreme responses are bad.",
-        kind: Kind::Choice(SHAPES),
+        kind: Kind::Choice(Misspec::NAMES),
         scope: Scope::Restart,
         group: "World and model",
-        get: |s| s.shape as u8 as f64,
-        set: |s, v| s.shape = pick(&[Misspec::Noise, Misspec::Concave], v),
+        default: "noise",
+        get: |s| s.shape.index(),
+        set: |s, v| s.shape = Misspec::at(v),
     },
     Field {
         key: "scale",
@@ -310,6 +369,7 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Real { min: 0.1, max: 5.0 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.scale,
         set: |s, v| s.scale = v,
     },
@@ -320,34 +380,46 @@ pub static FIELDS: &[Field] = &[
         kind: Kind::Int { min: 0, max: u32::MAX as u64 },
         scope: Scope::Restart,
         group: "World and model",
+        default: "1",
         get: |s| s.seed as f64,
         set: |s, v| s.seed = v as u64,
     },
 ];
 
 impl Default for Settings {
+    /// Every field at its default in the table.
     fn default() -> Self {
-        Settings {
+        // Placeholders only: each is overwritten from the table just below.
+        let mut s = Settings {
             quality: 0.0,
-            support: 1.0,
+            support: 0.0,
             on_policy: 0.0,
-            design: Design::Contrastive,
-            k: 4,
-            labels: Labels::BradleyTerry,
-            sharpness: 2.0,
-            beta: 0.5,
-            lr: 1.0,
-            batch: 32,
+            design: Design::ALL[0],
+            k: 0,
+            labels: Labels::ALL[0],
+            sharpness: 0.0,
+            beta: 0.0,
+            lr: 0.0,
+            batch: 0,
             exact: false,
-            model: Model::Linear,
-            n: 48,
+            model: Model::ALL[0],
+            n: 0,
             ref_quality: 0.0,
-            kappa: 1.0,
+            kappa: 0.0,
             misspec: 0.0,
-            shape: Misspec::Noise,
-            scale: 1.0,
-            seed: 1,
+            shape: Misspec::ALL[0],
+            scale: 0.0,
+            seed: 0,
+            world: None,
+        };
+        for f in FIELDS {
+            // A default outside its range is a bug in the table, caught by the tests below.
+            let v = f
+                .parse_value(f.default)
+                .unwrap_or_else(|e| panic!("the default of {}: {e}", f.key));
+            (f.set)(&mut s, v);
         }
+        s
     }
 }
 
@@ -378,7 +450,7 @@ pub(crate) fn clip(text: &str) -> String {
 impl Field {
     pub fn find(key: &str) -> Result<&'static Field, SettingsError> {
         FIELDS.iter().find(|f| f.key == key).ok_or_else(|| {
-            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).chain(WORLD_KEYS).collect();
             SettingsError {
                 key: clip(key),
                 message: format!("unknown setting '{}' (known: {})", clip(key), keys.join(", ")),
@@ -449,29 +521,68 @@ impl Field {
 }
 
 impl Settings {
-    /// Sets one field from its text form, validating it.
+    /// Sets one field (or the world) from its text form, validating it.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        if WORLD_KEYS.contains(&key) {
+            return self.apply(&format!("{key}={value}"));
+        }
         let field = Field::find(key)?;
         let v = field.parse_value(value)?;
         (field.set)(self, v);
         Ok(())
     }
 
-    /// The text form of one field.
+    /// The text form of one field, or of a world key ("" when the world is not given so).
     pub fn get(&self, key: &str) -> Result<String, SettingsError> {
+        if WORLD_KEYS.contains(&key) {
+            return Ok(match self.world_text() {
+                Some((k, text)) if k == key => text,
+                _ => String::new(),
+            });
+        }
         Ok(Field::find(key)?.format(self))
     }
 
+    /// The world's key and text form, when it is given as a list.
+    pub fn world_text(&self) -> Option<(&'static str, String)> {
+        self.world.as_ref().map(|w| w.to_text())
+    }
+
     /// Applies `key=value&key=value...` on top of these settings. All or nothing:
-    /// on error `self` is unchanged. Empty parts are skipped.
+    /// on error `self` is unchanged. Empty parts are skipped. A world sets N; an `n` given
+    /// beside a world (in the same text, or on a world given before) must agree with it.
     pub fn apply(&mut self, text: &str) -> Result<(), SettingsError> {
         let mut next = self.clone();
+        let mut n_given = None;
+        let mut world_key = None;
         for part in text.split('&').filter(|p| !p.trim().is_empty()) {
             let (key, value) = part.split_once('=').ok_or_else(|| SettingsError {
                 key: clip(part),
                 message: format!("'{}' is not of the form key=value", clip(part)),
             })?;
-            next.set(key.trim(), value)?;
+            let key = key.trim();
+            if let Some(k) = WORLD_KEYS.iter().find(|k| **k == key) {
+                next.world = parse_world(key, value)?;
+                world_key = Some(*k);
+            } else {
+                next.set(key, value)?;
+                if key == "n" {
+                    n_given = Some(next.n);
+                }
+            }
+        }
+        if let Some(world) = &next.world {
+            let count = world.len();
+            if let Some(n) = n_given.filter(|&n| n != count) {
+                let key = world_key.unwrap_or(world.to_text().0);
+                return Err(SettingsError {
+                    key: "n".to_string(),
+                    message: format!(
+                        "n = {n} disagrees with {key}, which gives {count} responses: leave n out, or make them agree"
+                    ),
+                });
+            }
+            next.n = count;
         }
         *self = next;
         Ok(())
@@ -484,29 +595,39 @@ impl Settings {
         Ok(s)
     }
 
-    /// Every field as `key=value`, joined by `&`, in table order: parses back exactly.
+    /// Every field as `key=value`, joined by `&`, in table order, then the world when it is
+    /// given as a list: parses back exactly.
     pub fn to_query(&self) -> String {
         FIELDS
             .iter()
             .map(|f| format!("{}={}", f.key, f.format(self)))
+            .chain(self.world_text().map(|(k, text)| format!("{k}={text}")))
             .collect::<Vec<_>>()
             .join("&")
     }
 
-    /// The keys whose values differ between `self` and `other`.
+    /// The keys whose values differ between `self` and `other` (a world by the key it has now).
     pub fn changed_keys(&self, other: &Settings) -> Vec<&'static str> {
+        let world = (self.world != other.world).then(|| {
+            other
+                .world_text()
+                .or_else(|| self.world_text())
+                .map_or("world", |(k, _)| k)
+        });
         FIELDS
             .iter()
             .filter(|f| f.value(self) != f.value(other))
             .map(|f| f.key)
+            .chain(world)
             .collect()
     }
 
     /// Does moving from `self` to `other` need a restart (a world or model field changed)?
     pub fn needs_restart(&self, other: &Settings) -> bool {
-        FIELDS
-            .iter()
-            .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
+        self.world != other.world
+            || FIELDS
+                .iter()
+                .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
     }
 
     /// Number of responses the sampler can emit: ceil(c N), at least 2.
@@ -539,8 +660,34 @@ pub fn inapplicable(s: &Settings) -> Vec<(&'static str, &'static str)> {
     if s.exact {
         out.push(("batch", "the exact gradient draws no minibatch"));
     }
-    if s.misspec == 0.0 {
+    if s.world.is_none() && s.misspec == 0.0 {
         out.push(("shape", "with misspecification 0 there is nothing to shape"));
+    }
+    out.extend(given_by_world(s));
+    out
+}
+
+/// The settings a world given as a list makes moot, each with why (none for a generated
+/// world): a page disables their controls, since a value there would contradict the list.
+fn given_by_world(s: &Settings) -> Vec<(&'static str, &'static str)> {
+    let Some(world) = &s.world else {
+        return Vec::new();
+    };
+    let rewards = "the world's list gives the rewards";
+    let reference = if world.has_reference() {
+        "the world's list gives the reference"
+    } else {
+        "the world's list gives no reference, so it is uniform"
+    };
+    let mut out = vec![
+        ("n", "the world's list gives N: its length"),
+        ("refq", reference),
+        ("kappa", reference),
+        ("gamma", rewards),
+        ("shape", rewards),
+    ];
+    if world.has_features() {
+        out.push(("scale", "the world's list gives the features"));
     }
     out
 }
@@ -553,10 +700,24 @@ mod tests {
     fn defaults_lie_in_their_ranges_and_round_trip() {
         let d = Settings::default();
         for f in FIELDS {
-            f.parse_value(&f.format(&d))
-                .unwrap_or_else(|e| panic!("default of {}: {e}", f.key));
+            // The default read back from the settings is the table's own text.
+            assert_eq!(f.format(&d), f.default, "default of {}", f.key);
         }
         assert_eq!(Settings::parse(&d.to_query()).unwrap(), d);
+    }
+
+    #[test]
+    fn every_choice_option_reads_back_as_itself() {
+        for f in FIELDS {
+            let Kind::Choice(options) = f.kind else { continue };
+            for option in options {
+                let s = Settings::parse(&format!("{}={option}", f.key)).unwrap();
+                assert_eq!(f.format(&s), *option, "{}", f.key);
+            }
+        }
+        // The enum's order, not its declaration's integers, gives the value.
+        assert_eq!(Design::at(Design::MixP.index()), Design::MixP);
+        assert_eq!(Design::NAMES.len(), Design::ALL.len());
     }
 
     #[test]
@@ -590,6 +751,62 @@ mod tests {
         assert_eq!(s, Settings::default());
         s.apply("quality=0.5&&support=0.25").unwrap();
         assert_eq!((s.quality, s.support), (0.5, 0.25));
+    }
+
+    #[test]
+    fn rewards_set_n_and_refuse_a_disagreeing_n_naming_both_keys() {
+        let s = Settings::parse("rewards=0.5,-1,2,3.25,0").unwrap();
+        assert_eq!(s.n, 5);
+        assert_eq!(s.get("rewards").unwrap(), "0.5,-1,2,3.25,0");
+        assert_eq!(s.get("world").unwrap(), "");
+        assert_eq!(Settings::parse(&s.to_query()).unwrap(), s);
+        assert!(s.to_query().ends_with("&rewards=0.5,-1,2,3.25,0"), "{}", s.to_query());
+        for text in ["rewards=1,2,3,4&n=5", "n=5&rewards=1,2,3,4"] {
+            let e = Settings::parse(text).unwrap_err();
+            assert_eq!(
+                e.message,
+                "n = 5 disagrees with rewards, which gives 4 responses: leave n out, or make them agree"
+            );
+        }
+        Settings::parse("n=4&rewards=1,2,3,4").unwrap();
+        // An n on a world given before must agree too; nothing changes on an error.
+        let mut t = s.clone();
+        assert!(t
+            .apply("quality=0.5&n=6")
+            .unwrap_err()
+            .message
+            .contains("n = 6 disagrees with rewards"));
+        assert_eq!(t, s);
+        let e = t.apply("quality=0.5&rewards=1,2,x,4").unwrap_err();
+        assert_eq!(e.key, "rewards");
+        assert!(e.message.starts_with("rewards, value 3: 'x'"), "{}", e.message);
+        assert_eq!(t, s);
+        // Empty: back to the generated world (N stays until set).
+        t.apply("rewards=&n=48").unwrap();
+        assert_eq!(t.world, None);
+        assert!(s.needs_restart(&t));
+        assert_eq!(s.changed_keys(&t), vec!["n", "rewards"]);
+    }
+
+    #[test]
+    fn a_world_list_round_trips_through_the_query() {
+        let s = Settings::parse("world=helpful,2;verbose%2C%20long,1;refusal,-1,;off,0&model=tabular").unwrap();
+        assert_eq!(s.n, 4);
+        assert_eq!(s.world.as_ref().unwrap().list()[1].name, "verbose, long");
+        let (key, text) = s.world_text().unwrap();
+        assert_eq!(
+            (key, text.as_str()),
+            ("world", "helpful,2;verbose%2C%20long,1;refusal,-1;off,0")
+        );
+        assert_eq!(Settings::parse(&s.to_query()).unwrap(), s);
+        let e = Settings::parse("world=a,1;b,2;c,3;d,4&rewards=1,2,3,4,5&n=4").unwrap_err();
+        assert!(
+            e.message.contains("n = 4 disagrees with rewards, which gives 5"),
+            "{}",
+            e.message
+        );
+        let keys: Vec<&str> = inapplicable(&s).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, vec!["k", "n", "refq", "kappa", "gamma", "shape"]);
     }
 
     #[test]

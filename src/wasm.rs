@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::charts::canvas::paint;
 use crate::charts::landscape_layers::Layers;
+use crate::charts::response_map::{self, MapFrame};
 use crate::charts::sweep::Figure;
 use crate::charts::{Chart, Style, View};
 use crate::closed_form::has_finite_optimum;
@@ -20,8 +21,9 @@ use crate::format::{number as format_value, Format};
 use crate::landscape::{marks, Live};
 use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
+use crate::responses::Responses;
 use crate::session::Session;
-use crate::settings::{Kind, Scope, Settings, FIELDS};
+use crate::settings::{Kind, Scope, Settings, FIELDS, WORLD_KEYS};
 use crate::story::Told;
 use crate::sweep::{Job, EXTRA};
 
@@ -151,6 +153,20 @@ pub fn max_pinned() -> u32 {
 #[wasm_bindgen(js_name = defaultQuery)]
 pub fn default_query() -> String {
     Settings::default().to_query()
+}
+
+/// The keys that give the world as a list (`rewards`, `world`): settings no slider sets.
+#[wasm_bindgen(js_name = worldKeys)]
+pub fn world_keys() -> Array {
+    strings(WORLD_KEYS)
+}
+
+/// A world file's CSV text as the settings that give it (`world=…`); the error names the
+/// file's line and column.
+#[wasm_bindgen(js_name = worldFromCsv)]
+pub fn world_from_csv(text: &str, file: &str) -> Result<String, JsValue> {
+    let (key, value) = Responses::parse_csv(text, file).map_err(error)?.to_text();
+    Ok(format!("{key}={value}"))
 }
 
 /// Validates `key=value&...` on top of the defaults and returns the full query.
@@ -286,6 +302,7 @@ pub struct Sim {
     session: Session,
     live: Live,
     layers: Layers,
+    map: Option<MapFrame>,
 }
 
 #[wasm_bindgen]
@@ -298,6 +315,7 @@ impl Sim {
             session: Session::new(settings),
             live: Live::default(),
             layers: Layers::default(),
+            map: None,
         })
     }
 
@@ -305,6 +323,48 @@ impl Sim {
     /// Returns whether the run restarted.
     pub fn set(&mut self, query: &str) -> Result<bool, JsValue> {
         self.session.set(query).map_err(error)
+    }
+
+    /// Replaces every setting with `key=value&...` on top of the defaults (what it does not
+    /// give, a world included, is the default's). Returns whether the run restarted.
+    pub fn replace(&mut self, query: &str) -> Result<bool, JsValue> {
+        self.session.replace(query).map_err(error)
+    }
+
+    /// The world's responses as a list gives them, completed: `[{name, reward, phi1, phi2, ref}]`
+    /// (`ref` the reference's logit: as given, or the generated world's, or 0 for uniform).
+    pub fn responses(&self) -> Result<Array, JsValue> {
+        crate::world::responses(self.session.sim().settings())
+            .iter()
+            .map(|r| {
+                let o = Object::new();
+                let [phi1, phi2] = r.phi.unwrap_or_default();
+                put(&o, "name", r.name.as_str())?;
+                put(&o, "reward", r.reward)?;
+                put(&o, "phi1", phi1)?;
+                put(&o, "phi2", phi2)?;
+                put(&o, "ref", r.ref_logit.unwrap_or(0.0))?;
+                Ok::<_, JsValue>(JsValue::from(o))
+            })
+            .collect()
+    }
+
+    /// `responses.csv`: the world's responses and the policy's probabilities now.
+    #[wasm_bindgen(js_name = responsesCsv)]
+    pub fn responses_csv(&self) -> String {
+        let sim = self.session.sim();
+        sim.world().responses_csv(&sim.state().probs)
+    }
+
+    /// The response the policy likes most now: `{name, prob}`.
+    #[wasm_bindgen(js_name = mostLikely)]
+    pub fn most_likely(&self) -> Result<Object, JsValue> {
+        let sim = self.session.sim();
+        let (i, p) = sim.world().most_likely(&sim.state().probs);
+        let o = Object::new();
+        put(&o, "name", sim.world().names[i].as_str())?;
+        put(&o, "prob", p)?;
+        Ok(o)
     }
 
     /// The full settings as `key=value&...`.
@@ -406,7 +466,31 @@ impl Sim {
     /// How the charts show the run: steps on a log axis; the minibatch pairs on the map.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(&mut self, log_steps: bool, pairs: bool) {
-        self.session.view = View { log_steps, pairs };
+        self.session.view = View {
+            log_steps,
+            pairs,
+            ..self.session.view
+        };
+    }
+
+    /// The response the keyboard moves on the map (ringed), or none.
+    #[wasm_bindgen(js_name = setMapFocus)]
+    pub fn set_map_focus(&mut self, index: Option<u32>) {
+        self.session.view.focus = index
+            .map(|i| i as usize)
+            .filter(|&i| i < self.session.sim().world().n());
+    }
+
+    /// The response under canvas pixel (x, y) of the map as last drawn (within `reach` pixels).
+    #[wasm_bindgen(js_name = mapHit)]
+    pub fn map_hit(&self, x: f64, y: f64, reach: f64) -> Option<u32> {
+        self.map.as_ref()?.hit(x, y, reach).map(|i| i as u32)
+    }
+
+    /// The features at canvas pixel (x, y) of the map as last drawn: `[phi1, phi2]`.
+    #[wasm_bindgen(js_name = mapFeatures)]
+    pub fn map_features(&self, x: f64, y: f64) -> Option<Vec<f64>> {
+        self.map.as_ref().map(|m| m.features(x, y).to_vec())
     }
 
     /// Does the loss have a finite minimiser? (Not with oracle labels or best-vs-worst.)
@@ -455,6 +539,15 @@ impl Sim {
             Some(shown) if chart == Chart::Landscape => {
                 let marks = marks(self.session.sim(), shown.1);
                 self.layers.draw(canvas, shown, &marks, style)
+            }
+            // The map keeps where it put the responses, for pointers and keys.
+            _ if chart == Chart::Map => {
+                let scene = self.session.scene(None);
+                let map = &mut self.map;
+                paint(key, canvas, |a| {
+                    *map = Some(response_map::draw(a, &scene, &style)?);
+                    Ok(())
+                })
             }
             _ => {
                 let scene = self.session.scene(None);

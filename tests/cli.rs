@@ -80,7 +80,7 @@ fn run_writes_world_metrics_and_theta() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "wrote 26 rows to {d}/metrics.csv, {d}/theta.csv and {d}/world.json\n\
+            "wrote 26 rows to {d}/metrics.csv, {d}/theta.csv, {d}/responses.csv and {d}/world.json\n\
              Step 25 of 400: the story's 4 claims are checked at its end.\n"
         ),
         "one line says what was written where, one where the story stands"
@@ -238,7 +238,7 @@ fn a_value_after_an_equals_sign_is_the_same_as_after_a_space() {
     let out = format!("--out={}", joined.to_str().unwrap());
     let out = dpo_sim(&["run", "--preset=support", "--set=n=8", "--steps=12", &out]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for file in ["metrics.csv", "theta.csv", "world.json"] {
+    for file in ["metrics.csv", "theta.csv", "responses.csv", "world.json"] {
         assert_eq!(
             fs::read(spaced.join(file)).unwrap(),
             fs::read(joined.join(file)).unwrap(),
@@ -578,6 +578,78 @@ fn long_runs_series_keep_the_first_512_steps_then_thin_evenly() {
     let steps: Vec<f64> = rows[..recorded[0]].iter().map(|r| r[1].parse().unwrap()).collect();
     assert_eq!(steps[..512], (0..512).map(f64::from).collect::<Vec<_>>()[..]);
     assert_eq!(rows[recorded[0] - 1][1], "3000");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// `--world FILE.csv` gives the world: its rewards exactly, its names in responses.csv, which
+/// reads back as the same world; an n that disagrees and a bad cell are refused by name.
+#[test]
+fn a_world_file_gives_the_world_and_responses_csv_names_it() {
+    let dir = out_dir("world");
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("six.csv");
+    fs::write(&file, "name,reward,ref\nhelpful,2,-1\n\"verbose, long\",0.5,2\nrefusal,-1,1\nrude,-2,0\nterse,1,0\noff topic,-0.5,0\n").unwrap();
+    let out_path = dir.join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--world",
+            file.to_str().unwrap(),
+            "--set",
+            "model=tabular",
+            "--steps",
+            "5",
+        ];
+        args.extend(extra);
+        args.extend(["--out", out_path.to_str().unwrap()]);
+        dpo_sim(&args)
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("responses.csv"));
+    let responses = fs::read_to_string(out_path.join("responses.csv")).unwrap();
+    let lines: Vec<&str> = responses.lines().collect();
+    assert_eq!(lines[0], "name,reward,phi1,phi2,ref,ref_prob,prob");
+    assert_eq!(lines.len(), 7);
+    assert!(lines[2].starts_with("\"verbose, long\",0.5,"), "{}", lines[2]);
+    // The written file is a world file: run again from it, the same world.
+    let again = dir.join("again.csv");
+    fs::copy(out_path.join("responses.csv"), &again).unwrap();
+    let out = dpo_sim(&[
+        "run",
+        "--world",
+        again.to_str().unwrap(),
+        "--set",
+        "model=tabular",
+        "--steps",
+        "5",
+        "--out",
+        dir.join("out2").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reread = fs::read_to_string(dir.join("out2").join("responses.csv")).unwrap();
+    let column = |text: &str, k: usize| -> Vec<String> {
+        text.lines()
+            .map(|l| l.rsplitn(7, ',').nth(6 - k).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(column(&reread, 1), column(&responses, 1), "rewards");
+
+    let out = run(&["--set", "n=7"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "dpo-sim: n = 7 disagrees with world, which gives 6 responses: leave n out, or make them agree\n"
+    );
+    fs::write(&file, "name,reward\na,1\nb,2\nc,three\nd,4\n").unwrap();
+    let out = run(&[]);
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "dpo-sim: {}, line 4, reward: 'three' is not a finite number\n",
+            file.display()
+        )
+    );
     fs::remove_dir_all(dir).unwrap();
 }
 

@@ -97,6 +97,7 @@ fn changed_settings_are_named_and_claims_rejudged() {
         ("sweet-spot", "quality=1", "quality 1 instead of 0.25", 0),
         ("over-optimisation", "gamma=0", "gamma 0 instead of 0.3", 0),
         ("sampler-speed", "lr=1", "lr 1 instead of 6", 2),
+        ("rare-best", "online=0", "online 0 instead of 1", 1),
     ];
     assert_eq!(cases.len(), PRESETS.len(), "a case for every scenario");
     for (key, change, named, fails) in cases {

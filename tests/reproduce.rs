@@ -43,6 +43,12 @@ const CASES: &[(&str, u64)] = &[
         60,
     ),
     ("n=256&model=linear&kappa=3&scale=2", 60),
+    // Worlds given as lists: rewards alone, and named responses with features and a reference.
+    ("rewards=1.5,-0.25,0,2,-3&model=tabular&design=mixp&online=0.5", 150),
+    (
+        "world=helpful,2,1,0.5,0;verbose,0.5,0.2,1,2;refusal,-1,-1,0,0.5;wrong,-2,0.3,-1,-1&design=independent&quality=0.5&online=1",
+        150,
+    ),
     ("lr=300&beta=10", 50),
 ];
 

@@ -4,7 +4,8 @@
 
 use dpo_sim::metrics::{header, keys, COUNT};
 use dpo_sim::wasm::{
-    charts, columns, fields, format_number, inapplicable, normalize, reproduce_script, show_metric, Sim, SweepJob,
+    charts, columns, fields, format_number, inapplicable, normalize, reproduce_script, show_metric, world_from_csv,
+    world_keys, Sim, SweepJob,
 };
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -31,6 +32,62 @@ fn settings_round_trip() {
     );
     assert_eq!(Sim::new(&q).unwrap().query(), q);
     assert_eq!(normalize(&q).unwrap(), q);
+}
+
+/// `rewards=` through the facade: N from it, the same text back, errors naming the key and the
+/// position with nothing changed, and `replace` dropping a world the text leaves out.
+#[wasm_bindgen_test]
+fn rewards_give_the_world_and_come_back_as_given() {
+    assert_eq!(world_keys().length(), 2);
+    let mut sim = Sim::new("model=tabular").unwrap();
+    assert!(sim.set("rewards=1.5,-2,0.25,3,0").unwrap(), "a new world restarts");
+    let q = sim.query();
+    assert!(q.contains("&n=5&") && q.ends_with("&rewards=1.5,-2,0.25,3,0"), "{q}");
+    assert_eq!(get(&sim.sampler().unwrap(), "n").as_f64(), Some(5.0));
+    sim.step(3).unwrap();
+    for bad in ["rewards=1,2,<b>3</b>,4", "rewards=1,2,NaN,4,5"] {
+        let e = message(sim.set(bad).unwrap_err());
+        assert!(e.starts_with("rewards, value 3: "), "{e}");
+    }
+    let e = message(sim.set("rewards=1,2,3").unwrap_err());
+    assert!(e.contains("rewards gives 3 responses") && e.contains("4 to 256"), "{e}");
+    let e = message(sim.set("n=6").unwrap_err());
+    assert!(e.contains("n = 6 disagrees with rewards"), "{e}");
+    assert_eq!(sim.query(), q, "nothing changed");
+    assert_eq!(sim.step_count(), 3.0);
+    // The list decides N: its control is disabled with the list's reason, as nowhere else.
+    let says_n = |query: &str| {
+        inapplicable(query).unwrap().iter().any(|o| {
+            let o: Object = o.dyn_into().unwrap();
+            get(&o, "key").as_string().unwrap() == "n" && get(&o, "reason").as_string().unwrap().contains("list")
+        })
+    };
+    assert!(says_n(&q) && !says_n("model=tabular"));
+    assert!(sim.replace("model=tabular").unwrap());
+    assert!(!sim.query().contains("rewards"), "{}", sim.query());
+    assert_eq!(get(&sim.sampler().unwrap(), "n").as_f64(), Some(48.0));
+}
+
+/// A world file through the facade: its settings text, the names on the way out, errors by line.
+#[wasm_bindgen_test]
+fn a_world_file_names_its_responses() {
+    let query = world_from_csv(
+        "name,reward,ref\nhelpful,2,-3\nverbose,0.5,2\nrefusal,-1,0\nrude,-2,0\n",
+        "w.csv",
+    )
+    .unwrap();
+    assert_eq!(query, "world=helpful,2,,,-3;verbose,0.5,,,2;refusal,-1,,,0;rude,-2,,,0");
+    let sim = Sim::new(&query).unwrap();
+    let top = sim.most_likely().unwrap();
+    assert_eq!(get(&top, "name").as_string().unwrap(), "verbose");
+    let listed = sim.responses().unwrap();
+    let first: Object = listed.get(0).dyn_into().unwrap();
+    assert_eq!(get(&first, "name").as_string().unwrap(), "helpful");
+    assert_eq!(get(&first, "ref").as_f64(), Some(-3.0), "the logit as given");
+    let csv = sim.responses_csv();
+    assert!(csv.lines().nth(1).unwrap().starts_with("helpful,2,"), "{csv}");
+    let e = message(world_from_csv("name,reward\na,1\nb,x\n", "w.csv").unwrap_err());
+    assert_eq!(e, "w.csv, line 3, reward: 'x' is not a finite number");
 }
 
 #[wasm_bindgen_test]

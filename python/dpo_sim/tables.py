@@ -21,6 +21,8 @@ PRESETS = {p["key"]: p for p in TABLES["presets"]}
 CHARTS = [c["key"] for c in TABLES["charts"]]
 METRICS = [m["key"] for m in TABLES["metrics"]]
 PACES = TABLES["paces"]
+# The keys that give the world as a list (rewards=, world=): text the front end's core checks.
+WORLD_KEYS = TABLES["world_keys"]
 
 # What Rust's str::trim removes: Unicode White_Space (Python's str.strip also takes U+001C-U+001F).
 _WHITESPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -46,7 +48,7 @@ def clip(text: str) -> str:
 def find(key: str) -> dict:
     """The field `key`; unknown keys are refused naming the known ones."""
     if key not in FIELDS:
-        raise SettingsError(clip(key), f"unknown setting '{clip(key)}' (known: {', '.join(FIELDS)})")
+        raise SettingsError(clip(key), f"unknown setting '{clip(key)}' (known: {', '.join([*FIELDS, *WORLD_KEYS])})")
     return FIELDS[key]
 
 
@@ -122,7 +124,12 @@ def parse_query(text: str) -> dict:
         key, eq, value = part.partition("=")
         if not eq:
             raise SettingsError(clip(part), f"'{clip(part)}' is not of the form key=value")
-        field = find(key.strip(_WHITESPACE))
+        key = key.strip(_WHITESPACE)
+        if key in WORLD_KEYS:
+            # A world's list, kept as text: the core checks it where it runs.
+            out[key] = value.strip(_WHITESPACE)
+            continue
+        field = find(key)
         out[field["key"]] = parse_value(field, value)
     return out
 

@@ -19,7 +19,7 @@ pub mod landscape_layers;
 mod marks;
 #[cfg(not(target_arch = "wasm32"))]
 mod png;
-mod response_map;
+pub mod response_map;
 mod series;
 pub mod sweep;
 
@@ -42,6 +42,8 @@ pub struct View {
     pub log_steps: bool,
     /// The response map draws this step's minibatch pairs, rejected to chosen.
     pub pairs: bool,
+    /// The response the keyboard moves on the map, ringed (None: none).
+    pub focus: Option<usize>,
 }
 
 /// A run drawn beside the live one for comparison (a pinned run), with its legend label.
@@ -160,7 +162,7 @@ impl Chart {
 
     pub fn draw<DB: DrawingBackend>(self, area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
         fitted(area, style, |style| match self {
-            Chart::Map => response_map::draw(area, scene, style),
+            Chart::Map => response_map::draw(area, scene, style).map(|_| ()),
             Chart::Landscape => {
                 let computed;
                 let surface = match scene.surface {
@@ -524,6 +526,7 @@ mod tests {
             view: View {
                 log_steps: scale > 1.5,
                 pairs: true,
+                focus: Some(0),
             },
         };
         Chart::ALL

@@ -7,15 +7,52 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::colors::{color_bar, viridis, BLUE, INK, ORANGE, PURPLE, VERMILLION};
 use super::marks::{arrow, legend, thin_arrow, triangle, Swatch};
-use super::{axes, err, finite_range, pixels, Axis, ChartResult, Scene, Style};
+use super::{axes, err, finite_range, pixels, Axis, Scene, Style};
 use crate::numerics::sort_by_value;
 
 /// A relative probability change below this is numerical noise, not a move.
 const VISIBLE_CHANGE: f64 = 1e-3;
 /// At most this many minibatch pairs are drawn: enough to see where pairs fall.
 const PAIRS_SHOWN: usize = 24;
+/// Up to this many responses each carry their name on the map; more would cover it.
+pub const NAMED_UP_TO: usize = 12;
 
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, style: &Style) -> ChartResult {
+/// Where the map put the responses, in the canvas's pixels: what a pointer hits, and the
+/// features under a pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapFrame {
+    /// Pixel = origin + per_unit * feature, for each axis (y grows downward: per_unit[1] < 0).
+    origin: [f64; 2],
+    per_unit: [f64; 2],
+    /// Each response drawn: its index, centre and radius.
+    discs: Vec<(usize, f64, f64, f64)>,
+}
+
+impl MapFrame {
+    /// The response whose disc is under pixel (x, y), or nearest within `reach` pixels of its
+    /// edge (small discs are hard to hit); the smallest disc wins where they overlap.
+    pub fn hit(&self, x: f64, y: f64, reach: f64) -> Option<usize> {
+        self.discs
+            .iter()
+            .filter(|(_, cx, cy, r)| (x - cx).hypot(y - cy) <= r + reach)
+            .min_by(|a, b| a.3.total_cmp(&b.3))
+            .map(|d| d.0)
+    }
+
+    /// The features at pixel (x, y).
+    pub fn features(&self, x: f64, y: f64) -> [f64; 2] {
+        [
+            (x - self.origin[0]) / self.per_unit[0],
+            (y - self.origin[1]) / self.per_unit[1],
+        ]
+    }
+}
+
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    style: &Style,
+) -> Result<MapFrame, String> {
     let sim = scene.sim;
     let (world, st) = (sim.world(), sim.state());
     let sample = viridis(0.6).to_rgba();
@@ -85,6 +122,18 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         style,
     )?;
     let (plot, to_px) = pixels(&chart);
+    let base = plot.get_base_pixel();
+    let absolute = |x: f64, y: f64| {
+        let p = to_px(x, y);
+        ((p.0 + base.0) as f64, (p.1 + base.1) as f64)
+    };
+    let (lo, hi) = (absolute(-hx, -hy), absolute(hx, hy));
+    let per_unit = [(hi.0 - lo.0) / (2.0 * hx), (hi.1 - lo.1) / (2.0 * hy)];
+    let mut frame = MapFrame {
+        origin: [lo.0 + hx * per_unit[0], lo.1 + hy * per_unit[1]],
+        per_unit,
+        discs: Vec::new(),
+    };
 
     // Marker area grows with probability on a fixed scale, so runs and steps compare.
     let size = style.k() * (pw.min(ph) / (260.0 * style.k())).clamp(0.6, 1.4);
@@ -105,6 +154,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
     for &i in &order {
         let c = to_px(world.features[i][0], world.features[i][1]);
         let (r, color) = (radius(st.probs[i]), shade(world.reward[i]));
+        let at = absolute(world.features[i][0], world.features[i][1]);
+        frame.discs.push((i, at.0, at.1, r as f64));
         if st.sampler.in_support[i] {
             plot.draw(&Circle::new(c, r, color.filled())).map_err(err)?;
             let outline = if r > style.px(4.0) { 1.5 } else { 1.0 };
@@ -148,6 +199,37 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         }
     }
 
+    // The response the keyboard moves: a ring around its disc.
+    if let Some(&i) = scene.view.focus.as_ref().filter(|&&i| visible.contains(&i)) {
+        let c = to_px(world.features[i][0], world.features[i][1]);
+        let ring = INK.stroke_width(style.width(2.5));
+        plot.draw(&Circle::new(c, radius(st.probs[i]) + style.px(5.0), ring))
+            .map_err(err)?;
+    }
+
+    // Each name just above its disc, on a pale box: it may land on other markers.
+    if world.n() <= NAMED_UP_TO {
+        let text = TextStyle {
+            color: INK.to_backend_color(),
+            ..style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom))
+        };
+        for &i in &visible {
+            let c = to_px(world.features[i][0], world.features[i][1]);
+            let at = (c.0, c.1 - radius(st.probs[i]) - style.px(3.0));
+            let (tw, th) = plot.estimate_text_size(&world.names[i], &text).map_err(err)?;
+            let (tw, th) = (tw as i32, th as i32);
+            let bg = Rectangle::new(
+                [
+                    (at.0 - tw / 2 - style.px(2.0), at.1 - th),
+                    (at.0 + tw / 2 + style.px(2.0), at.1),
+                ],
+                WHITE.mix(0.7).filled(),
+            );
+            plot.draw(&bg).map_err(err)?;
+            plot.draw_text(&world.names[i], &text, at).map_err(err)?;
+        }
+    }
+
     // The reward direction u and the reference direction v, from the origin.
     let len = 0.8 * ext;
     let origin = to_px(0.0, 0.0);
@@ -181,7 +263,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scene: &Scene, st
         plot.draw_text(name, &text, at).map_err(err)?;
     }
 
-    color_bar(&bar, "reward r", (rlo, rhi), shade, (top, m + bottom), style)
+    color_bar(&bar, "reward r", (rlo, rhi), shade, (top, m + bottom), style)?;
+    Ok(frame)
 }
 
 #[cfg(test)]
@@ -195,8 +278,8 @@ mod tests {
             sim,
             None,
             View {
-                log_steps: false,
                 pairs,
+                ..View::default()
             },
         );
         render(450, 320, |a| Chart::Map.draw(a, &scene, &Style { scale: 1.0 }))
@@ -217,6 +300,49 @@ mod tests {
             assert!(colours(&after) > 40, "{settings}");
             assert_ne!(before, after, "{settings}");
         }
+    }
+
+    #[test]
+    fn names_label_a_small_world_only() {
+        let named = |names: [&str; 4]| {
+            let list: Vec<String> = names
+                .iter()
+                .zip([2, 1, -1, 0])
+                .map(|(n, r)| format!("{n},{r}"))
+                .collect();
+            Simulation::new(Settings::parse(&format!("world={}", list.join(";"))).unwrap())
+        };
+        let a = map(&named(["helpful", "verbose", "refusal", "rude"]), false);
+        let b = map(&named(["w", "x", "y", "z"]), false);
+        assert_ne!(a, b, "the names are drawn");
+        // Thirteen responses: no names, so renaming changes nothing.
+        let many = |prefix: &str| {
+            let list: Vec<String> = (0..13).map(|i| format!("{prefix}{i},{i}")).collect();
+            Simulation::new(Settings::parse(&format!("world={}", list.join(";"))).unwrap())
+        };
+        assert_eq!(map(&many("a"), false), map(&many("b"), false));
+    }
+
+    #[test]
+    fn the_frame_hits_a_disc_and_maps_pixels_back_to_features() {
+        let sim = Simulation::new(Settings::parse("world=a,1,1,0.5;b,0,-1,-0.5;c,2,0,1;d,-1,0.5,-1").unwrap());
+        let scene = Scene::alone(&sim, None, View::default());
+        let mut frame = None;
+        render(450, 320, |a| {
+            frame = Some(super::draw(a, &scene, &Style { scale: 1.0 })?);
+            Ok(())
+        });
+        let frame = frame.unwrap();
+        for (i, phi) in sim.world().features.iter().enumerate() {
+            let (_, x, y, _) = frame.discs.iter().find(|d| d.0 == i).copied().unwrap();
+            assert_eq!(frame.hit(x, y, 0.0), Some(i));
+            let back = frame.features(x, y);
+            assert!(
+                (back[0] - phi[0]).abs() < 0.02 && (back[1] - phi[1]).abs() < 0.02,
+                "{back:?} {phi:?}"
+            );
+        }
+        assert_eq!(frame.hit(0.0, 0.0, 4.0), None, "the corner holds no response");
     }
 
     #[test]

@@ -549,7 +549,7 @@ mod tests {
                 for log_steps in [false, true] {
                     let view = View {
                         log_steps,
-                        pairs: false,
+                        ..View::default()
                     };
                     let draw = |scene: &Scene| render(450, 320, |a| chart.draw(a, scene, &style));
                     let alone = draw(&Scene::alone(&sim, None, view));

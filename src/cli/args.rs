@@ -35,6 +35,7 @@ pub const VALUES: Flag = takes("values", "V1,V2,...");
 pub const GRID: Flag = takes("grid", "N");
 pub const SERIES: Flag = switch("series");
 pub const QUIET: Flag = switch("quiet");
+pub const WORLD: Flag = takes("world", "FILE.csv");
 
 /// The one flag that may be given more than once: each `--set` adds to the last.
 const REPEATABLE: Flag = SET;

@@ -2,7 +2,7 @@
 // changes the ui and commits; stepping only marks the plots out of date.
 import { commit, setError } from './ui.js';
 import { pageKey } from './page-keys.js';
-import { guard, PRESETS, DEFAULTS } from './wasm.js';
+import { guard, PRESETS } from './wasm.js';
 
 export function findPreset(key) {
   const preset = PRESETS.find((p) => p.key === key);
@@ -13,9 +13,13 @@ export function findPreset(key) {
   return preset;
 }
 
-/** Applies `key=value&...` on top of the current settings; returns whether the run restarted. */
-export function setQuery(ui, query) {
-  const restarted = guard(ui, () => ui.sim.set(query));
+/**
+ * Applies `key=value&...` on top of the current settings (with `replace`, on top of the
+ * defaults: what the text does not give, a world included, goes back to its default);
+ * returns whether the run restarted.
+ */
+export function setQuery(ui, query, { replace = false } = {}) {
+  const restarted = guard(ui, () => (replace ? ui.sim.replace(query) : ui.sim.set(query)));
   ui.query = guard(ui, () => ui.sim.query());
   // A restart is a new run: an old divergence no longer applies.
   if (restarted) {
@@ -41,13 +45,13 @@ export function load(ui, query, presetKey) {
     }
   });
   ui.preset = presetKey;
-  setQuery(ui, query);
+  setQuery(ui, query, { replace: true });
   reset(ui);
 }
 
 export function loadPreset(ui, key) {
   const preset = findPreset(key);
-  load(ui, `${DEFAULTS}&${preset.settings}`, preset.key);
+  load(ui, preset.settings, preset.key);
 }
 
 /** Back to custom settings: the run goes on, the address and the story forget the preset. */

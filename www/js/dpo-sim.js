@@ -12,7 +12,7 @@
 // follow the host page's --dpo-* custom properties (sim-style.js).
 import { createUi, onCommit, commit, setError } from './ui.js';
 import { PAGE_KEYS } from './page-keys.js';
-import { Sim, DEFAULTS, FIELDS, NAMES, normalize } from './wasm.js';
+import { Sim, DEFAULTS, FIELDS, NAMES, WORLD_KEYS, normalize } from './wasm.js';
 import { adoptSimStyle } from './sim-style.js';
 import { compactStage } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
@@ -25,7 +25,8 @@ import { queryObject } from './codec.js';
 import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
 
-const SETTINGS = FIELDS.map((f) => f.key);
+// Every settings key is an attribute, the world's lists (rewards, world) too.
+const SETTINGS = [...FIELDS.map((f) => f.key), ...WORLD_KEYS];
 // The page keys an attribute sets, kept in the ui under their keys (the preset loads with the settings).
 const VIEW_KEYS = PAGE_KEYS.filter((row) => row.attribute && row.key !== 'preset');
 const VIEW = [...PAGE_KEYS.filter((row) => row.attribute).map((row) => row.attribute), 'steps', 'autoplay'];
@@ -48,7 +49,7 @@ class DpoSimElement extends HTMLElement {
 
   attributeChangedCallback(name, old, value) {
     if (!this.ui || old === value) return;
-    if (SETTINGS.includes(name)) this.applySettings(name === 'model' || name === 'n');
+    if (SETTINGS.includes(name)) this.applySettings(name === 'model' || name === 'n' || WORLD_KEYS.includes(name));
     else if (name === 'preset') this.applySettings(true);
     else this.applyView(name);
   }
@@ -90,10 +91,10 @@ class DpoSimElement extends HTMLElement {
     const preset = this.getAttribute('preset') ?? '';
     const own = SETTINGS.filter((k) => this.hasAttribute(k)).map((k) => `${k}=${this.getAttribute(k)}`);
     try {
-      const base = preset ? `${DEFAULTS}&${findPreset(preset).settings}` : DEFAULTS;
+      const base = preset ? findPreset(preset).settings : '';
       const query = normalize([base, ...own].join('&'));
       if (restart || preset !== ui.preset) load(ui, query, preset);
-      else setQuery(ui, query);
+      else setQuery(ui, query, { replace: true });
     } catch (e) {
       setError(ui, `<dpo-sim>: ${e.message}`);
     }

@@ -53,6 +53,10 @@ function exportPython(ui) {
   const steps = taken > 0 ? taken : (PRESETS.find((p) => p.key === ui.preset)?.steps ?? 100);
   const script = guard(ui, () => reproduceScript(ui.sim.query(), steps));
   download(new Blob([script], { type: 'text/x-python' }), 'reproduce.py');
+/** responses.csv: the world's responses and the policy's probabilities now. */
+function exportResponses(ui) {
+  const csv = guard(ui, () => ui.sim.responsesCsv());
+  download(new Blob([csv], { type: 'text/csv' }), `dpo-sim-responses-step-${guard(ui, () => ui.sim.stepCount())}.csv`);
 }
 
 /** Copies `text`; says beside `button` whether it worked (and how to do it if not). */
@@ -70,4 +74,5 @@ export function wireExport(ui) {
   ui.$('export-png').addEventListener('click', () => exportPng(ui));
   ui.$('export-csv').addEventListener('click', () => exportCsv(ui));
   ui.$('export-py').addEventListener('click', () => exportPython(ui));
+  ui.$('export-responses').addEventListener('click', () => exportResponses(ui));
 }

@@ -3,7 +3,7 @@
 // summary of the run and the page's brief messages (each also shown beside what caused it).
 import { el, setText } from './dom.js';
 import { queryObject } from './codec.js';
-import { guard, showMetric, metricLabel } from './wasm.js';
+import { guard, showMetric, metricLabel, formatNumber } from './wasm.js';
 import { speak } from './banner.js';
 
 // The short spoken summary: after a change, once the run rests this long; while playing, at
@@ -15,11 +15,15 @@ const TOAST_MS = 4000;
 /** A metric as the reader sees it: the core's own format. */
 const v = (m, key) => showMetric(key, m[key]);
 
-/** What the numbers depend on besides the metrics: the run's settings. */
+/** What the numbers depend on besides the metrics: the run's settings, the policy's favourite. */
 function context(ui) {
   const q = queryObject(ui.query);
-  return { online: Number(q.online) > 0, exact: q.exact === '1' };
+  const top = guard(ui, () => ui.sim.mostLikely());
+  return { online: Number(q.online) > 0, exact: q.exact === '1', top, given: 'rewards' in q || 'world' in q, linear: q.model === 'linear' };
 }
+
+/** "verbose, 41 %": the response the policy likes most, by name. */
+const mostLikely = (m, c) => `${c.top.name}, ${formatNumber(100 * c.top.prob, '0')} %`;
 
 const NO_OPTIMUM = 'none: margins grow without bound';
 
@@ -38,6 +42,7 @@ const KEY_NUMBERS = [
   ['Where DPO can end, J_S', attainable],
   ['RLHF optimum J* (KL-regularised; J can pass it)', rlhf],
   [metricLabel('signal'), (m) => v(m, 'signal')],
+  ['Most likely response', mostLikely],
 ];
 
 const READOUT = [
@@ -100,7 +105,9 @@ export function updateReadouts(ui) {
   setText(ui.$('sampler-readout'),
     `Sampler: support m = ${s.support} of N = ${s.n} responses, on-policy fraction ${s.online}. ` +
     `Expected reward of a sampled response: ${n(s.j_pi0)} under π₀, ${n(s.j_piq)} under π_q ` +
-    `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.`);
+    `(quality adds ${n(s.j_piq - s.j_pi0)}); the reference's is ${n(s.j_ref)}.` +
+    // A list gives rewards the features need not explain: the linear model sees their projection.
+    (c.given && c.linear ? ' The world gives its own rewards: the linear model can fit only their projection on the features, r ≈ ⟨θ, φ⟩.' : ''));
 }
 
 /** The run in one sentence, for the live region. */

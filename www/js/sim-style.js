@@ -84,6 +84,7 @@ const CSS = `
 /* ---------------------------------------------------------------- inputs */
 
 .sim button,
+.sim .file-button,
 .sim select,
 .sim input[type="number"],
 .sim input[type="text"],
@@ -100,6 +101,26 @@ const CSS = `
 
 .sim button {
   cursor: pointer;
+}
+
+/* A file input dressed as a button: the input stays in the tab order, out of sight. */
+.sim .file-button {
+  display: inline-flex;
+  align-items: center;
+  cursor: pointer;
+  position: relative;
+}
+
+.sim .file-button input {
+  position: absolute;
+  opacity: 0;
+  width: 1px;
+  height: 1px;
+}
+
+.sim .file-button:focus-within {
+  outline: 3px solid var(--focus);
+  outline-offset: 2px;
 }
 
 .sim button:hover:not(:disabled) {

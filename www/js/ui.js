@@ -58,6 +58,8 @@ export function createUi(root, mode) {
     resumeOnSlide: false,
     // How the charts show the run.
     chart: { logSteps: false, pairs: false },
+    // The response the keyboard moves on the map (an index; null: none), see map-drag.js.
+    mapFocus: null,
     // For frameStats(): frames drawn, how long the recent ones took (in all, and by part:
     // steps, landscape, each chart, readouts), when the first one ended.
     frames: { count: 0, times: [], parts: new Map(), firstMs: null },

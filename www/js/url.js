@@ -9,10 +9,14 @@ import { showNotice } from './banner.js';
 /** A fragment, read with the core's names: what parseFragment gives. */
 export const readFragment = (hash) => parseFragment(hash, NAMES);
 
-/** The full settings a fragment asks for, validated by the core (throws naming the bad key). */
+/**
+ * The full settings a fragment asks for, validated by the core (throws naming the bad key):
+ * the preset's and the fragment's on top of the defaults (normalize starts from them; given
+ * again here, the default n would contradict a world the fragment gives).
+ */
 function fragmentQuery(fragment) {
   const { preset } = fragment.keys;
-  const base = preset ? `${DEFAULTS}&${findPreset(preset).settings}` : DEFAULTS;
+  const base = preset ? findPreset(preset).settings : '';
   return normalize([base, ...fragment.settings].join('&'));
 }
 

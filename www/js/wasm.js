@@ -1,7 +1,8 @@
 // The wasm core: compiled once per page (every simulator on it and the worker share the
 // module), its tables, and the guard every call goes through.
 import init, {
-  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript,
+  Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx,
+  inapplicable, reproduceScript, worldKeys, worldFromCsv,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -10,13 +11,17 @@ import { setError } from './ui.js';
 export const wasmModule = await compileWasm();
 await init({ module_or_path: wasmModule });
 
-export { Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript };
+export {
+  Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript, worldFromCsv,
+};
 export const FIELDS = fields();
 export const PRESETS = presets();
 export const CHARTS = charts();
 export const METRICS = metrics();
 export const DEFAULTS = defaultQuery();
 export const MAX_PINNED = maxPinned();
+/** The settings that give the world as a list (`rewards`, `world`): no slider sets them. */
+export const WORLD_KEYS = worldKeys();
 /** The names page keys list (page-keys.js): the charts' and the settings' keys. */
 export const NAMES = { charts: CHARTS.map((c) => c.key), settings: FIELDS.map((f) => f.key) };
 

@@ -1,0 +1,87 @@
+// Moving a response on the map: drag its disc with a pointer, or, with the map focused, pick
+// one with [ and ] and move it with the arrow keys (Shift: five times as far). Its features
+// change, the world becomes a list (world=) and the run restarts on it. The core says which
+// disc is under a pixel and which features a pixel stands for, as the map was last drawn.
+import { guard, formatNumber } from './wasm.js';
+import { setQuery } from './actions.js';
+import { speak } from './banner.js';
+import { listText } from './world-editor.js';
+
+// Features moved per arrow key (Shift: five times as far).
+const STEP = 0.1;
+// A disc is hit this many CSS px beyond its edge: small ones are hard to hit.
+const REACH_PX = 6;
+
+/** The world with response `index` at features `phi`: the run restarts on it. */
+function move(ui, index, phi) {
+  const list = guard(ui, () => ui.sim.responses());
+  Object.assign(list[index], { phi1: phi[0], phi2: phi[1] });
+  setQuery(ui, `world=${listText(list)}`);
+}
+
+function setFocus(ui, index) {
+  ui.mapFocus = index;
+  guard(ui, () => ui.sim.setMapFocus(index ?? undefined));
+  ui.dirty = true;
+}
+
+/** Where response `index` is now, said. */
+function tell(ui, index) {
+  const r = guard(ui, () => ui.sim.responses())[index];
+  speak(ui, `${r.name} at φ = (${formatNumber(r.phi1, '2')}, ${formatNumber(r.phi2, '2')})`);
+}
+
+export function wireMapDrag(ui) {
+  const { canvas } = ui.figures.get('map');
+  canvas.tabIndex = 0;
+  canvas.setAttribute('aria-label', 'Response map. Drag a response to move it; or, with the map focused, [ and ] pick a '
+    + 'response and the arrow keys move it (Shift: farther). The run restarts on the moved world.');
+  // Pointer position in the canvas's device pixels, and device pixels per CSS pixel.
+  const at = (event) => {
+    const k = canvas.width / Math.max(1, canvas.clientWidth);
+    return [event.offsetX * k, event.offsetY * k, k];
+  };
+  let dragging = null;
+  canvas.addEventListener('pointerdown', (event) => {
+    const [x, y, k] = at(event);
+    const hit = guard(ui, () => ui.sim.mapHit(x, y, REACH_PX * k));
+    if (hit === undefined) return;
+    event.preventDefault();
+    dragging = hit;
+    canvas.setPointerCapture(event.pointerId);
+    setFocus(ui, hit);
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (dragging === null) return;
+    const [x, y] = at(event);
+    const phi = guard(ui, () => ui.sim.mapFeatures(x, y));
+    if (phi) move(ui, dragging, phi);
+  });
+  const drop = () => {
+    if (dragging !== null) tell(ui, dragging);
+    dragging = null;
+  };
+  canvas.addEventListener('pointerup', drop);
+  canvas.addEventListener('pointercancel', drop);
+  canvas.addEventListener('focus', () => {
+    if (ui.mapFocus === null) setFocus(ui, 0);
+    tell(ui, ui.mapFocus);
+  });
+  canvas.addEventListener('blur', () => setFocus(ui, null));
+  canvas.addEventListener('keydown', (event) => {
+    const n = guard(ui, () => ui.sim.sampler().n);
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (event.key === '[' || event.key === ']') {
+      setFocus(ui, ((ui.mapFocus ?? 0) + (event.key === ']' ? 1 : n - 1)) % n);
+      tell(ui, ui.mapFocus);
+    } else if (arrows[event.key] && ui.mapFocus !== null) {
+      const r = guard(ui, () => ui.sim.responses())[ui.mapFocus];
+      const [dx, dy] = arrows[event.key].map((d) => d * STEP * (event.shiftKey ? 5 : 1));
+      move(ui, ui.mapFocus, [r.phi1 + dx, r.phi2 + dy]);
+      tell(ui, ui.mapFocus);
+    } else return;
+    // The map's keys are its own: → does not step the run here.
+    event.preventDefault();
+    event.stopPropagation();
+  });
+}
