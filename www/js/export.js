@@ -53,6 +53,8 @@ function exportPython(ui) {
   const steps = taken > 0 ? taken : (PRESETS.find((p) => p.key === ui.preset)?.steps ?? 100);
   const script = guard(ui, () => reproduceScript(ui.sim.query(), steps));
   download(new Blob([script], { type: 'text/x-python' }), 'reproduce.py');
+}
+
 /** responses.csv: the world's responses and the policy's probabilities now. */
 function exportResponses(ui) {
   const csv = guard(ui, () => ui.sim.responsesCsv());
