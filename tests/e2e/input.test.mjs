@@ -100,8 +100,11 @@ function focused(page) {
   });
 }
 
-/** Presses Tab until the control with this id has focus (as a keyboard user gets there). */
-async function tabTo(page, id, limit = 120) {
+/**
+ * Presses Tab until the control with this id has focus (as a keyboard user gets there). The
+ * limit covers the whole tour: past its last control Tab comes round to the first.
+ */
+async function tabTo(page, id, limit = 250) {
   for (let k = 0; k < limit; k++) {
     if (await focused(page) === id) return;
     await page.keyboard.press('Tab');
@@ -191,7 +194,8 @@ async function keysOn(page, sim, key) {
   const top = Number(await position());
   for (let k = 1; k <= 5; k++) {
     await page.keyboard.press('ArrowLeft');
-    assert.ok(Math.abs(Number(await position()) - (top - k * Number(attrs.step))) < 1e-9, `ArrowLeft ×${k} on ${key}`);
+    const at = Number(await position());
+    assert.ok(Math.abs(at - (top - k * Number(attrs.step))) < 1e-9, `ArrowLeft ×${k} on ${key}: at ${at}, from ${top} by ${attrs.step}`);
     assert.equal(await focused(page), id, `focus stays on ${key} after ArrowLeft ×${k}`);
   }
   assert.equal(Number((await sim.settings())[key]), Number(await position()), `${key}'s setting follows its slider`);
