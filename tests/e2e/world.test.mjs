@@ -216,3 +216,27 @@ test('a response dragged on the map with the mouse moves its features; with the 
   assert.match(await textOf(page, '#announce'), new RegExp(`^${name} at φ = `));
   assertNoProblems(problems);
 });
+
+test('the share dialog says when a world makes the link too long to share, and offers the file', async () => {
+  const { page, problems } = await openSim(env);
+  const dialog = page.locator('#share-dialog');
+  const note = page.locator('#share-long');
+  const openShare = async () => {
+    await page.locator('#open-share').click();
+    await dialog.waitFor({ state: 'visible', timeout: WAIT_TIMEOUT });
+  };
+  await openShare();
+  assert.equal(await note.isVisible(), false, 'a generated world\'s link is short');
+  await page.keyboard.press('Escape');
+  // 200 named responses: a link of about 8,000 characters.
+  const world = Array.from({ length: 200 }, (_, k) => `answer-${String(k).padStart(3, '0')}-in-its-own-words,${(k % 7) - 3}`).join(';');
+  assert.deepEqual(await api(page, 'set', { world }), { restarted: true });
+  await page.waitForFunction(() => location.href.length > 2000, null, { timeout: WAIT_TIMEOUT });
+  await openShare();
+  const length = await page.evaluate(() => location.href.length);
+  assert.ok(await note.isVisible(), 'the note shows');
+  const text = await note.textContent();
+  assert.ok(text.includes(length.toLocaleString('en')), `it gives the link's length (${length}): ${text}`);
+  assert.match(text, /Export responses, then Open world CSV/);
+  assertNoProblems(problems);
+});

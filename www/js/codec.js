@@ -66,4 +66,18 @@ export function queryObject(query) {
 }
 
 /** An object as `k=v&k=v`. */
+/** Links longer than this are cut by some chat apps, mail clients and browsers. */
+const LONG_LINK = 2000;
+
+/**
+ * Why a link may not survive being shared (a world of many named responses makes a long one),
+ * with the way round it; null for a link of ordinary length.
+ */
+export function longLink(url) {
+  if (url.length <= LONG_LINK) return null;
+  return `This link is ${url.length.toLocaleString('en')} characters long: it carries the world's responses, `
+    + `and some chat apps, mail clients and browsers cut links past about ${LONG_LINK.toLocaleString('en')}. `
+    + 'Share the world as a file instead: Export responses, then Open world CSV… on the other side.';
+}
+
 export const objectQuery = (object) => Object.entries(object).map(([k, v]) => `${k}=${v}`).join('&');

@@ -6,6 +6,7 @@ import { shownCanvases } from './canvases.js';
 import { drawNow } from './loop.js';
 import { download } from './download.js';
 import { say } from './readouts.js';
+import { longLink } from './codec.js';
 
 /** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
 function exportPng(ui) {
@@ -72,7 +73,11 @@ export async function copy(ui, text, button, what) {
 }
 
 export function wireExport(ui) {
-  ui.$('share').addEventListener('click', () => copy(ui, location.href, ui.$('share'), 'Link'));
+  ui.$('share').addEventListener('click', async () => {
+    await copy(ui, location.href, ui.$('share'), 'Link');
+    const long = longLink(location.href);
+    if (long) say(ui, long, ui.$('share'));
+  });
   ui.$('export-png').addEventListener('click', () => exportPng(ui));
   ui.$('export-csv').addEventListener('click', () => exportCsv(ui));
   ui.$('export-py').addEventListener('click', () => exportPython(ui));

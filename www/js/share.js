@@ -1,7 +1,7 @@
 // The "Share / embed" dialog: the link, the talk-mode link, and an iframe snippet (with the
 // few lines that size the iframe to its content) for the plots an author picks.
-import { el } from './dom.js';
-import { writeFragment } from './codec.js';
+import { el, setText } from './dom.js';
+import { writeFragment, longLink } from './codec.js';
 import { CHARTS } from './wasm.js';
 import { DEFAULT_PLOTS } from './page-keys.js';
 import { copy } from './export.js';
@@ -22,6 +22,9 @@ function fill(ui) {
   const $ = ui.$;
   const link = (keys) => `${here()}#${writeFragment(ui.query, { preset: ui.preset, ...keys })}`;
   $('share-link').value = location.href;
+  const long = longLink(location.href);
+  $('share-long').hidden = !long;
+  setText($('share-long'), long ?? '');
   $('share-talk').value = link({ talk: true });
   const plots = [...$('embed-plots').querySelectorAll('input:checked')].map((b) => b.value);
   const src = link({ embed: true, plots: plots.length ? plots : null, title: $('embed-heading').value.trim() || null });
