@@ -42,7 +42,7 @@ pub struct View {
     pub log_steps: bool,
     /// The response map draws this step's minibatch pairs, rejected to chosen.
     pub pairs: bool,
-    /// The response the keyboard moves on the map, ringed (None: none).
+    /// The response the keyboard moves or the pointer is over, ringed and named (None: none).
     pub focus: Option<usize>,
 }
 

@@ -207,13 +207,20 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
 
-    // Each name just above its disc, on a pale box: it may land on other markers.
-    if world.n() <= NAMED_UP_TO {
+    // Each name just above its disc, on a pale box: it may land on other markers. A larger
+    // world names only the response in focus (the keyboard's, or the one under the pointer).
+    let focused = scene.view.focus.filter(|i| visible.contains(i));
+    let named: Vec<usize> = if world.n() <= NAMED_UP_TO {
+        visible.clone()
+    } else {
+        focused.into_iter().collect()
+    };
+    {
         let text = TextStyle {
             color: INK.to_backend_color(),
             ..style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom))
         };
-        for &i in &visible {
+        for &i in &named {
             let c = to_px(world.features[i][0], world.features[i][1]);
             let at = (c.0, c.1 - radius(st.probs[i]) - style.px(3.0));
             let (tw, th) = plot.estimate_text_size(&world.names[i], &text).map_err(err)?;
@@ -303,7 +310,7 @@ mod tests {
     }
 
     #[test]
-    fn names_label_a_small_world_only() {
+    fn names_label_a_small_world_and_a_larger_ones_response_in_focus() {
         let named = |names: [&str; 4]| {
             let list: Vec<String> = names
                 .iter()
@@ -321,6 +328,17 @@ mod tests {
             Simulation::new(Settings::parse(&format!("world={}", list.join(";"))).unwrap())
         };
         assert_eq!(map(&many("a"), false), map(&many("b"), false));
+        // ... but the one in focus (keyboard or pointer) is named: renaming it shows.
+        let focused = |sim: &Simulation| {
+            let view = View {
+                focus: Some(12),
+                ..View::default()
+            };
+            render(450, 320, |a| {
+                Chart::Map.draw(a, &Scene::alone(sim, None, view), &Style { scale: 1.0 })
+            })
+        };
+        assert_ne!(focused(&many("a")), focused(&many("b")));
     }
 
     #[test]

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite, openSim, assertNoProblems, api, apiError, textOf, settle, WAIT_TIMEOUT, READY_TIMEOUT } from './helpers.mjs';
+import { suite, openSim, assertNoProblems, api, apiError, textOf, settle, plotHashes, WAIT_TIMEOUT, READY_TIMEOUT } from './helpers.mjs';
 
 const env = suite();
 
@@ -238,5 +238,26 @@ test('the share dialog says when a world makes the link too long to share, and o
   const text = await note.textContent();
   assert.ok(text.includes(length.toLocaleString('en')), `it gives the link's length (${length}): ${text}`);
   assert.match(text, /Export responses, then Open world CSV/);
+  assertNoProblems(problems);
+});
+
+test('in a world of more than 12 the map names no response, but the one under the pointer', async () => {
+  // 20 responses; the last the best, the top of viridis, drawn where its features say.
+  const list = Array.from({ length: 20 }, (_, k) => `r${k},${k === 19 ? 3 : (k % 5) - 2},${(k % 4) - 1.5},${(k % 5) - 2}`);
+  const { page, problems } = await openSim(env, `model=tabular&world=${list.join(';')}`);
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await settle(page, ['map']);
+  const hash = async () => (await plotHashes(page, ['map'])).map;
+  const plain = await hash();
+  const disc = await colourCentre(page, 'map', [253, 231, 37]);
+  assert.ok(disc && disc.count > 20, `the best response's disc is drawn (${JSON.stringify(disc)})`);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.move(box.x + disc.x, box.y + disc.y);
+  await settle(page, ['map']);
+  assert.notEqual(await hash(), plain, 'the response under the pointer is ringed and named');
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await settle(page, ['map']);
+  assert.equal(await hash(), plain, 'and no longer once the pointer leaves it');
+  assert.equal((await api(page, 'metrics')).step, 0, 'hovering changes nothing');
   assertNoProblems(problems);
 });

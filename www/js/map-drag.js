@@ -1,5 +1,6 @@
 // Moving a response on the map: drag its disc with a pointer, or, with the map focused, pick
-// one with [ and ] and move it with the arrow keys (Shift: five times as far). Its features
+// one with [ and ] and move it with the arrow keys (Shift: five times as far). The response
+// under the pointer or picked is ringed and named. Its features
 // change, the world becomes a list (world=) and the run restarts on it. The core says which
 // disc is under a pixel and which features a pixel stands for, as the map was last drawn.
 import { guard, formatNumber } from './wasm.js';
@@ -19,10 +20,15 @@ function move(ui, index, phi) {
   setQuery(ui, `world=${listText(list)}`);
 }
 
+/** The response the map rings and names: the one under the pointer, else the keyboard's. */
+function showFocus(ui, hovered = null) {
+  guard(ui, () => ui.sim.setMapFocus(hovered ?? ui.mapFocus ?? undefined));
+  ui.dirty = true;
+}
+
 function setFocus(ui, index) {
   ui.mapFocus = index;
-  guard(ui, () => ui.sim.setMapFocus(index ?? undefined));
-  ui.dirty = true;
+  showFocus(ui);
 }
 
 /** Where response `index` is now, said. */
@@ -51,8 +57,15 @@ export function wireMapDrag(ui) {
     canvas.setPointerCapture(event.pointerId);
     setFocus(ui, hit);
   });
+  // Hovering names a response (a world of more than 12 has no names drawn otherwise).
+  let hovered = null;
   canvas.addEventListener('pointermove', (event) => {
-    if (dragging === null) return;
+    if (dragging === null) {
+      const [x, y, k] = at(event);
+      const hit = guard(ui, () => ui.sim.mapHit(x, y, REACH_PX * k)) ?? null;
+      if (hit !== hovered) showFocus(ui, (hovered = hit));
+      return;
+    }
     const [x, y] = at(event);
     const phi = guard(ui, () => ui.sim.mapFeatures(x, y));
     if (phi) move(ui, dragging, phi);
@@ -63,6 +76,9 @@ export function wireMapDrag(ui) {
   };
   canvas.addEventListener('pointerup', drop);
   canvas.addEventListener('pointercancel', drop);
+  canvas.addEventListener('pointerleave', () => {
+    if (hovered !== null) showFocus(ui, (hovered = null));
+  });
   canvas.addEventListener('focus', () => {
     if (ui.mapFocus === null) setFocus(ui, 0);
     tell(ui, ui.mapFocus);
