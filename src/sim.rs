@@ -180,7 +180,8 @@ impl Simulation {
         let st = &mut self.state;
         let (lo, hi) =
             tabular_extremes(self.settings.beta, &st.pairs, &self.work.scores).unwrap_or((f64::NAN, f64::NAN));
-        set_curvature(&mut st.metrics, lo, hi);
+        (st.metrics.hessian_min, st.metrics.hessian_max) = (lo, hi);
+        st.metrics.condition = condition(lo, hi);
         self.history.replace_last(Record {
             values: st.metrics.values(),
             theta: self.theta.clone(),
@@ -370,10 +371,13 @@ struct Context<'a> {
     curvature: Curvature,
 }
 
-/// The curvature metrics from the Hessian's extremes at theta_t.
-fn set_curvature(m: &mut Metrics, lo: f64, hi: f64) {
-    (m.hessian_min, m.hessian_max) = (lo, hi);
-    m.condition = if lo > 0.0 { hi / lo } else { f64::NAN };
+/// lambda_max / lambda_min, undefined where the Hessian is flat.
+fn condition(lo: f64, hi: f64) -> f64 {
+    if lo > 0.0 {
+        hi / lo
+    } else {
+        f64::NAN
+    }
 }
 
 /// Measures everything at `theta` into `st`, drawing this step's minibatch from `rng`.
@@ -505,11 +509,7 @@ fn measure(ctx: &Context, theta: &[f64], step: u64, rng: &mut Rng, resample: boo
         }),
         hessian_min,
         hessian_max,
-        condition: if hessian_min > 0.0 {
-            hessian_max / hessian_min
-        } else {
-            f64::NAN
-        },
+        condition: condition(hessian_min, hessian_max),
         hessian_min_opt,
         hessian_max_opt,
         predicted_rate: optimum.as_ref().map_or(f64::NAN, |o| o.predicted_rate(s.lr)),
