@@ -326,6 +326,14 @@ pub fn main(args: &[String]) -> ExitCode {
                     f.format(&Settings::default())
                 );
             }
+            use crate::settings::{START_KEY, START_LIMIT};
+            println!(
+                "{START_KEY:8} Start θ₀ of the linear model (two numbers from -{START_LIMIT} to {START_LIMIT}, as a,b; default 0,0)"
+            );
+            println!("rewards  The world's rewards, as a list (4 to 256 numbers, a,b,...; default: generated)");
+            println!(
+                "world    The world's responses, name,reward,phi1,phi2,ref each, joined by ; (default: generated)"
+            );
             Ok(())
         }
         Some("metrics") => {

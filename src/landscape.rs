@@ -43,6 +43,10 @@ pub struct Surface {
 pub struct Marks {
     /// Where the run has been (the recorded history), oldest first.
     pub trajectory: Vec<(f64, f64)>,
+    /// Where it started; `movable` when that is the linear model's theta0, which a pointer or
+    /// keys can move.
+    pub start: (f64, f64),
+    pub movable: bool,
     pub current: (f64, f64),
     /// The current sampler's minimiser theta_S.
     pub target: Option<(f64, f64)>,
@@ -125,7 +129,7 @@ impl Surface {
     }
 }
 
-/// The points a window must hold: the path, now, theta_0 and the target, in plane coordinates.
+/// The points a window must hold: the path, now, the start and the target, in plane coordinates.
 fn points(sim: &Simulation, plane: &Plane) -> Vec<(f64, f64)> {
     let mut points: Vec<(f64, f64)> = sim
         .history()
@@ -134,7 +138,7 @@ fn points(sim: &Simulation, plane: &Plane) -> Vec<(f64, f64)> {
         .map(|r| plane.project(&r.theta))
         .collect();
     points.push(plane.project(sim.theta()));
-    points.push(plane.project(&vec![0.0; sim.theta().len()]));
+    points.push(plane.project(&sim.settings().start(sim.world().n())));
     points.extend(sim.state().optimum.as_ref().map(|o| plane.project(&o.theta)));
     points
 }
@@ -238,30 +242,31 @@ fn tabular_plane(sim: &Simulation) -> Plane {
     }
 }
 
+/// A window of a plane: its x and y ranges.
+pub type Window = ((f64, f64), (f64, f64));
+
 /// A new surface for the run as it is now on a `resolution` x `resolution` grid, with no
-/// rows computed yet ([`Surface::advance`] computes them).
-pub fn start(sim: &Simulation, resolution: usize) -> Surface {
-    let (plane, x_label, y_label) = match sim.settings().model {
-        Model::Linear => (
+/// rows computed yet ([`Surface::advance`] computes them), over `window` (the linear model's
+/// only: its plane is theta itself) or else a square around everything worth seeing.
+pub fn start(sim: &Simulation, resolution: usize, window: Option<Window>) -> Surface {
+    let linear = sim.settings().model == Model::Linear;
+    let (plane, x_label, y_label) = if linear {
+        (
             Plane {
                 origin: vec![0.0, 0.0],
                 e1: vec![1.0, 0.0],
                 e2: vec![0.0, 1.0],
             },
-            "θ₀",
             "θ₁",
-        ),
-        Model::Tabular => (tabular_plane(sim), "along −∇L", "along ∇J (⊥)"),
-    };
-    // A square window around everything worth seeing, with a margin.
-    let (lo, hi) = bounds(&points(sim, &plane));
-    let (lo, hi) = if lo.0 <= hi.0 {
-        (lo, hi)
+            "θ₂",
+        )
     } else {
-        ((0.0, 0.0), (0.0, 0.0))
+        (tabular_plane(sim), "along −∇L", "along ∇J (⊥)")
     };
-    let half = (0.5 * (hi.0 - lo.0).max(hi.1 - lo.1) * 1.25).max(1.0);
-    let centre = (0.5 * (lo.0 + hi.0), 0.5 * (lo.1 + hi.1));
+    let (x_range, y_range) = match window.filter(|_| linear) {
+        Some(window) => window,
+        None => fit(&points(sim, &plane)),
+    };
 
     let beta = sim.settings().beta;
     let along = |v: &[f64], i: usize, j: usize| match sim.settings().model {
@@ -285,8 +290,8 @@ pub fn start(sim: &Simulation, resolution: usize) -> Surface {
     let n = resolution.max(2);
     Surface {
         plane,
-        x_range: (centre.0 - half, centre.0 + half),
-        y_range: (centre.1 - half, centre.1 + half),
+        x_range,
+        y_range,
         x_label,
         y_label,
         slice: sim.settings().model == Model::Tabular,
@@ -299,6 +304,19 @@ pub fn start(sim: &Simulation, resolution: usize) -> Surface {
     }
 }
 
+/// A square window around `points`, with a margin.
+fn fit(points: &[(f64, f64)]) -> Window {
+    let (lo, hi) = bounds(points);
+    let (lo, hi) = if lo.0 <= hi.0 {
+        (lo, hi)
+    } else {
+        ((0.0, 0.0), (0.0, 0.0))
+    };
+    let half = (0.5 * (hi.0 - lo.0).max(hi.1 - lo.1) * 1.25).max(1.0);
+    let centre = (0.5 * (lo.0 + hi.0), 0.5 * (lo.1 + hi.1));
+    ((centre.0 - half, centre.0 + half), (centre.1 - half, centre.1 + half))
+}
+
 /// The marks of the run as it is now, in `surface`'s plane.
 pub fn marks(sim: &Simulation, surface: &Surface) -> Marks {
     let (st, plane) = (sim.state(), &surface.plane);
@@ -309,8 +327,11 @@ pub fn marks(sim: &Simulation, surface: &Surface) -> Marks {
         .map(|r| plane.project(&r.theta))
         .collect();
     let g: Vec<f64> = st.exact.grad.iter().map(|g| -g).collect();
+    let linear = sim.settings().model == Model::Linear;
     Marks {
         trajectory,
+        start: plane.project(&sim.settings().start(sim.world().n())),
+        movable: linear,
         current: plane.project(sim.theta()),
         target: st.optimum.as_ref().map(|o| plane.project(&o.theta)),
         // Only the linear model's plane is theta itself, where the valley's direction is.
@@ -318,7 +339,7 @@ pub fn marks(sim: &Simulation, surface: &Surface) -> Marks {
             .optimum
             .as_ref()
             .and_then(|o| o.valley)
-            .filter(|_| sim.settings().model == Model::Linear)
+            .filter(|_| linear)
             .map(|v| (v[0], v[1])),
         descent: (dot(&g, &plane.e1), dot(&g, &plane.e2)),
     }
@@ -326,7 +347,7 @@ pub fn marks(sim: &Simulation, surface: &Surface) -> Marks {
 
 /// The whole landscape of the run as it is now, computed at once (the runner's PNG, tests).
 pub fn landscape(sim: &Simulation, resolution: usize) -> Landscape {
-    let mut surface = start(sim, resolution);
+    let mut surface = start(sim, resolution, None);
     surface.advance(usize::MAX);
     let marks = marks(sim, &surface);
     Landscape { surface, marks }
@@ -340,15 +361,32 @@ pub struct Live {
     /// Counts finished surfaces: a picture of one can be kept while it is shown.
     shown_id: u64,
     next: Option<Surface>,
+    /// The window kept while theta0 is dragged, so the plot holds still under the pointer.
+    held: Option<Window>,
 }
 
 impl Live {
+    /// Keeps the shown window for the surfaces to come (while the linear model's start is
+    /// dragged, each move restarts the run), or lets them fit the run again.
+    pub fn hold(&mut self, hold: bool) {
+        self.held = if hold {
+            self.shown.as_ref().map(|s| (s.x_range, s.y_range))
+        } else {
+            None
+        };
+    }
+
     /// Brings the shown surface towards the run as it is now on a `resolution` grid (2 to
     /// [`FINEST`]), computing at most `rows` rows (all of them when nothing is shown yet, or the
     /// grid fits in `rows`). Returns the work done, cells x pairs.
     pub fn prepare(&mut self, sim: &Simulation, resolution: usize, rows: usize) -> usize {
         let n = resolution.clamp(2, FINEST);
-        if self.shown.as_ref().is_some_and(|s| s.nx == n && s.shows(sim)) {
+        let in_window = |s: &Surface| self.held.is_none_or(|w| (s.x_range, s.y_range) == w);
+        if self
+            .shown
+            .as_ref()
+            .is_some_and(|s| s.nx == n && s.shows(sim) && in_window(s))
+        {
             self.next = None;
             return 0;
         }
@@ -359,7 +397,7 @@ impl Live {
             None => true,
         };
         if restart {
-            self.next = Some(start(sim, n));
+            self.next = Some(start(sim, n, self.held));
         }
         let next = self.next.as_mut().expect("set above");
         let work = next.advance(if whole { n } else { rows.max(1) });
@@ -484,6 +522,29 @@ mod tests {
         assert!(surface.shows(&sim));
         assert_shows_the_loss(surface, &sim);
         assert_eq!(live.prepare(&sim, 12, 12), 0);
+    }
+
+    /// While theta0 is dragged each move is a new run; the held window stays, so the plot holds
+    /// still under the pointer, and the surface is still the loss there. Let go, it fits again.
+    #[test]
+    fn a_held_window_stays_while_the_start_moves() {
+        let at = |start: &str| Simulation::new(Settings::parse(&format!("n=12&theta0={start}")).unwrap());
+        let mut live = Live::default();
+        live.prepare(&at("0,0"), 12, 12);
+        let window = |live: &Live| live.shown().map(|(_, s)| (s.x_range, s.y_range)).unwrap();
+        let before = window(&live);
+        live.hold(true);
+        for start in ["1,1", "2.5,-1", "4,3"] {
+            let sim = at(start);
+            live.prepare(&sim, 12, 12);
+            assert_eq!(window(&live), before, "{start}");
+            assert_shows_the_loss(live.shown().unwrap().1, &sim);
+        }
+        live.hold(false);
+        let far = at("30,-30");
+        live.prepare(&far, 12, 12);
+        let ((x0, x1), (y0, y1)) = window(&live);
+        assert!(x1 > 30.0 && y0 < -30.0 && x0 < x1 && y0 < y1, "fits the start again");
     }
 
     /// Runs never share surfaces, even with ids counted from the same start.

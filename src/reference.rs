@@ -385,10 +385,10 @@ pub struct Optimum {
     pub eigenvalues: Option<(f64, f64)>,
 }
 
-/// theta_S: for the tabular model the limit of gradient descent from the current parameters
-/// `from`, (s / beta)(r_i - mean_S r) + mean_S from on S and `from` off it (gradients never
-/// reach responses off S and keep the sum over S as it is); for the linear model Newton's
-/// method from `start`.
+/// theta_S: the limit of gradient descent from the current parameters `from`. Tabular:
+/// (s / beta)(r_i - mean_S r) + mean_S from on S and `from` off it (gradients never reach
+/// responses off S and keep the sum over S as it is). Linear: Newton's method from `start`
+/// (on a line of minimisers, the one nearest `from`).
 pub fn minimiser(
     world: &World,
     s: &Settings,
@@ -426,7 +426,7 @@ pub fn minimiser(
                 [s.sharpness * world.u[0] / s.beta, s.sharpness * world.u[1] / s.beta],
                 |t| [t[0], t[1]],
             );
-            newton(world, s.beta, w, guess)
+            newton(world, s.beta, w, guess, [from[0], from[1]])
         }
     }
 }
@@ -458,14 +458,15 @@ fn top_direction([a, b, c]: [f64; 3]) -> [f64; 2] {
 
 /// Newton's method with a backtracking line search for the linear model (the loss is convex
 /// in theta whatever the misspecification). When the pairs' feature differences span only a
-/// line the loss is flat across it; gradient descent from 0 stays on the line, so the search
-/// does too.
+/// line the loss is flat across it: gradient descent from `from` moves only along the line,
+/// keeping `from`'s part across it, so the search does too and ends at the minimiser nearest
+/// `from`.
 ///
 /// A deliberate rule: a Newton step along which every margin changes by at most 1/2 is taken
 /// in full without comparing losses (the logistic loss's third derivative bound guarantees
 /// the Armijo decrease there). A search that compares losses mistakes their rounding noise
 /// near the minimiser for a failed decrease and stops up to 1e-7 (relative) short of it.
-fn newton(world: &World, beta: f64, w: &[Vec<f64>], guess: [f64; 2]) -> Option<Optimum> {
+fn newton(world: &World, beta: f64, w: &[Vec<f64>], guess: [f64; 2], from: [f64; 2]) -> Option<Optimum> {
     let mut spread = [0.0; 3];
     for (i, j, p) in ordered(w) {
         let d = difference(world, i, j);
@@ -480,7 +481,10 @@ fn newton(world: &World, beta: f64, w: &[Vec<f64>], guess: [f64; 2]) -> Option<O
     let line = (lo <= 1e-10 * hi).then(|| top_direction(spread));
     let eval = |theta: [f64; 2]| population_loss(world, Model::Linear, beta, w, &scores(world, Model::Linear, &theta));
     let mut theta = match line {
-        Some(e) => [dot2(guess, e) * e[0], dot2(guess, e) * e[1]],
+        Some(e) => {
+            let (along, across) = (dot2(guess, e), dot2(from, [-e[1], e[0]]));
+            [along * e[0] - across * e[1], along * e[1] + across * e[0]]
+        }
         None => guess,
     };
     let mut at = eval(theta);
@@ -635,7 +639,8 @@ fn expected_reward(world: &World, probs: &[f64]) -> f64 {
     probs.iter().zip(&world.reward).map(|(p, r)| p * r).sum()
 }
 
-/// A run of DPO from theta = 0, one step at a time, measuring every metric.
+/// A run of DPO from its start (theta0 for the linear model, 0 for the tabular), one step at
+/// a time, measuring every metric.
 pub struct Run {
     s: Settings,
     world: World,
@@ -650,20 +655,18 @@ pub struct Run {
     exact: Evaluation,
     batch: Evaluation,
     pub metrics: Metrics,
+    /// The population loss at step 0.
+    start_loss: f64,
 }
 
 impl Run {
     pub fn new(s: Settings) -> Run {
         let world = World::new(&s);
-        // At theta = 0, where every score is 0.
-        let step0 = pair_law(
-            &world,
-            &s,
-            &sampler(&world, &s, &world.ref_probs),
-            &vec![0.0; world.n()],
-        )
-        .0;
-        let dim = if s.model == Model::Linear { 2 } else { world.n() };
+        let theta = s.start(world.n());
+        // The pair law at the start: the policy there samples and scores the pairs.
+        let f = scores(&world, s.model, &theta);
+        let policy: Vec<f64> = log_probs(&world, &f).iter().map(|l| exp(*l)).collect();
+        let step0 = pair_law(&world, &s, &sampler(&world, &s, &policy), &f).0;
         let empty = || Evaluation {
             loss: 0.0,
             grad: Vec::new(),
@@ -673,7 +676,7 @@ impl Run {
             rng: Rng::new(s.seed, 1),
             s,
             world,
-            theta: vec![0.0; dim],
+            theta,
             step: 0,
             step0,
             distances: VecDeque::new(),
@@ -681,13 +684,16 @@ impl Run {
             exact: empty(),
             batch: empty(),
             metrics: Metrics::default(),
+            start_loss: f64::NAN,
         };
         run.measure();
+        run.start_loss = run.metrics.loss;
         run
     }
 
     /// One step of SGD (or exact gradient descent); false once the run diverged (the step
-    /// is not taken, or its metrics are not finite or its loss above 1000).
+    /// is not taken, or its metrics are not finite or its loss too high: see
+    /// [`crate::sim::diverged_loss`]).
     pub fn step(&mut self) -> bool {
         let direction = if self.s.exact {
             &self.exact.grad
@@ -710,7 +716,7 @@ impl Run {
         !(m.values().iter().any(|v| v.is_infinite())
             || m.loss.is_nan()
             || m.expected_reward.is_nan()
-            || m.loss > 1000.0)
+            || crate::sim::diverged_loss(m.loss, self.start_loss))
     }
 
     /// Everything at the current theta: the sampler, its pair law, its minimiser (Newton

@@ -281,13 +281,16 @@ def cell(x):
 
 
 def main(path):
-    theta = np.zeros({dim})  # pi_theta = pi_ref
+    theta = {start}
 {fixed}    with open(path, "w") as out:
         out.write("step," + ",".join(f"theta_{{k}}" for k in range(len(theta))) + "\n")
         out.write("0," + ",".join(map(cell, theta)) + "\n")
+        start = None
         for step in range(1, STEPS + 1):
 {moving}            loss, grad = loss_and_gradient(theta, W)
-            if not loss <= 1000:  # dpo-sim stops here too: the step was too large
+            start = loss if start is None else start
+            # dpo-sim stops here too: the step was too large.
+            if not loss <= max(1000, 10 * start):
                 sys.exit(f"diverged at step {{step - 1}}: the loss reached {{loss:.3e}}")
             theta = theta - LR * grad
             if not np.isfinite(theta).all():
@@ -301,7 +304,16 @@ if __name__ == "__main__":
     main(sys.argv[1])
 "#,
         pull = if linear { "FEATURES.T @ grad_f" } else { "grad_f" },
-        dim = if linear { "2" } else { "N" },
+        start = if !linear {
+            "np.zeros(N)  # pi_theta = pi_ref".to_string()
+        } else if s.theta0 == [0.0; 2] {
+            "np.zeros(2)  # pi_theta = pi_ref".to_string()
+        } else {
+            format!(
+                "np.array([{}])  # theta0: where training starts",
+                list(s.theta0.into_iter())
+            )
+        },
         fixed = if moves {
             ""
         } else {

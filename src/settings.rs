@@ -113,6 +113,47 @@ pub struct Settings {
     /// The world as a list of responses (`rewards=` or `world=`); None: generated from the
     /// seed. When given, N is its length.
     pub world: Option<Arc<Responses>>,
+    /// Where the linear model's training starts (`theta0=a,b`); [0, 0] is pi_theta = pi_ref.
+    pub theta0: [f64; 2],
+}
+
+/// The key of the linear model's start point. Not in [`FIELDS`]: its value is a point, not a
+/// number, set by dragging it on the landscape (or by keys there) rather than by a slider.
+pub const START_KEY: &str = "theta0";
+/// Each coordinate of theta0 lies in [-START_LIMIT, START_LIMIT].
+pub const START_LIMIT: f64 = 100.0;
+
+/// Every key a setting can be given by: the table's, the world's and the start point's.
+pub fn setting_keys() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|f| f.key).chain(WORLD_KEYS).chain([START_KEY])
+}
+
+/// Reads `theta0=a,b`: two numbers, each within +-[`START_LIMIT`].
+fn parse_start(value: &str) -> Result<[f64; 2], SettingsError> {
+    let fail = || SettingsError {
+        key: START_KEY.to_string(),
+        message: format!(
+            "{START_KEY} = '{}' is not allowed: {START_KEY} must be two numbers from -{START_LIMIT} to {START_LIMIT}, \
+             separated by a comma (as in 1.5,-2)",
+            clip(value)
+        ),
+    };
+    let parts: Vec<&str> = value.split(',').map(str::trim).collect();
+    let [a, b] = parts[..] else { return Err(fail()) };
+    let read = |t: &str| {
+        parse_f64(t)
+            .filter(|v| v.is_finite() && v.abs() <= START_LIMIT)
+            .map(|v| v + 0.0)
+    };
+    match (read(a), read(b)) {
+        (Some(a), Some(b)) => Ok([a, b]),
+        _ => Err(fail()),
+    }
+}
+
+/// The text form of a start point: parses back to the same two numbers.
+fn start_text([a, b]: [f64; 2]) -> String {
+    format!("{a},{b}")
 }
 
 /// The keys that give the world as a list of responses: the short form (rewards only) and
@@ -411,6 +452,7 @@ impl Default for Settings {
             scale: 0.0,
             seed: 0,
             world: None,
+            theta0: [0.0; 2],
         };
         for f in FIELDS {
             // A default outside its range is a bug in the table, caught by the tests below.
@@ -450,7 +492,7 @@ pub(crate) fn clip(text: &str) -> String {
 impl Field {
     pub fn find(key: &str) -> Result<&'static Field, SettingsError> {
         FIELDS.iter().find(|f| f.key == key).ok_or_else(|| {
-            let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).chain(WORLD_KEYS).collect();
+            let keys: Vec<&str> = setting_keys().collect();
             SettingsError {
                 key: clip(key),
                 message: format!("unknown setting '{}' (known: {})", clip(key), keys.join(", ")),
@@ -526,6 +568,10 @@ impl Settings {
         if WORLD_KEYS.contains(&key) {
             return self.apply(&format!("{key}={value}"));
         }
+        if key == START_KEY {
+            self.theta0 = parse_start(value)?;
+            return Ok(());
+        }
         let field = Field::find(key)?;
         let v = field.parse_value(value)?;
         (field.set)(self, v);
@@ -539,6 +585,9 @@ impl Settings {
                 Some((k, text)) if k == key => text,
                 _ => String::new(),
             });
+        }
+        if key == START_KEY {
+            return Ok(start_text(self.theta0));
         }
         Ok(Field::find(key)?.format(self))
     }
@@ -596,12 +645,13 @@ impl Settings {
     }
 
     /// Every field as `key=value`, joined by `&`, in table order, then the world when it is
-    /// given as a list: parses back exactly.
+    /// given as a list and the start point when it is not 0: parses back exactly.
     pub fn to_query(&self) -> String {
         FIELDS
             .iter()
             .map(|f| format!("{}={}", f.key, f.format(self)))
             .chain(self.world_text().map(|(k, text)| format!("{k}={text}")))
+            .chain((self.theta0 != [0.0; 2]).then(|| format!("{START_KEY}={}", start_text(self.theta0))))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -619,15 +669,26 @@ impl Settings {
             .filter(|f| f.value(self) != f.value(other))
             .map(|f| f.key)
             .chain(world)
+            .chain((self.theta0 != other.theta0).then_some(START_KEY))
             .collect()
     }
 
     /// Does moving from `self` to `other` need a restart (a world or model field changed)?
     pub fn needs_restart(&self, other: &Settings) -> bool {
         self.world != other.world
+            || self.theta0 != other.theta0
             || FIELDS
                 .iter()
                 .any(|f| f.scope == Scope::Restart && f.value(self) != f.value(other))
+    }
+
+    /// The parameters a run starts from: theta0 for the linear model; 0, the reference, for
+    /// the tabular model's `n` logits.
+    pub fn start(&self, n: usize) -> Vec<f64> {
+        match self.model {
+            Model::Linear => self.theta0.to_vec(),
+            Model::Tabular => vec![0.0; n],
+        }
     }
 
     /// Number of responses the sampler can emit: ceil(c N), at least 2.
@@ -664,6 +725,12 @@ pub fn inapplicable(s: &Settings) -> Vec<(&'static str, &'static str)> {
         out.push(("shape", "with misspecification 0 there is nothing to shape"));
     }
     out.extend(given_by_world(s));
+    if s.model == Model::Tabular {
+        out.push((
+            START_KEY,
+            "the tabular model starts at the reference (θ = 0); θ₀ places the linear model's start",
+        ));
+    }
     out
 }
 
@@ -806,7 +873,45 @@ mod tests {
             e.message
         );
         let keys: Vec<&str> = inapplicable(&s).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(keys, vec!["k", "n", "refq", "kappa", "gamma", "shape"]);
+        assert_eq!(keys, vec!["k", "n", "refq", "kappa", "gamma", "shape", "theta0"]);
+    }
+
+    #[test]
+    fn the_start_point_round_trips_and_restarts_the_run() {
+        let s = Settings::parse("theta0=1.5,-0.25").unwrap();
+        assert_eq!(s.theta0, [1.5, -0.25]);
+        assert_eq!(s.get("theta0").unwrap(), "1.5,-0.25");
+        assert!(s.to_query().ends_with("&theta0=1.5,-0.25"), "{}", s.to_query());
+        assert_eq!(Settings::parse(&s.to_query()).unwrap(), s);
+        // At 0 it is left out of the query (older links read the same), and -0 is 0.
+        let zero = Settings::parse("theta0=-0, 0").unwrap();
+        assert_eq!(zero, Settings::default());
+        assert!(!zero.to_query().contains("theta0"));
+        // Every bit survives the text form.
+        let odd = Settings::parse(&format!("theta0={},{}", 0.1 + 0.2, -1.0 / 3.0)).unwrap();
+        assert_eq!(
+            Settings::parse(&odd.to_query()).unwrap().theta0,
+            [0.1 + 0.2, -1.0 / 3.0]
+        );
+        let d = Settings::default();
+        assert!(d.needs_restart(&s));
+        assert_eq!(d.changed_keys(&s), vec!["theta0"]);
+        assert_eq!(s.start(5), vec![1.5, -0.25]);
+        assert_eq!(
+            Settings::parse("theta0=1,2&model=tabular").unwrap().start(3),
+            vec![0.0; 3]
+        );
+        for bad in ["1", "1,2,3", "1,x", "101,0", "0,-1e3", "nan,0", ",", "1;2"] {
+            let e = Settings::parse(&format!("theta0={bad}")).unwrap_err();
+            assert_eq!(e.key, "theta0");
+            assert!(
+                e.message.starts_with(&format!("theta0 = '{bad}' is not allowed"))
+                    && e.message.contains("two numbers from -100 to 100"),
+                "{}",
+                e.message
+            );
+        }
+        assert!(Settings::parse("colour=red").unwrap_err().message.contains("theta0"));
     }
 
     #[test]
@@ -835,8 +940,8 @@ mod tests {
         assert_eq!(key, "quality");
         assert!(reason.contains("Mix-R and Mix-P pairs ignore quality"), "{reason}");
         // Every key named is a setting.
-        for (key, _) in inapplicable(&Settings::parse("design=mixp&labels=oracle&exact=1").unwrap()) {
-            Field::find(key).unwrap();
+        for (key, _) in inapplicable(&Settings::parse("design=mixp&labels=oracle&exact=1&model=tabular").unwrap()) {
+            assert!(setting_keys().any(|k| k == key), "{key}");
         }
     }
 

@@ -11,7 +11,7 @@ use crate::metrics::Metrics;
 use crate::numerics::{dot, exp, exp_in_place, ln, norm, sym2_eigenvalues};
 use crate::pairs::{PairSampler, PairWeights, Preferences};
 use crate::policy::{
-    dim, expected_reward_gradient_into, log_probs, log_probs_and_probs_into, log_probs_into, scores, scores_into,
+    expected_reward_gradient_into, log_probs, log_probs_and_probs_into, log_probs_into, scores, scores_into,
 };
 use crate::rng::Rng;
 use crate::sampler::Sampler;
@@ -20,9 +20,15 @@ use crate::spectrum::{stride, tabular_extremes};
 use crate::theory::{measure_tabular_curvature, minimiser_with, Optimum};
 use crate::world::World;
 
-/// A population loss above this counts as divergence: training starts at ln 2 and
-/// only an overshooting step makes margins this wrong.
+/// A population loss above this counts as divergence: training from theta = 0 starts at
+/// ln 2 and only an overshooting step makes margins this wrong.
 pub const DIVERGED_LOSS: f64 = 1000.0;
+
+/// Has a run whose loss started at `start` diverged at `loss`? Above [`DIVERGED_LOSS`], or
+/// above ten times the start for a start far out on the landscape (descent lowers the loss).
+pub fn diverged_loss(loss: f64, start: f64) -> bool {
+    loss > DIVERGED_LOSS.max(10.0 * start)
+}
 
 /// Everything measured at the current parameters.
 #[derive(Clone, Debug, Default)]
@@ -53,9 +59,10 @@ struct Dataset {
 
 impl Dataset {
     fn new(world: &World, s: &Settings, prefs: &Preferences) -> Dataset {
-        // At theta = 0, where the scores are 0.
-        let zero = vec![0.0; world.n()];
-        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &world.ref_probs), prefs, &zero);
+        // At the start, whose policy samples and scores the pairs.
+        let f = scores(world, s.model, &s.start(world.n()));
+        let policy: Vec<f64> = log_probs(world, &f).iter().map(|l| exp(*l)).collect();
+        let pairs = PairWeights::new(world, s, &Sampler::new(world, s, &policy), prefs, &f);
         Dataset {
             chosen: pairs.chosen,
             rejected: pairs.rejected,
@@ -79,7 +86,7 @@ pub enum Curvature {
     OnRequest,
 }
 
-/// One run of DPO from theta = 0.
+/// One run of DPO from its start ([`Settings::start`]).
 pub struct Simulation {
     settings: Settings,
     world: World,
@@ -94,6 +101,8 @@ pub struct Simulation {
     dataset: Dataset,
     /// The latest distances to the target, for the measured rate.
     distances: VecDeque<f64>,
+    /// The population loss at step 0 (divergence is measured against it).
+    start_loss: f64,
     /// J_ref and J*: fixed for a world and settings.
     ref_reward: f64,
     rlhf_reward: f64,
@@ -132,11 +141,12 @@ impl Simulation {
     /// A fresh run that measures the tabular curvature at theta_t as `curvature` says.
     pub fn measuring(settings: Settings, curvature: Curvature) -> Simulation {
         let world = World::new(&settings);
-        let theta = vec![0.0; dim(settings.model, world.n())];
+        let theta = settings.start(world.n());
         let rng = Rng::new(settings.seed, 1);
         let prefs = Preferences::new(&world, &settings);
         let dataset = Dataset::new(&world, &settings, &prefs);
         let mut sim = Simulation {
+            start_loss: f64::NAN,
             ref_reward: world.expected_reward(&world.ref_probs),
             rlhf_reward: rlhf_reward(&world, &settings),
             settings,
@@ -157,6 +167,7 @@ impl Simulation {
             curvature,
         };
         sim.measure_now(true);
+        sim.start_loss = sim.state.metrics.loss;
         sim.history.push(Record {
             values: sim.state.metrics.values(),
             theta: sim.theta.clone(),
@@ -246,8 +257,9 @@ impl Simulation {
         if m.values().iter().any(|v| v.is_infinite()) || m.loss.is_nan() || m.expected_reward.is_nan() {
             return Err(self.diverge(self.step, "a measured value became non-finite"));
         }
-        if m.loss > DIVERGED_LOSS {
-            let why = format!("the loss reached {:.3e} (it starts at ln 2 ≈ 0.69)", m.loss);
+        let start = self.start_loss;
+        if diverged_loss(m.loss, start) {
+            let why = format!("the loss reached {:.3e} (it started at {start:.3})", m.loss);
             return Err(self.diverge(self.step, &why));
         }
         Ok(())

@@ -5,8 +5,8 @@
 //! Linear model: L is convex in theta in R^2 for any misspecification, so Newton's method
 //! with a backtracking line search finds the minimiser in a handful of iterations. When the
 //! feature differences of the support span only a line, L is flat across it; gradient
-//! descent from theta_0 = 0 never leaves the line (every gradient lies on it), so its limit
-//! is the minimiser on the line. Tabular model: the closed-form limit of gradient descent, and
+//! descent moves only along the line (every gradient lies on it), so its limit is the
+//! minimiser nearest where it started. Tabular model: the closed-form limit of gradient descent, and
 //! the Hessian's extreme eigenvalues there by Lanczos ([`crate::spectrum`]).
 
 use crate::closed_form::{has_finite_optimum, linear_target, tabular_limit};
@@ -34,7 +34,7 @@ pub struct Optimum {
 impl Optimum {
     /// Local rate of exact gradient descent with learning rate `lr`: the error contracts by
     /// max |1 - lr lambda| per step, over the eigenvalues of the directions it can have
-    /// (the flat direction carries no error when the run started at theta_0 = 0).
+    /// (the flat direction carries none: the target is the minimiser nearest the run).
     pub fn predicted_rate(&self, lr: f64) -> f64 {
         match self.eigenvalues {
             Some((_, hi)) if self.valley.is_some() => (1.0 - lr * hi).abs(),
@@ -97,7 +97,7 @@ pub fn minimiser_with(
                     [t[0], t[1]]
                 }
             };
-            linear_minimiser(ev, world, s.beta, pairs, guess)
+            linear_minimiser(ev, world, s.beta, pairs, guess, [from[0], from[1]])
         }
     }
 }
@@ -140,6 +140,7 @@ fn linear_minimiser(
     beta: f64,
     pairs: &PairWeights,
     guess: [f64; 2],
+    from: [f64; 2],
 ) -> Option<Optimum> {
     let table = &pairs.pairs;
     let phi = |k: usize| world.features[table.members[k]];
@@ -157,11 +158,12 @@ fn linear_minimiser(
         });
         beta * (hi - lo)
     };
-    // On a line, search along it only, from the guess's projection onto it.
+    // On a line, search along it only, keeping `from`'s part across it (gradient descent
+    // cannot change that part): the minimiser nearest `from`.
     let mut theta = match line {
         Some(e) => {
-            let t = dot(&guess, &e);
-            [t * e[0], t * e[1]]
+            let (along, across) = (dot(&guess, &e), dot(&from, &[-e[1], e[0]]));
+            [along * e[0] - across * e[1], along * e[1] + across * e[0]]
         }
         None => guess,
     };

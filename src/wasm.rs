@@ -23,7 +23,7 @@ use crate::metrics::{keys, COUNT, METRICS};
 use crate::presets::PRESETS;
 use crate::responses::Responses;
 use crate::session::Session;
-use crate::settings::{Kind, Scope, Settings, FIELDS, WORLD_KEYS};
+use crate::settings::{Kind, Scope, Settings, FIELDS, START_LIMIT, WORLD_KEYS};
 use crate::story::Told;
 use crate::sweep::{Job, EXTRA};
 
@@ -153,6 +153,13 @@ pub fn max_pinned() -> u32 {
 #[wasm_bindgen(js_name = defaultQuery)]
 pub fn default_query() -> String {
     Settings::default().to_query()
+}
+
+/// Every key a setting can be given by (the table's, the world's, `theta0`): `<dpo-sim>`'s
+/// settings attributes.
+#[wasm_bindgen(js_name = settingKeys)]
+pub fn setting_keys() -> Array {
+    strings(crate::settings::setting_keys())
 }
 
 /// The keys that give the world as a list (`rewards`, `world`): settings no slider sets.
@@ -491,6 +498,33 @@ impl Sim {
     #[wasm_bindgen(js_name = mapFeatures)]
     pub fn map_features(&self, x: f64, y: f64) -> Option<Vec<f64>> {
         self.map.as_ref().map(|m| m.features(x, y).to_vec())
+    }
+
+    /// Is canvas pixel (x, y) of the landscape as last drawn on the linear model's start
+    /// (within `reach` pixels of its handle)?
+    #[wasm_bindgen(js_name = onStart)]
+    pub fn on_start(&self, x: f64, y: f64, reach: f64) -> bool {
+        match (self.layers.frame(), self.live.shown()) {
+            (Some(frame), Some((_, surface))) => frame.on_start(&marks(self.session.sim(), surface), x, y, reach),
+            _ => false,
+        }
+    }
+
+    /// The linear model's theta at canvas pixel (x, y) of the landscape as last drawn (the
+    /// nearest in the plot for a pixel outside it, and within theta0's range): `[theta1, theta2]`.
+    #[wasm_bindgen(js_name = landscapeTheta)]
+    pub fn landscape_theta(&self, x: f64, y: f64) -> Option<Vec<f64>> {
+        let linear = self.session.sim().settings().model == crate::settings::Model::Linear;
+        let (a, b) = self.layers.frame().filter(|_| linear)?.point(x, y);
+        let limit = |v: f64| v.clamp(-START_LIMIT, START_LIMIT);
+        Some(vec![limit(a), limit(b)])
+    }
+
+    /// Keeps the landscape's window while the start is dragged (each move restarts the run),
+    /// or lets it fit the run again.
+    #[wasm_bindgen(js_name = holdLandscape)]
+    pub fn hold_landscape(&mut self, hold: bool) {
+        self.live.hold(hold);
     }
 
     /// Does the loss have a finite minimiser? (Not with oracle labels or best-vs-worst.)

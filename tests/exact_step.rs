@@ -58,6 +58,14 @@ const CASES: &[(&str, u64)] = &[
     ("design=mixr&beta=10&s=0.1&lr=100&exact=1", 60),
     ("design=mixr&s=20&scale=5&model=tabular&support=0.01", 60),
     ("n=256&design=mixp&model=tabular", 8),
+    // Starts away from the reference: the step-0 dataset, Mix-P's weights and the minimiser
+    // nearest the start on a line of minimisers (a support of two responses) depend on it.
+    ("theta0=3,-2", 60),
+    ("theta0=-5,4&online=1&quality=0.5&design=independent", 60),
+    ("theta0=2,2&design=mixp&exact=1", 60),
+    ("theta0=2,-3&n=4&support=0.01", 60),
+    ("theta0=-1.5,0.75&n=6&support=0.01&online=1&exact=1", 60),
+    ("theta0=40,-40&beta=10&scale=5&exact=1&lr=0.001", 60),
 ];
 
 /// The error a comparison sees: relative, or absolute near zero (|x| < 1); both NaN agree.

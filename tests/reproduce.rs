@@ -50,6 +50,11 @@ const CASES: &[(&str, u64)] = &[
         150,
     ),
     ("lr=300&beta=10", 50),
+    // Starts away from the reference: on a line of minimisers (two responses in the support),
+    // with Mix-P's policy weights, and far out (the loss starts in the hundreds).
+    ("theta0=2.5,-1.25&support=0.01&n=6", 150),
+    ("theta0=-3,4&design=mixp&online=1&support=0.5", 150),
+    ("theta0=-30,25&beta=2&lr=0.05", 150),
 ];
 
 /// Scenarios, with their own settings and length.

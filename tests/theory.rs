@@ -409,6 +409,48 @@ fn collinear_support_reaches_the_minimiser_on_its_line() {
     assert!(sim.metrics().hessian_min_opt.abs() < 1e-12);
 }
 
+/// From a start θ₀ off the spanned line, descent keeps θ₀'s part along the valley: the run ends
+/// at the minimiser nearest θ₀, which is where θ_S says it will, from step 0 on.
+#[test]
+fn collinear_support_from_a_start_reaches_the_minimiser_nearest_it() {
+    let theta0 = [2.0, -3.0];
+    let start = Simulation::new(Settings::parse("support=0.01&gamma=0.5&theta0=2,-3&exact=1").unwrap());
+    let predicted = start.state().optimum.as_ref().unwrap().theta.clone();
+    let sim = converge("support=0.01&gamma=0.5&theta0=2,-3", 1e-9);
+    let o = sim.state().optimum.as_ref().unwrap();
+    let v = o.valley.expect("flat across the line");
+    assert!(sim.metrics().target_distance < 1e-8);
+    let along = |t: &[f64]| t[0] * v[0] + t[1] * v[1];
+    assert!((along(&o.theta) - along(&theta0)).abs() < 1e-9, "{:?}", o.theta);
+    assert!(norm(&[predicted[0] - o.theta[0], predicted[1] - o.theta[1]]) < 1e-9);
+    // Not the minimiser a run from 0 reaches: the start moved it along the valley.
+    let from_zero = converge("support=0.01&gamma=0.5", 1e-9);
+    let z = &from_zero.state().optimum.as_ref().unwrap().theta;
+    assert!((along(z) - along(&o.theta)).abs() > 1.0);
+}
+
+/// With a spanning support the minimiser is one point: runs from different starts end there,
+/// and a start far out (its loss in the hundreds) descends without being called diverged.
+#[test]
+fn a_spanning_support_ends_at_one_minimiser_from_any_start() {
+    let ends: Vec<Vec<f64>> = ["", "&theta0=6,-4", "&theta0=-30,25"]
+        .iter()
+        .map(|start| {
+            let sim = converge(&format!("gamma=0.5&shape=concave{start}"), 1e-9);
+            sim.theta().to_vec()
+        })
+        .collect();
+    for end in &ends[1..] {
+        assert!(
+            norm(&[end[0] - ends[0][0], end[1] - ends[0][1]]) < 1e-7,
+            "{end:?} vs {:?}",
+            ends[0]
+        );
+    }
+    let far = Simulation::new(Settings::parse("theta0=-30,25&exact=1").unwrap());
+    assert!(far.metrics().loss > 10.0, "{}", far.metrics().loss);
+}
+
 /// Mix-P weighs each pair by the inverse of the loss's curvature along it, with the policy's
 /// own implicit reward: the tabular Hessian at θ_t is then isotropic on the support, at every
 /// step and for any support, β, labels and starting reference, with the one eigenvalue

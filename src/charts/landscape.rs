@@ -1,7 +1,7 @@
 //! The loss landscape: heatmap and contours of L, the path taken, the minimiser theta_S
 //! (and the valley of minimisers where the loss is flat), -grad L.
 
-use plotters::coord::Shift;
+use plotters::coord::{ReverseCoordTranslate, Shift};
 use plotters::prelude::*;
 
 use super::colors::{blues, color_bar, INK, ORANGE, VERMILLION};
@@ -97,11 +97,39 @@ pub struct Frame {
     y: (f64, f64),
     /// The loss values' range (the arrow's length compares slopes with it).
     range: (f64, f64),
+    /// The start's handle: its radius in pixels.
+    handle: i32,
 }
 
-/// What the base's legend names: it depends on the marks there will be.
-pub fn legend_kind(marks: &Marks) -> (bool, bool) {
-    (marks.target.is_some(), marks.valley.is_some())
+impl Frame {
+    /// The backend pixel of plane point `p`.
+    pub fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
+        let q = self.coord.translate(&p);
+        (q.0 as f64, q.1 as f64)
+    }
+
+    /// The plane point under backend pixel (x, y), the nearest in the plot for one outside it.
+    pub fn point(&self, x: f64, y: f64) -> (f64, f64) {
+        let inside =
+            |v: f64, from: i32, size: u32| v.round().clamp(from as f64, (from + size as i32 - 1) as f64) as i32;
+        let px = (
+            inside(x, self.origin.0, self.size.0),
+            inside(y, self.origin.1, self.size.1),
+        );
+        self.coord.reverse_translate(px).unwrap_or((self.x.0, self.y.0))
+    }
+
+    /// Is backend pixel (x, y) on the start's handle, or within `reach` pixels of its edge?
+    pub fn on_start(&self, marks: &Marks, x: f64, y: f64, reach: f64) -> bool {
+        let (sx, sy) = self.pixel(marks.start);
+        marks.movable && (x - sx).hypot(y - sy) <= self.handle as f64 + reach
+    }
+}
+
+/// What the base's legend names: it depends on the marks there will be (a minimiser, a
+/// valley of them, a start that can be moved).
+pub fn legend_kind(marks: &Marks) -> (bool, bool, bool) {
+    (marks.target.is_some(), marks.valley.is_some(), marks.movable)
 }
 
 /// The legend, the heatmap with its contours, the axes and the colour bar: everything that
@@ -109,10 +137,13 @@ pub fn legend_kind(marks: &Marks) -> (bool, bool) {
 pub fn draw_base<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     surface: &Surface,
-    (target, valley): (bool, bool),
+    (target, valley, movable): (bool, bool, bool),
     style: &Style,
 ) -> Result<Frame, String> {
     let mut entries = vec![("path", Swatch::Line(ORANGE.to_rgba()))];
+    if movable {
+        entries.push(("start θ₀ (drag it)", Swatch::Ring(ORANGE)));
+    }
     match (target, valley) {
         (true, false) if surface.slice => entries.push(("θ_S, projected", Swatch::Star)),
         (true, false) => entries.push(("minimiser θ_S", Swatch::Star)),
@@ -218,6 +249,7 @@ pub fn draw_base<DB: DrawingBackend>(
         x: (x0, x1),
         y: (y0, y1),
         range,
+        handle: start_radius(style),
     })
 }
 
@@ -300,9 +332,20 @@ pub fn draw_marks<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    if let Some(&start) = path.first() {
-        plot.draw(&Circle::new(start, style.px(3.5), INK.stroke_width(style.width(1.5))))
-            .map_err(err)?;
+    if finite(&&marks.start) {
+        let start = to_px(marks.start.0, marks.start.1);
+        if marks.movable {
+            // A handle: a thick ring in the path's colour on a white halo, big enough to grab
+            // and, at step 0, around the dot of now.
+            let r = start_radius(style);
+            plot.draw(&Circle::new(start, r + style.px(2.0), WHITE.mix(0.85).filled()))
+                .map_err(err)?;
+            plot.draw(&Circle::new(start, r, ORANGE.stroke_width(style.width(3.0))))
+                .map_err(err)?;
+        } else {
+            plot.draw(&Circle::new(start, style.px(3.5), INK.stroke_width(style.width(1.5))))
+                .map_err(err)?;
+        }
     }
     if let (Some(t), Some(v)) = (marks.target.filter(|t| finite(&t)), marks.valley) {
         // The whole line of minimisers across the window.
@@ -357,6 +400,11 @@ pub fn draw_marks<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The radius of the start's handle, in pixels.
+fn start_radius(style: &Style) -> i32 {
+    style.px(8.0)
+}
+
 /// The whole landscape: the base, then the marks over it.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -405,6 +453,43 @@ mod tests {
             });
             assert!(colours(&img) > 60, "{settings}");
         }
+    }
+
+    /// The frame turns pixels into theta and back, and finds the start's handle: what a
+    /// pointer dragging theta0 needs.
+    #[test]
+    fn the_frame_maps_pixels_to_theta_and_finds_the_start() {
+        let mut sim = Simulation::new(Settings::parse("theta0=1.5,-2&exact=1").unwrap());
+        sim.run(20).unwrap();
+        let land = landscape(&sim, 12);
+        assert!(land.marks.movable);
+        assert_eq!(land.marks.start, (1.5, -2.0));
+        let mut frame = None;
+        render(500, 360, |a| {
+            frame = Some(draw_base(
+                a,
+                &land.surface,
+                legend_kind(&land.marks),
+                &Style { scale: 1.0 },
+            )?);
+            Ok(())
+        });
+        let frame = frame.unwrap();
+        let (sx, sy) = frame.pixel(land.marks.start);
+        // Back to theta to within a pixel's worth of the window.
+        let per_px = (land.surface.x_range.1 - land.surface.x_range.0) / frame.size.0 as f64;
+        let (a, b) = frame.point(sx, sy);
+        assert!((a - 1.5).abs() <= per_px && (b + 2.0).abs() <= per_px, "({a}, {b})");
+        assert!(frame.on_start(&land.marks, sx + 3.0, sy - 3.0, 0.0));
+        assert!(frame.on_start(&land.marks, sx + 12.0, sy, 8.0));
+        assert!(!frame.on_start(&land.marks, sx + 30.0, sy, 8.0));
+        // A pixel outside the plot stands for the nearest theta inside it.
+        let (far, _) = frame.point(1e6, sy);
+        assert!((far - land.surface.x_range.1).abs() <= per_px, "{far}");
+        // The tabular model's start is not a handle: the run starts at the reference.
+        let tabular = Simulation::new(Settings::parse("model=tabular&theta0=1.5,-2").unwrap());
+        let marks = landscape(&tabular, 8).marks;
+        assert!(!marks.movable && !frame.on_start(&marks, sx, sy, 8.0));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::landscape::{Marks, Surface};
 const NAME: &str = "landscape";
 
 /// What the base picture depends on: the surface's id, the canvas size, the scale, the legend.
-type Key = (u64, (u32, u32), u64, (bool, bool));
+type Key = (u64, (u32, u32), u64, (bool, bool, bool));
 
 /// The base picture and what it was drawn for.
 struct Base {
@@ -63,6 +63,13 @@ impl Layers {
             .into_drawing_area();
         draw_marks(&area, frame, marks, style).map_err(|e| format!("{NAME}: {e}"))?;
         area.present().map_err(|e| format!("{NAME}: {e}"))
+    }
+}
+
+impl Layers {
+    /// Where the marks went when the landscape was last drawn: what pointers hit.
+    pub fn frame(&self) -> Option<&Frame> {
+        self.base.as_ref()?.frame.as_ref().map(|(frame, _)| frame)
     }
 }
 

@@ -168,7 +168,7 @@ impl Chart {
                 let surface = match scene.surface {
                     Some(surface) => surface,
                     None => {
-                        let mut surface = start(scene.sim, FINEST);
+                        let mut surface = start(scene.sim, FINEST, None);
                         surface.advance(usize::MAX);
                         computed = surface;
                         &computed

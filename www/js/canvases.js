@@ -30,6 +30,27 @@ export function buildFigures(ui) {
   }
 }
 
+/** A pointer's position in a canvas's device pixels, and device pixels per CSS pixel: [x, y, k]. */
+export function pointerPixels(canvas, event) {
+  const k = canvas.width / Math.max(1, canvas.clientWidth);
+  return [event.offsetX * k, event.offsetY * k, k];
+}
+
+/**
+ * Lets a finger that lands on something draggable on `canvas` drag it instead of scrolling
+ * the page (`grabs(x, y, k)`: is there one at device pixel (x, y)?); elsewhere a finger still
+ * scrolls, as it does over any picture.
+ */
+export function dragWithFinger(canvas, grabs) {
+  canvas.addEventListener('touchstart', (event) => {
+    if (event.touches.length !== 1) return;
+    const rect = canvas.getBoundingClientRect();
+    const k = canvas.width / Math.max(1, canvas.clientWidth);
+    const [touch] = event.touches;
+    if (grabs((touch.clientX - rect.left) * k, (touch.clientY - rect.top) * k, k)) event.preventDefault();
+  }, { passive: false });
+}
+
 /** The canvases on screen now, in the page's order. */
 export function shownCanvases(ui) {
   return [...ui.figures.values()].filter(({ figure }) => !figure.hidden).map(({ canvas }) => canvas);

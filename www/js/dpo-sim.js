@@ -12,7 +12,7 @@
 // follow the host page's --dpo-* custom properties (sim-style.js).
 import { createUi, onCommit, commit, setError } from './ui.js';
 import { PAGE_KEYS } from './page-keys.js';
-import { Sim, DEFAULTS, FIELDS, NAMES, WORLD_KEYS, normalize } from './wasm.js';
+import { Sim, DEFAULTS, NAMES, SETTING_KEYS, WORLD_KEYS, normalize } from './wasm.js';
 import { adoptSimStyle } from './sim-style.js';
 import { compactStage } from './stage.js';
 import { buildControls, syncControls, syncButtons, wireControls } from './controls.js';
@@ -25,8 +25,8 @@ import { queryObject } from './codec.js';
 import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
 
-// Every settings key is an attribute, the world's lists (rewards, world) too.
-const SETTINGS = [...FIELDS.map((f) => f.key), ...WORLD_KEYS];
+// Every settings key is an attribute: the world's lists (rewards, world) and theta0 too.
+const SETTINGS = SETTING_KEYS;
 // The page keys an attribute sets, kept in the ui under their keys (the preset loads with the settings).
 const VIEW_KEYS = PAGE_KEYS.filter((row) => row.attribute && row.key !== 'preset');
 const VIEW = [...PAGE_KEYS.filter((row) => row.attribute).map((row) => row.attribute), 'steps', 'autoplay'];

@@ -7,6 +7,7 @@ import { guard, formatNumber } from './wasm.js';
 import { setQuery } from './actions.js';
 import { speak } from './banner.js';
 import { listText } from './world-editor.js';
+import { pointerPixels, dragWithFinger } from './canvases.js';
 
 // Features moved per arrow key (Shift: five times as far).
 const STEP = 0.1;
@@ -42,11 +43,8 @@ export function wireMapDrag(ui) {
   canvas.tabIndex = 0;
   canvas.setAttribute('aria-label', 'Response map. Drag a response to move it; or, with the map focused, [ and ] pick a '
     + 'response and the arrow keys move it (Shift: farther). The run restarts on the moved world.');
-  // Pointer position in the canvas's device pixels, and device pixels per CSS pixel.
-  const at = (event) => {
-    const k = canvas.width / Math.max(1, canvas.clientWidth);
-    return [event.offsetX * k, event.offsetY * k, k];
-  };
+  const at = (event) => pointerPixels(canvas, event);
+  dragWithFinger(canvas, (x, y, k) => guard(ui, () => ui.sim.mapHit(x, y, REACH_PX * k)) !== undefined);
   let dragging = null;
   canvas.addEventListener('pointerdown', (event) => {
     const [x, y, k] = at(event);

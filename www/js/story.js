@@ -60,9 +60,14 @@ const DEFAULT_VALUES = queryObject(DEFAULTS);
 function changedSettings(query) {
   const now = queryObject(query);
   const changed = FIELDS.filter((f) => now[f.key] !== undefined && now[f.key] !== DEFAULT_VALUES[f.key]);
-  if (changed.length === 0) return 'The default settings.';
   const show = (f) => (f.kind === 'real' ? formatNumber(Number(now[f.key]), 'sig3') : now[f.key]);
-  return `${changed.map((f) => `${f.label} ${show(f)}`).join(', ')}; the rest at their defaults.`;
+  // The settings that are not numbers: a world given as a list, the start point.
+  const given = [
+    ...(now.rewards || now.world ? ['your own world'] : []),
+    ...(now.theta0 ? [`start θ₀ (${now.theta0.split(',').map((v) => formatNumber(Number(v), 'sig3')).join(', ')})`] : []),
+  ];
+  if (changed.length + given.length === 0) return 'The default settings.';
+  return `${[...changed.map((f) => `${f.label} ${show(f)}`), ...given].join(', ')}; the rest at their defaults.`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // module), its tables, and the guard every call goes through.
 import init, {
   Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx,
-  inapplicable, reproduceScript, worldKeys, worldFromCsv,
+  inapplicable, reproduceScript, worldKeys, settingKeys, worldFromCsv,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -22,6 +22,8 @@ export const DEFAULTS = defaultQuery();
 export const MAX_PINNED = maxPinned();
 /** The settings that give the world as a list (`rewards`, `world`): no slider sets them. */
 export const WORLD_KEYS = worldKeys();
+/** Every key a setting can be given by: the table's, the world's, the start point's (`theta0`). */
+export const SETTING_KEYS = settingKeys();
 /** The names page keys list (page-keys.js): the charts' and the settings' keys. */
 export const NAMES = { charts: CHARTS.map((c) => c.key), settings: FIELDS.map((f) => f.key) };
 

@@ -1,0 +1,141 @@
+// Where the linear model's training starts: theta0= in the address and the API, the ring θ₀
+// dragged on the landscape with the mouse and with a finger (the plot holds still under it),
+// and moved by keys with the landscape focused. Only real input drives it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, openSim, assertNoProblems, api, apiError, textOf, settle, WAIT_TIMEOUT } from './helpers.mjs';
+
+const env = suite();
+
+/** The path's colour: the start's ring is drawn in it (at step 0 there is no path yet). */
+const RING = [230, 159, 0];
+
+/** The centre of the ring θ₀ on the landscape (CSS px in the canvas), or null. */
+const ringCentre = (page) => page.evaluate(([r, g, b]) => {
+  const canvas = document.getElementById('landscape');
+  const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let [sx, sy, count] = [0, 0, 0];
+  // Below the legend, whose swatch has the same colour.
+  for (let y = Math.round(height * 0.12); y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const k = 4 * (y * width + x);
+      if (data[k] === r && data[k + 1] === g && data[k + 2] === b) [sx, sy, count] = [sx + x, sy + y, count + 1];
+    }
+  }
+  const k = canvas.clientWidth / width;
+  return count > 20 ? { x: (sx / count) * k, y: (sy / count) * k } : null;
+}, RING);
+
+const startOf = async (page) => ((await api(page, 'get')).theta0 ?? '0,0').split(',').map(Number);
+
+/** Two animation frames: what a change draws is on screen after them. */
+const frames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+/** A finger on the touch screen: the browser's own touch input. */
+async function finger(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  return {
+    down: (x, y) => touch('touchStart', [{ x, y }]),
+    move: (x, y) => touch('touchMove', [{ x, y }]),
+    up: () => touch('touchEnd', []),
+  };
+}
+
+const mouse = (page) => ({
+  down: async (x, y) => { await page.mouse.move(x, y); await page.mouse.down(); },
+  move: (x, y) => page.mouse.move(x, y),
+  up: () => page.mouse.up(),
+});
+
+/**
+ * Drags the ring by (dx, dy) CSS px in 6 moves: θ₀ follows each move (the run restarting from
+ * it), and the ring stays under the pointer (the plot holds its window while dragged).
+ */
+async function dragRing(page, pointer, [dx, dy]) {
+  const canvas = page.locator('#landscape');
+  await canvas.scrollIntoViewIfNeeded();
+  await settle(page, ['landscape']);
+  const ring = await ringCentre(page);
+  assert.ok(ring, 'the ring θ₀ is drawn');
+  const box = await canvas.boundingBox();
+  const before = await startOf(page);
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await pointer.down(box.x + ring.x, box.y + ring.y);
+  const starts = [];
+  for (let k = 1; k <= 6; k++) {
+    const at = { x: ring.x + (dx * k) / 6, y: ring.y + (dy * k) / 6 };
+    await pointer.move(box.x + at.x, box.y + at.y);
+    await frames(page);
+    starts.push((await startOf(page)).join());
+    const drawn = await ringCentre(page);
+    assert.ok(drawn && Math.hypot(drawn.x - at.x, drawn.y - at.y) < 4, `the ring is under the pointer: ${JSON.stringify(drawn)} vs ${JSON.stringify(at)}`);
+  }
+  await pointer.up();
+  assert.equal(new Set(starts).size, 6, `θ₀ follows every move: ${starts.join(' | ')}`);
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the page did not scroll under the drag');
+  const after = await startOf(page);
+  assert.ok(after[0] > before[0] && after[1] > before[1], `dragged right and up: (${before}) → (${after})`);
+  assert.equal((await api(page, 'metrics')).step, 0, 'the run restarted from the new start');
+  assert.match(await textOf(page, '#announce'), /^Start θ₀ = \(.+\): the run restarted from there\.$/);
+  return after;
+}
+
+test('theta0= in the address starts the run there; get() and set() give and take it; a bad one is refused by name', async () => {
+  const { page, problems } = await openSim(env, 'theta0=1.5,-0.25&exact=1');
+  assert.equal((await api(page, 'get')).theta0, '1.5,-0.25');
+  assert.match(await page.evaluate(() => location.hash), /&theta0=1\.5,-0\.25(&|$)/);
+  assert.match(await textOf(page, '#story-summary, #embed-summary, .summary'), /start θ₀ \(1\.5, −0\.25\)/);
+  // The loss at the start is not ln 2: the policy there is not the reference.
+  assert.ok(Math.abs((await api(page, 'metrics')).loss - Math.LN2) > 0.01);
+  for (const bad of ['1', '1,2,3', '1,x', '101,0']) {
+    assert.match(await apiError(page, 'set', { theta0: bad }), /theta0 = '.*' is not allowed: theta0 must be two numbers from -100 to 100/);
+    assert.equal((await api(page, 'get')).theta0, '1.5,-0.25', `${bad}: nothing changed`);
+  }
+  assert.deepEqual(await api(page, 'set', { theta0: '0,0' }), { restarted: true });
+  assert.equal((await api(page, 'get')).theta0, undefined, 'at 0 it leaves the address');
+  assert.ok(Math.abs((await api(page, 'metrics')).loss - Math.LN2) < 1e-12);
+  assertNoProblems(problems);
+});
+
+test('the ring θ₀ drags with the mouse; the arrow keys move it on the focused landscape; Home brings it back', async () => {
+  const { page, problems } = await openSim(env, 'theta0=1,-1&plots=landscape&embed=1', { viewport: { width: 1280, height: 720 } });
+  const dragged = await dragRing(page, mouse(page), [90, -60]);
+  // A dragged start is rounded to two decimals (a short link).
+  for (const v of dragged) assert.equal(v, Number(v.toFixed(2)));
+
+  await page.locator('#landscape').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await startOf(page), [Number((dragged[0] + 0.25).toFixed(2)), dragged[1]]);
+  await page.keyboard.press('Shift+ArrowDown');
+  assert.deepEqual(await startOf(page), [Number((dragged[0] + 0.25).toFixed(2)), Number((dragged[1] - 1).toFixed(2))]);
+  assert.equal((await api(page, 'metrics')).step, 0, '→ on the landscape moved the start, not a step');
+  assert.match(await textOf(page, '#announce'), /^Start θ₀ = /);
+  await page.keyboard.press('Home');
+  assert.deepEqual(await startOf(page), [0, 0]);
+  assertNoProblems(problems);
+});
+
+test('on a 390×844 phone the ring drags with a finger, and a finger elsewhere still scrolls the page', async () => {
+  const { page, problems } = await openSim(env, 'theta0=0.5,-0.5', { viewport: { width: 390, height: 844 }, touch: true });
+  const touch = await finger(page);
+  await dragRing(page, touch, [60, -40]);
+  // Away from the ring a swipe scrolls, as over any picture.
+  const box = await page.locator('#landscape').boundingBox();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await touch.down(box.x + 10, box.y + box.height - 10);
+  for (let k = 1; k <= 5; k++) await touch.move(box.x + 10, box.y + box.height - 10 - 40 * k);
+  await touch.up();
+  await page.waitForFunction((y) => window.scrollY > y, scrolled, { timeout: WAIT_TIMEOUT });
+  assertNoProblems(problems);
+});
+
+test('the tabular model has no start to move: the keys say why and nothing changes', async () => {
+  const { page, problems } = await openSim(env, 'model=tabular&theta0=1,1');
+  await page.locator('#landscape').focus();
+  await page.keyboard.press('ArrowUp');
+  assert.equal((await api(page, 'get')).theta0, '1,1');
+  assert.match(await textOf(page, '#announce'), /The start cannot move: the tabular model starts at the reference/);
+  assertNoProblems(problems);
+});
