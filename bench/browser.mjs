@@ -14,6 +14,11 @@
 // - a drag: the quality slider dragged back and forth with the mouse, one move per animation
 //   frame, while the page plays at the default settings: the frame's JS work and the
 //   animation frames per second meanwhile;
+// - a response dragged: a disc of the response map (N = 48, default settings) dragged round a
+//   small circle with the mouse, a move sent every 60th of a second, at rest (as loaded,
+//   paused) and playing: the JS of each frame that handled a move, its pointer events'
+//   handlers (each move edits the world and restarts the run) and its animation-frame
+//   callbacks, and the animation frames per second;
 // - the sweep view's 21 x 21 quality x support phase map of 100-step runs: how long it
 //   takes, and the animation frames per second meanwhile;
 // - first frame: navigation start to the end of the first drawn frame, on fresh loads;
@@ -63,6 +68,11 @@ const SCENARIOS = [
 const COMPARED = ['support', 'online', 'best-of-k', 'sweet-spot', 'sampler-speed'];
 /** The drag lasts as many frames as a playing scenario (from a fresh load, like them). */
 const DRAG_FRAMES = FRAMES;
+/**
+ * The response dragged: round a circle of this radius (CSS px), once per this many moves; at
+ * most this many moves sent and not yet answered.
+ */
+const DRAG_RESPONSE = { radius: 30, period: 120, inFlight: 4 };
 /** The phase map: grid points per setting, steps per run. */
 const PHASE_MAP = { grid: 21, steps: 100 };
 
@@ -99,8 +109,10 @@ function startServer() {
   });
 }
 
-async function openSim(browser, url, { fragment = '', dpr = 1 } = {}) {
+/** With `init`, a function run in the page before its own scripts (context.addInitScript). */
+async function openSim(browser, url, { fragment = '', dpr = 1, init = null } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: dpr });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error}`));
   await page.goto(url + (fragment ? `#${fragment}` : ''));
@@ -119,6 +131,45 @@ function recordAnimationFrames() {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
+}
+
+/**
+ * The JS of each animation frame, in `window.__benchFrames` ({ t, input, raf }: the frame's
+ * time, the ms of the pointer and mouse events' handlers dispatched since the last frame, the
+ * ms of its animation-frame callbacks). The page's own frameStats() times only its
+ * animation-frame callback; a drag's edits run in its pointer events' handlers, which Chromium
+ * dispatches at the start of the frame, before the callbacks. Run before the page's scripts:
+ * the window's capturing listeners come first, its bubbling ones last, and requestAnimationFrame
+ * is wrapped before the page takes it.
+ */
+function timeFrameWork() {
+  const frames = [];
+  let input = 0;
+  const started = new Map();
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup']) {
+    addEventListener(type, (e) => started.set(e, performance.now()), true);
+    addEventListener(type, (e) => {
+      if (started.has(e)) input += performance.now() - started.get(e);
+      started.delete(e);
+    });
+  }
+  let current = null;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => raf((t) => {
+    if (current?.t !== t) {
+      current = { t, input, raf: 0 };
+      input = 0;
+      started.clear();
+      frames.push(current);
+    }
+    const start = performance.now();
+    try {
+      callback(t);
+    } finally {
+      current.raf += performance.now() - start;
+    }
+  });
+  window.__benchFrames = frames;
 }
 
 /**
@@ -386,6 +437,108 @@ async function dragWhilePlaying(browser, url) {
   };
 }
 
+/** The centre (CSS px, in the canvas) of the pixels of colour `rgb` left of the colour bar of canvas `id`. */
+function colourCentre([id, [r, g, b]]) {
+  const canvas = document.getElementById(id);
+  const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let [sx, sy, count] = [0, 0, 0];
+  // Left of the colour bar, which holds the same colours.
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width * 0.8; x++) {
+      const k = 4 * (y * width + x);
+      if (data[k] === r && data[k + 1] === g && data[k + 2] === b) [sx, sy, count] = [sx + x, sy + y, count + 1];
+    }
+  }
+  const k = canvas.clientWidth / width;
+  return count ? { x: (sx / count) * k, y: (sy / count) * k, count } : null;
+}
+
+/**
+ * A response of the default world (N = 48) dragged on the response map with the mouse, round
+ * a circle of DRAG_RESPONSE.radius CSS px, DRAG_FRAMES moves at 60 a second: at rest (as
+ * loaded: paused, as one edits a world) or `playing`. Each move edits the world (world=, the
+ * run restarts) in the map's pointermove handler, and the frame redraws. The JS of the frames
+ * that handled a move (their pointer events' handlers and animation-frame callbacks,
+ * timeFrameWork), the page's own frameStats() (the callbacks only, as the other parts report;
+ * over its window of the last 120 frames that did anything), and the animation frames per
+ * second.
+ */
+async function dragResponse(browser, url, { playing = false } = {}) {
+  const { context, page } = await openSim(browser, url, { init: timeFrameWork });
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // The best response, the top of viridis: its disc, found by its colour.
+  const disc = await page.evaluate(colourCentre, ['map', [253, 231, 37]]);
+  if (!disc || disc.count < 20) throw new Error(`bench: no disc of the best response on the map (${JSON.stringify(disc)})`);
+  const box = await page.locator('#map').boundingBox();
+  const { radius, period } = DRAG_RESPONSE;
+  const at = (k) => [
+    box.x + disc.x + radius * (Math.cos((2 * Math.PI * k) / period) - 1),
+    box.y + disc.y + radius * Math.sin((2 * Math.PI * k) / period),
+  ];
+  await page.mouse.move(...at(0));
+  if (playing) await page.evaluate(() => window.dpoSim.play());
+  await page.mouse.down();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+  const start = await page.evaluate(() => ({ t: performance.now(), frames: window.__benchFrames.length }));
+  // Moves at the display's pace, as a hand's come. A move is answered only once the page has
+  // handled it, two or three frames later, so the next ones are sent before (at most
+  // DRAG_RESPONSE.inFlight unanswered). Chromium hands the page the moves that reach it within
+  // a frame as one pointermove: about every other frame gets one (frames_with_a_move).
+  const pending = new Set();
+  const t = Date.now();
+  let moves = 0;
+  while (moves < DRAG_FRAMES) {
+    moves += 1;
+    const sent = page.mouse.move(...at(moves)).finally(() => pending.delete(sent));
+    pending.add(sent);
+    if (pending.size >= DRAG_RESPONSE.inFlight) await Promise.race(pending);
+    const wait = t + (moves * 1000) / 60 - Date.now();
+    if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+  }
+  await Promise.all(pending);
+  const result = await page.evaluate((first) => ({
+    frames: window.__benchFrames.slice(first),
+    stats: window.dpoSim.frameStats(),
+    world: window.dpoSim.get().world ?? null,
+    step: window.dpoSim.metrics().step,
+    playing: window.dpoSim.isPlaying(),
+    now: performance.now(),
+  }), start.frames);
+  await page.mouse.up();
+  await context.close();
+  if (!result.world) throw new Error('bench: the drag moved no response (no world= after it)');
+  const moved = result.frames.filter((f) => f.input > 0);
+  const work = quantiles(moved.map((f) => f.input + f.raf));
+  const input = quantiles(moved.map((f) => f.input));
+  const callbacks = quantiles(moved.map((f) => f.raf));
+  return {
+    playing,
+    moves,
+    frames: result.frames.length,
+    frames_with_a_move: moved.length,
+    seconds: (result.now - start.t) / 1000,
+    steps_after_the_last_move: result.step,
+    still_playing: result.playing,
+    median_ms: work.median,
+    p95_ms: work.p95,
+    input_median_ms: input.median,
+    input_p95_ms: input.p95,
+    animation_frame_median_ms: callbacks.median,
+    animation_frame_p95_ms: callbacks.p95,
+    frame_stats: { median_ms: result.stats.median_ms, p95_ms: result.stats.p95_ms, parts_ms: result.stats.parts_ms },
+    frames_per_s: perSecond(result.frames.map((f) => f.t)),
+  };
+}
+
+/** dragResponse at rest and playing. */
+async function dragResponses(browser, url) {
+  return {
+    at_rest: await dragResponse(browser, url),
+    playing: await dragResponse(browser, url, { playing: true }),
+  };
+}
+
 /**
  * The sweep view's quality x support phase map, run from its form as a reader would: seconds
  * from the click until it says it is done, and animation frames per second meanwhile.
@@ -518,6 +671,8 @@ function targets(r) {
     row(`frame JS, ${mixp.name}: median`, mixp.median_ms, 12, 'ms'),
     row('a scenario\'s comparisons drawn after loading it (slowest scenario)', r.comparisons.slowest_ms, 1000, 'ms'),
     row('frame JS while dragging quality, playing: median', r.drag.median_ms, 5, 'ms'),
+    row('frame JS dragging a response, at rest: median', r.drag_response.at_rest.median_ms, 5, 'ms'),
+    row('frame JS dragging a response, playing: median', r.drag_response.playing.median_ms, 5, 'ms'),
     row(`frames per second, ${big.name}`, big.frames_per_s, 50, '/s', true),
     row('NumPy / native, exact step N=48 online', numpy('step N=48 online'), 10, '×', true),
     row('NumPy / native, exact step N=256', numpy('step N=256'), 6, '×', true),
@@ -574,6 +729,15 @@ function printReport(r) {
     `${d.steps_taken} steps taken; frame JS median ${fixed(d.median_ms)} ms, p95 ${fixed(d.p95_ms)} ms, ` +
     `${fixed(d.frames_per_s, 1)} frames per second`);
   console.log(`  median ms of each part: ${Object.entries(d.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
+  for (const [label, d] of Object.entries(r.drag_response)) {
+    const f = d.frame_stats;
+    console.log(`\na response dragged on the map, ${label.replace('_', ' ')}: ${d.moves} moves over ${d.frames} frames ` +
+      `(${fixed(d.seconds, 1)} s), ${d.frames_with_a_move} frames handled a move; their JS median ${fixed(d.median_ms)} ms, ` +
+      `p95 ${fixed(d.p95_ms)} ms (pointer events ${fixed(d.input_median_ms)} / ${fixed(d.input_p95_ms)}, animation frame ` +
+      `${fixed(d.animation_frame_median_ms)} / ${fixed(d.animation_frame_p95_ms)}); frameStats ${fixed(f.median_ms)} / ` +
+      `${fixed(f.p95_ms)} ms; ${fixed(d.frames_per_s, 1)} frames per second`);
+    console.log(`  median ms of each part: ${Object.entries(f.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
+  }
   console.log(`\na scenario's comparisons drawn after loading it (ms, median of 3): ${Object.entries(r.comparisons.median_ms)
     .map(([k, ms]) => `${k} ${fixed(ms, 0)}`).join(', ')}`);
   const p = r.phase_map;
@@ -598,6 +762,7 @@ function printReport(r) {
 /** `node bench/browser.mjs drag`: one measurement alone, printed (no results.json). */
 const PARTS = {
   drag: dragWhilePlaying,
+  'drag-response': dragResponses,
   'phase-map': phaseMap,
   'first-frame': firstFrames,
   comparisons: comparisonsDrawn,
@@ -643,6 +808,8 @@ async function main() {
     r.comparisons = await comparisonsDrawn(browser, server.url);
     progress('dragging quality while playing');
     r.drag = await dragWhilePlaying(browser, server.url);
+    progress('dragging a response on the map');
+    r.drag_response = await dragResponses(browser, server.url);
     progress('phase map');
     r.phase_map = await phaseMap(browser, server.url);
     progress('first frames');

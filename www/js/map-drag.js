@@ -8,14 +8,20 @@ import { setQuery } from './actions.js';
 import { speak } from './banner.js';
 import { listText } from './world-editor.js';
 import { pointerPixels, dragWithFinger } from './canvases.js';
+import { ADJUST_MS } from './loop.js';
 
 // Features moved per arrow key (Shift: five times as far).
 const STEP = 0.1;
 // A disc is hit this many CSS px beyond its edge: small ones are hard to hit.
 const REACH_PX = 6;
 
-/** The world with response `index` at features `phi`: the run restarts on it. */
+/**
+ * The world with response `index` at features `phi`: the run restarts on it. A move comes in a
+ * run of them (a drag, a held arrow key): like a slider's, it keeps the landscape to its frame
+ * budget until the moves rest, rather than computing it whole after each.
+ */
 function move(ui, index, phi) {
+  ui.adjusting = performance.now() + ADJUST_MS;
   const list = guard(ui, () => ui.sim.responses());
   Object.assign(list[index], { phi1: phi[0], phi2: phi[1] });
   setQuery(ui, `world=${listText(list)}`);
