@@ -3,11 +3,14 @@
 //! the charts show it. The page, each `<dpo-sim>` element and `dpo-sim run --preset` use it the
 //! same way; the wasm facade only forwards to it.
 
+use std::sync::Arc;
+
 use crate::charts::{Compared, Scene, View};
 use crate::format::{number, Format};
 use crate::landscape::Surface;
 use crate::pinned::{Pinned, MAX_PINNED};
 use crate::presets::{find, Preset};
+use crate::responses::Responses;
 use crate::settings::{Settings, SettingsError, FIELDS};
 use crate::sim::Simulation;
 use crate::story::{tell, Runs, Told};
@@ -49,6 +52,23 @@ impl Session {
     /// link, a scenario or an element's attributes uses it.
     pub fn replace(&mut self, query: &str) -> Result<bool, SettingsError> {
         Ok(self.adopt(Settings::parse(query)?))
+    }
+
+    /// Moves response `index` to features `phi`: the world becomes the list of its responses
+    /// (completed, see [`crate::world::responses`]) with that one moved; returns whether the
+    /// run restarted (it does, unless nothing moved). A drag on the map sends many of these:
+    /// no text is parsed.
+    pub fn move_response(&mut self, index: usize, phi: [f64; 2]) -> Result<bool, String> {
+        let s = self.sim.settings();
+        let mut list = crate::world::responses(s);
+        let count = list.len();
+        let response = list
+            .get_mut(index)
+            .ok_or_else(|| format!("response {} is not in the world, which has {count}", index + 1))?;
+        response.phi = Some(phi);
+        let mut next = s.clone();
+        next.world = Some(Arc::new(Responses::new(list, "world")?));
+        Ok(self.adopt(next))
     }
 
     /// Runs on with `next` (or restarts); the comparison runs start again from it.
@@ -277,6 +297,34 @@ mod tests {
         assert!(s.replace("quality=0.5").unwrap());
         assert_eq!(s.sim().world().n(), 48);
         assert!(s.sim().settings().world.is_none());
+    }
+
+    /// Moving a response gives the world that the same move written as a list gives, and
+    /// keeps every other response as it was (generated ones included).
+    #[test]
+    fn a_moved_response_is_the_world_with_it_moved() {
+        let mut s = Session::new(Settings::parse("n=6&seed=4").unwrap());
+        let before = crate::world::responses(s.sim().settings());
+        assert!(s.move_response(2, [0.5, -1.25]).unwrap());
+        let after = crate::world::responses(s.sim().settings());
+        for (i, (a, b)) in before.iter().zip(&after).enumerate() {
+            let phi = if i == 2 { Some([0.5, -1.25]) } else { a.phi };
+            assert_eq!((&b.name, b.reward, b.phi), (&a.name, a.reward, phi), "response {i}");
+        }
+        assert_eq!(s.sim().world().features[2], [0.5, -1.25]);
+        let (key, text) = s.sim().settings().world_text().unwrap();
+        assert_eq!(
+            Settings::parse(&format!("{key}={text}&seed=4")).unwrap(),
+            *s.sim().settings()
+        );
+        assert!(s
+            .move_response(6, [0.0, 0.0])
+            .unwrap_err()
+            .contains("response 7 is not in the world, which has 6"));
+        assert!(s
+            .move_response(0, [f64::NAN, 0.0])
+            .unwrap_err()
+            .contains("not a finite number"));
     }
 
     #[test]

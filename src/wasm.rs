@@ -199,22 +199,6 @@ pub fn reproduce_script(query: &str, steps: f64) -> Result<String, JsValue> {
     ))
 }
 
-/// The settings that do not apply under `query` (on top of the defaults), with why:
-/// `[{key, reason}]`.
-#[wasm_bindgen]
-pub fn inapplicable(query: &str) -> Result<Array, JsValue> {
-    let s = Settings::parse(query).map_err(error)?;
-    crate::settings::inapplicable(&s)
-        .into_iter()
-        .map(|(key, reason)| {
-            let o = Object::new();
-            put(&o, "key", key)?;
-            put(&o, "reason", reason)?;
-            Ok::<_, JsValue>(o)
-        })
-        .collect()
-}
-
 /// The settings table, one object per control:
 /// `{key, label, help, kind: "real"|"int"|"choice"|"bool", min, max, options, range, scope, group}`
 /// (`range`: the allowed values as the core's error messages say them).
@@ -336,6 +320,26 @@ impl Sim {
     /// give, a world included, is the default's). Returns whether the run restarted.
     pub fn replace(&mut self, query: &str) -> Result<bool, JsValue> {
         self.session.replace(query).map_err(error)
+    }
+
+    /// The settings that do not apply to the run's, with why: `[{key, reason}]`.
+    pub fn inapplicable(&self) -> Result<Array, JsValue> {
+        crate::settings::inapplicable(self.session.sim().settings())
+            .into_iter()
+            .map(|(key, reason)| {
+                let o = Object::new();
+                put(&o, "key", key)?;
+                put(&o, "reason", reason)?;
+                Ok::<_, JsValue>(o)
+            })
+            .collect()
+    }
+
+    /// Moves response `index` (from 0) to features (phi1, phi2): the world becomes a list
+    /// (`world=`) and the run restarts on it. Returns whether it restarted.
+    #[wasm_bindgen(js_name = moveResponse)]
+    pub fn move_response(&mut self, index: u32, phi1: f64, phi2: f64) -> Result<bool, JsValue> {
+        self.session.move_response(index as usize, [phi1, phi2]).map_err(error)
     }
 
     /// The world's responses as a list gives them, completed: `[{name, reward, phi1, phi2, ref}]`

@@ -19,7 +19,16 @@ export function findPreset(key) {
  * returns whether the run restarted.
  */
 export function setQuery(ui, query, { replace = false } = {}) {
-  const restarted = guard(ui, () => (replace ? ui.sim.replace(query) : ui.sim.set(query)));
+  return changeSettings(ui, (sim) => (replace ? sim.replace(query) : sim.set(query)));
+}
+
+/**
+ * Applies a change the core makes to the settings, `change(sim)` (true when the run
+ * restarted; it throws the core's message for a refused one, and nothing changes), then
+ * commits; returns whether the run restarted.
+ */
+export function changeSettings(ui, change) {
+  const restarted = guard(ui, () => change(ui.sim));
   ui.query = guard(ui, () => ui.sim.query());
   // A restart is a new run: an old divergence no longer applies.
   if (restarted) {

@@ -5,7 +5,7 @@ import { el, setText, setAttr } from './dom.js';
 import { queryObject } from './codec.js';
 import { setError, compact } from './ui.js';
 import { PACES, DEFAULT_CONTROLS } from './page-keys.js';
-import { FIELDS, PRESETS, MAX_PINNED, formatNumber, inapplicable } from './wasm.js';
+import { FIELDS, PRESETS, MAX_PINNED, formatNumber, guard } from './wasm.js';
 import { syncStory } from './story.js';
 import {
   setQuery, reset, togglePlay, pause, advance, setPace, forgetPreset, loadPreset, pin, unpin, setChartView,
@@ -173,12 +173,7 @@ const unusedCache = new WeakMap();
 function unused(ui) {
   const cached = unusedCache.get(ui);
   if (cached?.query === ui.query) return cached.reasons;
-  let reasons = new Map();
-  try {
-    reasons = new Map(inapplicable(ui.query).map((r) => [r.key, r.reason]));
-  } catch {
-    // A query the core refuses is reported where it was set; no control is marked.
-  }
+  const reasons = new Map(guard(ui, () => ui.sim.inapplicable()).map((r) => [r.key, r.reason]));
   unusedCache.set(ui, { query: ui.query, reasons });
   return reasons;
 }

@@ -4,9 +4,8 @@
 // change, the world becomes a list (world=) and the run restarts on it. The core says which
 // disc is under a pixel and which features a pixel stands for, as the map was last drawn.
 import { guard, formatNumber } from './wasm.js';
-import { setQuery } from './actions.js';
+import { changeSettings } from './actions.js';
 import { speak } from './banner.js';
-import { listText } from './world-editor.js';
 import { pointerPixels, dragWithFinger } from './canvases.js';
 import { ADJUST_MS } from './loop.js';
 
@@ -22,9 +21,7 @@ const REACH_PX = 6;
  */
 function move(ui, index, phi) {
   ui.adjusting = performance.now() + ADJUST_MS;
-  const list = guard(ui, () => ui.sim.responses());
-  Object.assign(list[index], { phi1: phi[0], phi2: phi[1] });
-  setQuery(ui, `world=${listText(list)}`);
+  changeSettings(ui, (sim) => sim.moveResponse(index, phi[0], phi[1]));
 }
 
 /** The response the map rings and names: the one under the pointer, else the keyboard's. */

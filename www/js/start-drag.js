@@ -2,7 +2,8 @@
 // or, with the landscape focused, move it with the arrow keys (Shift: four times as far; Home:
 // back to 0, the reference). Each move restarts the run from there (theta0=). While a pointer
 // drags, the landscape keeps its window, so the plot holds still under it.
-import { guard, formatNumber, inapplicable } from './wasm.js';
+import { guard, formatNumber } from './wasm.js';
+import { ADJUST_MS } from './loop.js';
 import { setQuery } from './actions.js';
 import { speak } from './banner.js';
 import { queryObject } from './codec.js';
@@ -19,13 +20,15 @@ const round = (v) => Number(v.toFixed(2));
 const startOf = (ui) => (queryObject(ui.query).theta0 ?? '0,0').split(',').map(Number);
 
 /** Why the start cannot be moved now (the tabular model), or null. */
-const fixedBecause = (ui) => guard(ui, () => inapplicable(ui.query)).find((x) => x.key === 'theta0')?.reason ?? null;
+const fixedBecause = (ui) => guard(ui, () => ui.sim.inapplicable()).find((x) => x.key === 'theta0')?.reason ?? null;
 
 /** Restarts the run from `theta` (a value out of range is refused, with the core's reason, and nothing changes). */
 function moveTo(ui, theta) {
   const [a, b] = theta.map(round);
   const [x, y] = startOf(ui);
   if (a === x && b === y) return;
+  // Moves come in runs (a drag, a held key): the landscape keeps to its frame budget meanwhile.
+  ui.adjusting = performance.now() + ADJUST_MS;
   try {
     setQuery(ui, `theta0=${a},${b}`);
   } catch (e) {

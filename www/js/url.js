@@ -66,8 +66,15 @@ export function loadFragment(ui, fragment) {
 const ADDRESS_MS = 120;
 
 function writeAddress(ui) {
-  const hash = `#${writeFragment(ui.query, viewKeys(ui))}`;
   ui.address.timer = null;
+  // A control held in motion (a slider, a dragged response or start): the address waits until
+  // it rests. replaceState with a long address costs several ms, a frame's budget.
+  const rest = (ui.adjusting ?? 0) - performance.now();
+  if (rest > 0) {
+    ui.address.timer = setTimeout(() => writeAddress(ui), rest);
+    return;
+  }
+  const hash = `#${writeFragment(ui.query, viewKeys(ui))}`;
   // Someone else changed the address since (a link, the reader): its hashchange, queued, loads
   // it and commits again. Writing now would overwrite it before it is read.
   if (location.hash !== ui.address.hash) return;

@@ -2,7 +2,7 @@
 // module), its tables, and the guard every call goes through.
 import init, {
   Sim, SweepTable, fields, presets, charts, metrics, defaultQuery, maxPinned, normalize, takePanic, showMetric, formatNumber, chartTextPx,
-  inapplicable, reproduceScript, worldKeys, settingKeys, worldFromCsv,
+  reproduceScript, worldKeys, settingKeys, worldFromCsv,
 } from '../pkg/dpo_sim.js';
 import { compileWasm } from './sources.js';
 import { setError } from './ui.js';
@@ -12,7 +12,7 @@ export const wasmModule = await compileWasm();
 await init({ module_or_path: wasmModule });
 
 export {
-  Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, inapplicable, reproduceScript, worldFromCsv,
+  Sim, SweepTable, normalize, showMetric, formatNumber, chartTextPx, reproduceScript, worldFromCsv,
 };
 export const FIELDS = fields();
 export const PRESETS = presets();

@@ -28,13 +28,6 @@ const signature = (ui) => {
 /** A number as a cell shows it: every digit, so an unedited cell gives back the same bits. */
 const cellText = (key, v) => (key === 'name' ? v : String(v));
 
-/**
- * A list of responses (`{name, reward, phi1, phi2, ref}`, as `sim.responses()` gives them) as
- * `world=` text: names percent-encoded as the core decodes them, numbers in JavaScript's
- * shortest round-trip form, so the run gets the same bits back.
- */
-export const listText = (list) => list.map((r) => [encodeURIComponent(r.name), r.reward, r.phi1, r.phi2, r.ref].join(',')).join(';');
-
 /** The table's rows as `world=` text. */
 function worldText(body) {
   return [...body.rows].map((row) => [...row.querySelectorAll('input')]
