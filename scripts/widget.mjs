@@ -3,8 +3,8 @@
 //   static/widget.js        what anywidget imports: js/widget-entry.js with js/widget.js inside as
 //                           text (bundled self-contained: the wasm and the worker inline)
 //   static/standalone.html  dist/dpo-sim-standalone.html, the output's fallback where widgets cannot run
-//   tables.json             the core's own tables (settings, presets, charts, metrics, defaults) and
-//                           the element's paces, read from the built wasm: Python checks settings
+//   tables.json             the core's own tables (settings, presets, charts, metrics, defaults, the
+//                           world's keys and every setting's key) and the element's paces, read from the built wasm: Python checks settings
 //                           against them with the core's messages
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ const tables = {
   metrics: glue.metrics(),
   defaults: glue.defaultQuery(),
   world_keys: glue.worldKeys(),
+  setting_keys: glue.settingKeys(),
   paces: PACES.map((p) => p.value),
   widget: hash,
 };

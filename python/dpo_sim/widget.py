@@ -1,8 +1,10 @@
 """The simulator as a notebook widget: the <dpo-sim> element through anywidget, its settings as
 traits, its numbers back in Python.
 
-Every settings key of the core's table is a synced trait, checked here with the core's messages
-(tables.py) before it leaves the kernel; a control moved in the front end changes the trait. The
+Every settings key of the core's table is a synced trait, and so are the settings given as text
+(the world as a list, ``rewards`` or ``world``, and the start point ``theta0``), checked here with
+the core's messages (tables.py) before it leaves the kernel; a control moved in the front end
+changes the trait. A world sets ``n`` (an ``n`` beside it must agree, as in the core). The
 calls that return numbers (step, reset, metrics, history, sweep, story) are custom messages that
 the front end's latest view answers, so they are awaited (``m = await sim.step(100)``): a cell
 that blocks would keep the kernel from reading the answer, while ipykernel (7.4 and later) reads
@@ -43,6 +45,33 @@ class Setting(traitlets.TraitType):
 
     def validate(self, obj, value):
         return tables.check(self.field["key"], value)
+
+
+class Disagreement(SettingsError, traitlets.TraitError):
+    """An n against the world's length: a TraitError too, so that settings arriving together from
+    the front end are all rolled back."""
+
+
+class TextSetting(traitlets.Unicode):
+    """A setting whose value is text: a world's list (``rewards``, ``world``) or the start point
+    (``theta0``), checked with the core's message and kept as the core writes it; "" is the
+    generated world, or the start at 0,0 (any value is taken as its text, as the element's set()
+    takes it: a list of rewards is comma-separated)."""
+
+    HELP = {
+        "rewards": "the world as its rewards, comma-separated (4 to 256 numbers; '' for a generated world)",
+        "world": "the world as responses name,reward[,phi1,phi2[,ref]], ';'-separated ('' for a generated world)",
+        "theta0": "where the linear model's training starts: two numbers a,b from -100 to 100 ('' for 0,0)",
+    }
+
+    def __init__(self, key: str) -> None:
+        super().__init__("", help=self.HELP[key])
+        self.key = key
+
+    def validate(self, obj, value):
+        if self.key == tables.START_KEY and value == "":
+            return ""  # the start at 0,0: the core leaves theta0 out of its settings then
+        return tables.check(self.key, value)
 
 
 def _names(name: str, value, known: list) -> str | None:
@@ -119,6 +148,7 @@ class Simulator(anywidget.AnyWidget):
     heading = traitlets.Unicode(None, allow_none=True, help="its title in your words").tag(sync=True)
     autoplay = traitlets.Bool(False, help="plays when it first scrolls into view").tag(sync=True)
     locals().update({key: Setting(field).tag(sync=True) for key, field in tables.FIELDS.items()})
+    locals().update({key: TextSetting(key).tag(sync=True) for key in tables.TEXT_KEYS})
 
     #: Seconds a call waits for a front end to show the simulator, and then for its answer.
     timeout = 60.0
@@ -130,6 +160,12 @@ class Simulator(anywidget.AnyWidget):
         for key in kwargs:
             if not self.has_trait(key):
                 tables.find(key)
+        # The settings given, on the preset's as the core applies them: a world sets n, and an n
+        # given beside it must agree. (theta0="" is the start at 0,0.)
+        given = [(k, "0,0" if k == tables.START_KEY and v == "" else tables.text_of(k, v))
+                 for k, v in kwargs.items() if k in tables.SETTING_KEYS]
+        settings = tables.apply(settings, given)
+        kwargs = {k: v for k, v in kwargs.items() if k not in tables.SETTING_KEYS}
         self._views = 0
         self._replies: dict = {}
         self._ids = itertools.count(1)
@@ -166,19 +202,48 @@ class Simulator(anywidget.AnyWidget):
             raise SettingsError("steps", f'steps="{steps}" is not allowed: steps is a whole number from 1')
         return steps
 
+    @traitlets.validate("n")
+    def _check_n(self, proposal):
+        # A world gives N: an n beside it must agree (Settings::apply), as the core says.
+        world = tables.world_of({key: getattr(self, key) for key in tables.WORLD_KEYS})
+        if world and proposal["value"] != len(world[1]):
+            refused = tables.disagreement(proposal["value"], world[0], len(world[1]))
+            raise Disagreement(refused.key, str(refused))
+        return proposal["value"]
+
+    @traitlets.observe(*tables.WORLD_KEYS)
+    def _world_given(self, change) -> None:
+        # One world at a time, under the key the core writes it by, and N is its length: sent
+        # together, so the view restarts once on it.
+        if not change["new"]:
+            return
+        key, text = tables.world_text(tables.read_world(change["name"], change["new"]))
+        with self.hold_sync():
+            for other in tables.WORLD_KEYS:
+                if other != key:
+                    setattr(self, other, "")
+            setattr(self, key, text)
+            self.n = len(tables.read_world(key, text))
+
     def notify_change(self, change) -> None:
         # A new scenario brings its settings, sent with it in one message: the view loads it once.
+        # Its world first (or none), which sets n, then the rest.
         if change["name"] == "preset" and change["new"] and getattr(self, "_built", False):
+            settings = tables.preset_settings(change["new"])
             with self.hold_sync():
-                for key, value in tables.preset_settings(change["new"]).items():
-                    setattr(self, key, value)
+                for key in sorted(settings, key=lambda k: k not in tables.WORLD_KEYS):
+                    setattr(self, key, settings[key])
+                super().notify_change(change)
+        elif change["name"] in tables.WORLD_KEYS and change["new"]:
+            # A world and the n it sets leave in one message.
+            with self.hold_sync():
                 super().notify_change(change)
         else:
             super().notify_change(change)
 
     def settings(self) -> dict:
-        """Every setting, by key."""
-        return {key: getattr(self, key) for key in tables.FIELDS}
+        """Every setting, by key: the table's, then the world's lists and theta0 ("" when not given)."""
+        return {key: getattr(self, key) for key in [*tables.FIELDS, *tables.TEXT_KEYS]}
 
     # ------------------------------------------------------------------ the front end's answers
 
@@ -245,7 +310,7 @@ class Simulator(anywidget.AnyWidget):
     def fragment(self) -> str:
         """The address fragment of the simulator page in embed mode for these settings."""
         parts = [f"preset={self.preset}"] if self.preset else []
-        parts += [f"{key}={tables.js_text(int(value) if isinstance(value, bool) else value)}" for key, value in self.settings().items()]
+        parts.append(tables.to_query(self.settings()))
         parts.append("embed=1")
         parts += [f"{key}={getattr(self, key)}" for key in ("plots", "controls", "pace") if getattr(self, key)]
         if self.heading:

@@ -1,7 +1,7 @@
 // The core's answers for the Python tests, from the built wasm (www/pkg): reads a JSON request on
 // stdin, writes the answer as JSON. {queries: [text]} -> {normalized: [{query} | {error}]} (the
 // core's Settings::parse, as every page and the element check settings); {numbers: [x]} -> their
-// String(x); {tables: true} -> the core's fields, presets, charts, metrics and defaults.
+// String(x); {tables: true} -> the core's fields, presets, charts, metrics, defaults, world keys and setting keys.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,5 +23,6 @@ process.stdout.write(JSON.stringify({
   numbers: request.numbers?.map(String),
   tables: request.tables && {
     fields: glue.fields(), presets: glue.presets(), charts: glue.charts(), metrics: glue.metrics(), defaults: glue.defaultQuery(),
+    world_keys: glue.worldKeys(), setting_keys: glue.settingKeys(),
   },
 }));

@@ -3,7 +3,7 @@
 // widget, as anywidget does, and gives it a model with get, set, save_changes, on, off and send
 // whose kernel echoes every saved value 150 ms late. It checks that a widget is drawn within a second,
 // that ten widgets compile the wasm once, trait -> slider, a real mouse drag -> trait (stale
-// echoes do not move the slider back), the kernel's calls answered, and the HTML fallback.
+// echoes do not move the slider back), a world and theta0 both ways, the kernel's calls answered, and the HTML fallback.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +91,8 @@ before(async () => {
   const value = (f, text) => (f.kind === 'bool' ? text === '1' : f.kind === 'real' || f.kind === 'int' ? Number(text) : text);
   const query = Object.fromEntries(`${tables.defaults}&${tables.presets.find((p) => p.key === 'quality').settings}`.split('&').map((kv) => kv.split('=')));
   state = Object.fromEntries(tables.fields.map((f) => [f.key, value(f, query[f.key])]));
+  // The settings given as text (the world's lists, theta0): '' when not given.
+  for (const key of tables.setting_keys) if (!(key in state)) state[key] = '';
   Object.assign(state, { preset: 'quality', plots: 'landscape,signal', controls: 'quality,support', pace: null, steps: null, heading: null, autoplay: false });
 });
 after(async () => {
@@ -170,6 +172,41 @@ test('a widget is drawn within a second and follows its traits, in both directio
   await page.evaluate(() => window.host.models[0].kernelSets({ preset: 'online', quality: 0.5, support: 0.25, online: 1, lr: 5, refq: -0.5 }));
   await page.waitForFunction(() => document.querySelector('dpo-sim').get().online === '1', null, { timeout: WAIT_TIMEOUT });
   assert.equal(await slider.inputValue(), '0.5');
+  assertNoProblems(problems);
+});
+
+test('a world and a start point from the kernel reach the element, and ones set on the page come back', async () => {
+  const { page, problems } = await openNotebook();
+  const { k } = await show(page);
+  const element = (fn, ...args) => page.evaluate(([i, f, a]) => new Function('sim', ...a.map((_, j) => `a${j}`), `return (${f})`)(document.querySelectorAll('dpo-sim')[i], ...a), [k, fn, args]);
+  await element('sim.step(5)');
+  assert.equal((await element('sim.metrics()')).step, 5);
+
+  // Kernel -> element: a world as Python sends it (n with it, its length); the run restarts on it.
+  const world = 'helpful,2;verbose,1;refusal,-1;off,0';
+  await page.evaluate(([i, w]) => window.host.models[i].kernelSets({ world: w, n: 4 }), [k, world]);
+  await page.waitForFunction(([i, w]) => document.querySelectorAll('dpo-sim')[i].get().world === w, [k, world], { timeout: WAIT_TIMEOUT });
+  assert.equal((await shown(page, k)).n, '4');
+  assert.equal((await element('sim.metrics()')).step, 0, 'the run restarted on the world');
+  assert.equal((await element('sim.history()')).length, 1);
+
+  // Element -> kernel: a start point and a new world set through the element's API reach the model.
+  await element("sim.set({ theta0: '1.5,-2' })");
+  await page.waitForFunction((i) => window.host.models[i].get('theta0') === '1.5,-2', k, { timeout: WAIT_TIMEOUT });
+  await element("sim.set({ rewards: '1,2,3,4,5' })");
+  await page.waitForFunction((i) => window.host.models[i].get('rewards') === '1,2,3,4,5', k, { timeout: WAIT_TIMEOUT });
+  assert.deepEqual(await page.evaluate((i) => ['world', 'n', 'theta0'].map((key) => window.host.models[i].get(key)), k), ['', 5, '1.5,-2']);
+  await page.waitForTimeout(400); // the kernel's echoes are in, and move nothing back
+  assert.equal((await shown(page, k)).rewards, '1,2,3,4,5');
+  assert.equal((await shown(page, k)).theta0, '1.5,-2');
+
+  // Kernel -> element: '' is the generated world and the start at 0,0 (which get() leaves out).
+  await page.evaluate((i) => window.host.models[i].kernelSets({ rewards: '', theta0: '' }), k);
+  await page.waitForFunction((i) => !('rewards' in document.querySelectorAll('dpo-sim')[i].get()), k, { timeout: WAIT_TIMEOUT });
+  const settings = await shown(page, k);
+  assert.equal(settings.theta0, undefined);
+  assert.equal(settings.world, undefined);
+  assert.equal(settings.n, '5', 'the generated world keeps N');
   assertNoProblems(problems);
 });
 

@@ -1,12 +1,17 @@
 // The simulator as a notebook widget (anywidget; its kernel side is python/dpo_sim). Each view
 // of a model is a <dpo-sim> element, so a notebook shows exactly what a web page does. Every
-// settings key is a trait of the model, kept in step both ways: a trait the kernel changes
-// moves the element's control, a control the reader moves changes the trait. The kernel's calls
+// settings key (the table's, the world's lists and theta0) is a trait of the model, kept in
+// step both ways: a trait the kernel changes moves the element's control (or restarts it on a
+// world), a control the reader moves changes the trait. The kernel's calls
 // (step, metrics, history, sweep, story, ...) arrive as custom messages and are answered by the
 // model's latest view. Built into python/dpo_sim/static/widget.js by scripts/widget.mjs.
 import './dpo-sim.js';
-import { FIELDS } from './wasm.js';
+import { FIELDS, SETTING_KEYS, WORLD_KEYS } from './wasm.js';
 
+// The settings given as text, not numbers: the world's lists (rewards, world) and the start
+// point (theta0). The element's get() has them only when given; the model holds '' then.
+const TEXTS = SETTING_KEYS.filter((key) => !FIELDS.some((f) => f.key === key));
+const START = TEXTS.find((key) => !WORLD_KEYS.includes(key));
 // The element's attributes the model sets.
 const VIEW = ['preset', 'plots', 'controls', 'pace', 'steps', 'heading', 'autoplay'];
 // What the kernel may call: the element's methods.
@@ -62,11 +67,11 @@ export function initialize({ model }) {
 /** The settings the element shows, into the model's traits (a control moved, a preset loaded). */
 function toModel(model, state, settings) {
   let changed = false;
-  for (const f of FIELDS) {
-    const value = traitValue(f, settings[f.key]);
-    if (model.get(f.key) === value) continue;
-    state.sent.set(f.key, [...(state.sent.get(f.key) ?? []), { value, at: performance.now() }]);
-    model.set(f.key, value);
+  const values = [...FIELDS.map((f) => [f.key, traitValue(f, settings[f.key])]), ...TEXTS.map((key) => [key, settings[key] ?? ''])];
+  for (const [key, value] of values) {
+    if ((model.get(key) ?? '') === value) continue;
+    state.sent.set(key, [...(state.sent.get(key) ?? []), { value, at: performance.now() }]);
+    model.set(key, value);
     changed = true;
   }
   if (changed) model.save_changes();
@@ -94,6 +99,19 @@ function toElement(model, state, sim, keys) {
     if (value === traitValue(f, shown[f.key]) || (keys.has(f.key) && isEcho(state, f.key, value))) continue;
     changes[f.key] = settingText(f, value);
   }
+  const differs = (key) => {
+    const value = model.get(key) ?? '';
+    return value !== (shown[key] ?? '') && !(keys.has(key) && isEcho(state, key, value));
+  };
+  // The world: the list the model gives (one key: an empty one after it would undo it), or
+  // none. A list sets N, so n goes with it only when there is none.
+  const world = WORLD_KEYS.find((key) => model.get(key));
+  if (world ? differs(world) : WORLD_KEYS.some(differs)) {
+    changes[world ?? WORLD_KEYS[0]] = world ? model.get(world) : '';
+    if (world) delete changes.n;
+  }
+  // The start point: '' in the model is 0,0, which the core leaves out.
+  if (differs(START)) changes[START] = model.get(START) || '0,0';
   // The kernel checked them against the same table: a refusal here is a bug, said in the console.
   try {
     if (Object.keys(changes).length) sim.set(changes);
@@ -122,7 +140,7 @@ export function render({ model, el }) {
     }
     pending.add(key);
   };
-  const listeners = [...VIEW, ...FIELDS.map((f) => f.key)].map((key) => [`change:${key}`, onTrait(key)]);
+  const listeners = [...VIEW, ...SETTING_KEYS].map((key) => [`change:${key}`, onTrait(key)]);
   for (const [name, listener] of listeners) model.on(name, listener);
   // Before it is ready the element shows its preset's settings, not yet the model's.
   sim.addEventListener('dpo-sim-change', (event) => {
