@@ -43,6 +43,7 @@ const tables = {
   defaults: glue.defaultQuery(),
   world_keys: glue.worldKeys(),
   setting_keys: glue.settingKeys(),
+  list_limits: glue.listLimits(),
   paces: PACES.map((p) => p.value),
   widget: hash,
 };

@@ -162,6 +162,20 @@ pub fn setting_keys() -> Array {
     strings(crate::settings::setting_keys())
 }
 
+/// The bounds of the settings that are lists, as the core checks them: `{start_limit,
+/// min_responses, max_responses, max_name, columns}` (the notebook widget checks with them).
+#[wasm_bindgen(js_name = listLimits)]
+pub fn list_limits() -> Result<Object, JsValue> {
+    use crate::responses::{COLUMNS, MAX_NAME, MAX_RESPONSES, MIN_RESPONSES};
+    let o = Object::new();
+    put(&o, "start_limit", START_LIMIT)?;
+    put(&o, "min_responses", MIN_RESPONSES as f64)?;
+    put(&o, "max_responses", MAX_RESPONSES as f64)?;
+    put(&o, "max_name", MAX_NAME as f64)?;
+    put(&o, "columns", strings(COLUMNS))?;
+    Ok(o)
+}
+
 /// The keys that give the world as a list (`rewards`, `world`): settings no slider sets.
 #[wasm_bindgen(js_name = worldKeys)]
 pub fn world_keys() -> Array {

@@ -4,8 +4,8 @@
 
 use dpo_sim::metrics::{header, keys, COUNT};
 use dpo_sim::wasm::{
-    charts, columns, fields, format_number, inapplicable, normalize, reproduce_script, show_metric, world_from_csv,
-    world_keys, Sim, SweepJob,
+    charts, columns, fields, format_number, list_limits, normalize, reproduce_script, setting_keys, show_metric,
+    world_from_csv, world_keys, Sim, SweepJob,
 };
 use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,13 +56,13 @@ fn rewards_give_the_world_and_come_back_as_given() {
     assert_eq!(sim.query(), q, "nothing changed");
     assert_eq!(sim.step_count(), 3.0);
     // The list decides N: its control is disabled with the list's reason, as nowhere else.
-    let says_n = |query: &str| {
-        inapplicable(query).unwrap().iter().any(|o| {
+    let says_n = |sim: &Sim| {
+        sim.inapplicable().unwrap().iter().any(|o| {
             let o: Object = o.dyn_into().unwrap();
             get(&o, "key").as_string().unwrap() == "n" && get(&o, "reason").as_string().unwrap().contains("list")
         })
     };
-    assert!(says_n(&q) && !says_n("model=tabular"));
+    assert!(says_n(&sim) && !says_n(&Sim::new("model=tabular").unwrap()));
     assert!(sim.replace("model=tabular").unwrap());
     assert!(!sim.query().contains("rewards"), "{}", sim.query());
     assert_eq!(get(&sim.sampler().unwrap(), "n").as_f64(), Some(48.0));
@@ -92,12 +92,49 @@ fn a_world_file_names_its_responses() {
 
 #[wasm_bindgen_test]
 fn inapplicable_settings_come_with_their_reasons() {
-    let list = inapplicable("design=mixp&gamma=1").unwrap();
+    let list = Sim::new("design=mixp&gamma=1").unwrap().inapplicable().unwrap();
     let first: Object = list.get(0).dyn_into().unwrap();
     assert_eq!(get(&first, "key").as_string().unwrap(), "quality");
     assert!(get(&first, "reason").as_string().unwrap().contains("ignore quality"));
     assert_eq!(list.length(), 2, "quality and k");
-    assert!(message(inapplicable("design=mixq").unwrap_err()).contains("mixr, mixp"));
+}
+
+/// A response moved through the facade: the world becomes a list with it moved, the run
+/// restarts, and a response that is not there is named in the error with nothing changed.
+#[wasm_bindgen_test]
+fn a_moved_response_restarts_the_run_on_the_moved_world() {
+    let mut sim = Sim::new("n=6").unwrap();
+    sim.step(2).unwrap();
+    assert!(sim.move_response(1, 0.5, -1.5).unwrap());
+    assert_eq!(sim.step_count(), 0.0);
+    let moved: Object = sim.responses().unwrap().get(1).dyn_into().unwrap();
+    assert_eq!(
+        (get(&moved, "phi1").as_f64(), get(&moved, "phi2").as_f64()),
+        (Some(0.5), Some(-1.5))
+    );
+    let q = sim.query();
+    assert!(q.contains("&world=r1,"), "{q}");
+    let e = message(sim.move_response(6, 0.0, 0.0).unwrap_err());
+    assert_eq!(e, "response 7 is not in the world, which has 6");
+    assert_eq!(sim.query(), q);
+}
+
+/// theta0 through the facade: a setting key, read back as given, refused with its range.
+#[wasm_bindgen_test]
+fn the_start_point_is_a_setting() {
+    assert!(setting_keys()
+        .iter()
+        .any(|k| k.as_string().as_deref() == Some("theta0")));
+    assert_eq!(get(&list_limits().unwrap(), "start_limit").as_f64(), Some(100.0));
+    let mut sim = Sim::new("theta0=1.5,-2").unwrap();
+    assert!(sim.query().ends_with("&theta0=1.5,-2"), "{}", sim.query());
+    let e = message(sim.set("theta0=1,200").unwrap_err());
+    assert!(
+        e.starts_with("theta0 = '1,200' is not allowed: theta0 must be two numbers from -100 to 100"),
+        "{e}"
+    );
+    assert!(sim.set("theta0=0,0").unwrap(), "a new start restarts the run");
+    assert!(!sim.query().contains("theta0"));
 }
 
 #[wasm_bindgen_test]

@@ -32,10 +32,12 @@ SETTING_KEYS = TABLES["setting_keys"]
 START_KEY = "theta0"
 TEXT_KEYS = [k for k in SETTING_KEYS if k not in FIELDS]
 assert TEXT_KEYS == [*WORLD_KEYS, START_KEY], f"tables.json's setting keys are not the ones this package knows: {TEXT_KEYS}"
-# src/settings.rs START_LIMIT, src/responses.rs MIN_RESPONSES, MAX_RESPONSES, MAX_NAME, COLUMNS.
-START_LIMIT = 100
-MIN_RESPONSES, MAX_RESPONSES, MAX_NAME = 4, 256, 40
-COLUMNS = ["name", "reward", "phi1", "phi2", "ref"]
+# The core's bounds on them (src/settings.rs START_LIMIT; src/responses.rs MIN_RESPONSES,
+# MAX_RESPONSES, MAX_NAME; the world file's COLUMNS).
+_LIMITS = TABLES["list_limits"]
+START_LIMIT = _LIMITS["start_limit"]
+MIN_RESPONSES, MAX_RESPONSES, MAX_NAME = _LIMITS["min_responses"], _LIMITS["max_responses"], _LIMITS["max_name"]
+COLUMNS = _LIMITS["columns"]
 
 # What Rust's str::trim removes: Unicode White_Space (Python's str.strip also takes U+001C-U+001F).
 _WHITESPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
