@@ -11,7 +11,7 @@ use crate::landscape::Surface;
 use crate::pinned::{Pinned, MAX_PINNED};
 use crate::presets::{find, Preset};
 use crate::responses::Responses;
-use crate::settings::{Settings, SettingsError, FIELDS};
+use crate::settings::{Settings, SettingsError};
 use crate::sim::Simulation;
 use crate::story::{tell, Runs, Told};
 
@@ -157,10 +157,10 @@ impl Session {
             None => Settings::default(),
         };
         let now = self.sim.settings();
-        let differs: Vec<String> = FIELDS
-            .iter()
-            .filter(|f| f.value(now) != f.value(&base))
-            .map(|f| format!("{} {}", f.key, f.format(now)))
+        let differs: Vec<String> = now
+            .differences(&base)
+            .into_iter()
+            .map(|(key, here, _)| format!("{key} {here}"))
             .collect();
         let stem = if differs.is_empty() {
             match self.scenario {

@@ -673,6 +673,21 @@ impl Settings {
             .collect()
     }
 
+    /// The settings of `self` that differ from `base`, each as (key, its value here, its value
+    /// there) in short text: a world given as a list by its first 40 characters, a generated
+    /// one as "generated".
+    pub fn differences(&self, base: &Settings) -> Vec<(&'static str, String, String)> {
+        let short = |s: &Settings, key: &str| match (s.world_text(), WORLD_KEYS.contains(&key)) {
+            (Some((_, text)), true) => clip(&text),
+            (None, true) => "generated".to_string(),
+            _ => s.get(key).unwrap_or_default(),
+        };
+        base.changed_keys(self)
+            .into_iter()
+            .map(|key| (key, short(self, key), short(base, key)))
+            .collect()
+    }
+
     /// Does moving from `self` to `other` need a restart (a world or model field changed)?
     pub fn needs_restart(&self, other: &Settings) -> bool {
         self.world != other.world
@@ -912,6 +927,22 @@ mod tests {
             );
         }
         assert!(Settings::parse("colour=red").unwrap_err().message.contains("theta0"));
+    }
+
+    #[test]
+    fn differences_name_the_world_and_the_start_too() {
+        let base = Settings::parse("support=0.3").unwrap();
+        let now = Settings::parse("support=1&theta0=1,-2&rewards=1,2,3,4").unwrap();
+        assert_eq!(
+            now.differences(&base),
+            vec![
+                ("support", "1".to_string(), "0.3".to_string()),
+                ("n", "4".to_string(), "48".to_string()),
+                ("rewards", "1,2,3,4".to_string(), "generated".to_string()),
+                ("theta0", "1,-2".to_string(), "0,0".to_string()),
+            ]
+        );
+        assert!(base.differences(&base).is_empty());
     }
 
     #[test]

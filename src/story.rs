@@ -6,7 +6,7 @@
 use crate::history::History;
 use crate::metrics::{column, METRICS};
 use crate::presets::Preset;
-use crate::settings::{Settings, FIELDS};
+use crate::settings::Settings;
 
 /// A variation of the live run, run beside it: `settings` on top of the live run's, and
 /// optionally other settings from a step on (a setting changed mid-run).
@@ -207,10 +207,9 @@ pub fn differences(preset: &Preset, now: &Settings) -> Vec<String> {
     let Ok(own) = Settings::parse(preset.settings) else {
         return Vec::new();
     };
-    FIELDS
-        .iter()
-        .filter(|f| f.value(now) != f.value(&own))
-        .map(|f| format!("{} {} instead of {}", f.key, f.format(now), f.format(&own)))
+    now.differences(&own)
+        .into_iter()
+        .map(|(key, here, there)| format!("{key} {here} instead of {there}"))
         .collect()
 }
 

@@ -117,6 +117,24 @@ fn changed_settings_are_named_and_claims_rejudged() {
     }
 }
 
+/// A start or a world that is not the scenario's is named too: an end message never passes off
+/// a different run as the scenario's.
+#[test]
+fn a_changed_start_or_world_is_named() {
+    let told = played("proxy", "theta0=-2,3").story().unwrap();
+    assert!(
+        told.message.contains("With theta0 -2,3 instead of 0,0:"),
+        "{}",
+        told.message
+    );
+    let told = played("rare-best", "rewards=3,1,0,-1,-2,-3").story().unwrap();
+    assert!(
+        told.message.contains("With rewards 3,1,0,-1,-2,-3 instead of helpful,"),
+        "{}",
+        told.message
+    );
+}
+
 #[test]
 fn support_limits_what_dpo_can_learn() {
     let narrow = trace("support", "", 400);

@@ -24,6 +24,8 @@ import { makeApi } from './api.js';
 import { queryObject } from './codec.js';
 import { load, play, findPreset, setQuery } from './actions.js';
 import { startLoop } from './loop.js';
+import { wireMapDrag } from './map-drag.js';
+import { wireStartDrag } from './start-drag.js';
 
 // Every settings key is an attribute: the world's lists (rewards, world) and theta0 too.
 const SETTINGS = SETTING_KEYS;
@@ -69,6 +71,8 @@ class DpoSimElement extends HTMLElement {
     for (const view of [syncFigures, syncControls, syncButtons, syncBanner]) onCommit(ui, view);
     wireControls(ui);
     wireStory(ui);
+    wireMapDrag(ui);
+    wireStartDrag(ui);
     watchCanvases(ui);
     ui.onStep = () => this.dispatchEvent(new CustomEvent('dpo-sim-step', { detail: { step: ui.sim.stepCount() } }));
     // Whatever changed them (a slider, a call, an attribute), said once per new settings.
