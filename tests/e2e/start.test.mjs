@@ -180,6 +180,9 @@ test('on a 390×844 phone the ring drags with a finger, and a finger elsewhere s
 
 test('the tabular model has no start to move: the keys say why and nothing changes', async () => {
   const { page, problems } = await openSim(env, 'model=tabular&theta0=1,1');
+  // Not a stop on the way for Tab (nothing to move there), and it says why.
+  assert.equal(await page.locator('#landscape').getAttribute('tabindex'), '-1');
+  assert.match(await page.locator('#landscape').getAttribute('aria-label'), /starts at the reference/);
   await page.locator('#landscape').focus();
   await page.keyboard.press('ArrowUp');
   assert.equal((await api(page, 'get')).theta0, '1,1');

@@ -4,6 +4,7 @@
 // drags, the landscape keeps its window, so the plot holds still under it.
 import { guard, formatNumber } from './wasm.js';
 import { ADJUST_MS } from './loop.js';
+import { onCommit } from './ui.js';
 import { setQuery } from './actions.js';
 import { speak } from './banner.js';
 import { queryObject } from './codec.js';
@@ -42,11 +43,25 @@ function tell(ui) {
   speak(ui, `Start θ₀ = (${formatNumber(a, '2')}, ${formatNumber(b, '2')}): the run restarted from there.`);
 }
 
+const LABEL = {
+  movable: 'Loss landscape. Drag the ring θ₀ to choose where training starts; or, with the landscape focused, move it '
+    + 'with the arrow keys (Shift: farther; Home: back to 0). The run restarts from there.',
+  fixed: 'Loss landscape: a slice through the tabular model\'s parameters. Its run starts at the reference.',
+};
+
+/** The landscape offers its start to the keyboard only where it can move (the linear model). */
+function syncStart(ui) {
+  const { canvas } = ui.figures.get('landscape');
+  const movable = !fixedBecause(ui);
+  const label = movable ? LABEL.movable : LABEL.fixed;
+  if (canvas.getAttribute('aria-label') === label) return;
+  canvas.tabIndex = movable ? 0 : -1;
+  canvas.setAttribute('aria-label', label);
+}
+
 export function wireStartDrag(ui) {
   const { canvas } = ui.figures.get('landscape');
-  canvas.tabIndex = 0;
-  canvas.setAttribute('aria-label', 'Loss landscape. Drag the ring θ₀ to choose where training starts; or, with the '
-    + 'landscape focused, move it with the arrow keys (Shift: farther; Home: back to 0). The run restarts from there.');
+  onCommit(ui, syncStart);
   const grabs = (x, y, k) => guard(ui, () => ui.sim.onStart(x, y, REACH_PX * k));
   dragWithFinger(canvas, grabs);
   let dragging = false;
