@@ -12,8 +12,9 @@
 // - where a frame goes: the same scenarios again with the renderer's main thread traced (JS,
 //   canvas flush, layout, paint; wall and CPU time);
 // - a drag: the quality slider dragged back and forth with the mouse, one move per animation
-//   frame, while the page plays at the default settings: the frame's JS work and the
-//   animation frames per second meanwhile;
+//   frame, while the page plays at the default settings: the JS of each frame that handled a
+//   move (the slider's handlers with the frame's callbacks) and the animation frames per
+//   second meanwhile;
 // - a response dragged: a disc of the response map (N = 48, default settings) dragged round a
 //   small circle with the mouse, a move sent every 60th of a second, at rest (as loaded,
 //   paused) and playing: the JS of each frame that handled a move, its pointer events'
@@ -146,7 +147,8 @@ function timeFrameWork() {
   const frames = [];
   let input = 0;
   const started = new Map();
-  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup']) {
+  // A slider's `input` event follows its mousemove's dispatch (its default action): timed too.
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'mousedown', 'mousemove', 'mouseup', 'input']) {
     addEventListener(type, (e) => started.set(e, performance.now()), true);
     addEventListener(type, (e) => {
       if (started.has(e)) input += performance.now() - started.get(e);
@@ -387,12 +389,12 @@ async function comparisonsDrawn(browser, url) {
 
 /**
  * The quality slider dragged with the mouse, back and forth across its track, while the page
- * plays at the default settings, for as many frames as a playing scenario: the JS work of the
- * frames during the drag (frameStats' window holds only drag frames by its end) and the
- * animation frames per second.
+ * plays at the default settings, for as many frames as a playing scenario: the JS of each frame
+ * that handled a move (the slider's handlers, the edit, with the frame's callbacks: see
+ * timeFrameWork), the page's own frameStats beside it, and the animation frames per second.
  */
 async function dragWhilePlaying(browser, url) {
-  const { context, page } = await openSim(browser, url);
+  const { context, page } = await openSim(browser, url, { init: timeFrameWork });
   const box = await page.locator('#ctl-quality').boundingBox();
   const y = box.y + box.height / 2;
   const at = (k) => box.x + box.width * (0.05 + 0.9 * (0.5 - 0.5 * Math.cos((2 * Math.PI * k) / 120)));
@@ -405,34 +407,42 @@ async function dragWhilePlaying(browser, url) {
   await page.mouse.move(at(0), y);
   await page.mouse.down();
   const start = await page.evaluate(() => performance.now());
-  const first = await page.evaluate(() => window.dpoSim.frameStats().frames);
+  const first = await page.evaluate(() => ({ stats: window.dpoSim.frameStats().frames, frames: window.__benchFrames.length }));
   await page.evaluate(recordAnimationFrames);
   // Moves as fast as they reach the page (the browser hands the page one per frame at most).
   let moves = 0;
-  while ((await page.evaluate(() => window.dpoSim.frameStats().frames)) < first + DRAG_FRAMES) {
+  while ((await page.evaluate(() => window.dpoSim.frameStats().frames)) < first.stats + DRAG_FRAMES) {
     moves += 1;
     await page.mouse.move(at(moves), y);
   }
-  const result = await page.evaluate(() => ({
+  const result = await page.evaluate((from) => ({
+    frames: window.__benchFrames.slice(from),
     stats: window.dpoSim.frameStats(),
     step: window.dpoSim.metrics().step,
     raf: window.__benchRaf,
     playing: window.dpoSim.isPlaying(),
     values: window.__benchValues.size,
     now: performance.now(),
-  }));
+  }), first.frames);
   await page.mouse.up();
   await context.close();
+  // The frame's JS where a move was handled: the slider's handlers (the edit) and the callbacks.
+  const moved = result.frames.filter((f) => f.input > 0);
+  const work = quantiles(moved.map((f) => f.input + f.raf));
+  const input = quantiles(moved.map((f) => f.input));
   return {
     moves,
     frames: DRAG_FRAMES,
+    frames_with_a_move: moved.length,
     seconds: (result.now - start) / 1000,
     distinct_values: result.values,
     steps_taken: result.step,
     still_playing: result.playing,
-    median_ms: result.stats.median_ms,
-    p95_ms: result.stats.p95_ms,
-    parts_ms: result.stats.parts_ms,
+    median_ms: work.median,
+    p95_ms: work.p95,
+    input_median_ms: input.median,
+    input_p95_ms: input.p95,
+    frame_stats: { median_ms: result.stats.median_ms, p95_ms: result.stats.p95_ms, parts_ms: result.stats.parts_ms },
     frames_per_s: perSecond(result.raf),
   };
 }
@@ -726,9 +736,10 @@ function printReport(r) {
   console.log(`  µs per step, median of each tenth of the soak: ${tenths.map((v) => fixed(v, 1)).join(' ')}`);
   const d = r.drag;
   console.log(`\nquality dragged while playing: ${d.moves} moves over ${d.frames} frames (${fixed(d.seconds, 1)} s) through ${d.distinct_values} values, ` +
-    `${d.steps_taken} steps taken; frame JS median ${fixed(d.median_ms)} ms, p95 ${fixed(d.p95_ms)} ms, ` +
-    `${fixed(d.frames_per_s, 1)} frames per second`);
-  console.log(`  median ms of each part: ${Object.entries(d.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
+    `${d.steps_taken} steps taken; ${d.frames_with_a_move} frames handled a move: their JS median ${fixed(d.median_ms)} ms, ` +
+    `p95 ${fixed(d.p95_ms)} ms (the slider's handlers ${fixed(d.input_median_ms)} / ${fixed(d.input_p95_ms)}); frameStats ` +
+    `${fixed(d.frame_stats.median_ms)} / ${fixed(d.frame_stats.p95_ms)} ms; ${fixed(d.frames_per_s, 1)} frames per second`);
+  console.log(`  median ms of each part: ${Object.entries(d.frame_stats.parts_ms).map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', ')}`);
   for (const [label, d] of Object.entries(r.drag_response)) {
     const f = d.frame_stats;
     console.log(`\na response dragged on the map, ${label.replace('_', ' ')}: ${d.moves} moves over ${d.frames} frames ` +

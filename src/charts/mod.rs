@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::FontFamily;
 
 use crate::history::History;
-use crate::landscape::{marks, start, Surface, FINEST};
+use crate::landscape::{marks, start, Marks, Surface, FINEST};
 use crate::sim::Simulation;
 
 #[cfg(target_arch = "wasm32")]
@@ -174,7 +174,13 @@ impl Chart {
                         &computed
                     }
                 };
-                landscape::draw(area, surface, &marks(scene.sim, surface), style)
+                // A picture drawn whole (a PNG, the page before its first surface) has no
+                // pointer to move the start: it is marked, not offered as a handle.
+                let marks = Marks {
+                    movable: false,
+                    ..marks(scene.sim, surface)
+                };
+                landscape::draw(area, surface, &marks, style)
             }
             Chart::Signal => series::draw(area, series::SIGNAL, scene, style),
             Chart::Convergence => series::draw(area, series::CONVERGENCE, scene, style),
