@@ -144,6 +144,10 @@ fn extreme_combinations_run_or_stop_at_a_named_divergence_and_stay_finite() {
         "n=256&model=tabular&design=bvw&k=32&batch=1024",
         "n=4&support=0.01&design=independent&quality=1&online=1",
         "model=tabular&s=20&beta=0.01&scale=5&lr=1000",
+        // The start at its corners, with the steepest margins: losses in the thousands at step 0.
+        "theta0=100,-100&beta=10&scale=5&exact=1&lr=0.0001",
+        "theta0=-100,100&beta=10&scale=5&s=20&design=mixp&online=1",
+        "theta0=100,100&beta=0.01&labels=oracle&design=bvw",
     ] {
         let mut sim = Simulation::new(Settings::parse(text).unwrap());
         runs_or_diverges(&mut sim, 50, text);
