@@ -207,36 +207,6 @@ pub fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
 
-    // Each name just above its disc, on a pale box: it may land on other markers. A larger
-    // world names only the response in focus (the keyboard's, or the one under the pointer).
-    let focused = scene.view.focus.filter(|i| visible.contains(i));
-    let named: Vec<usize> = if world.n() <= NAMED_UP_TO {
-        visible.clone()
-    } else {
-        focused.into_iter().collect()
-    };
-    {
-        let text = TextStyle {
-            color: INK.to_backend_color(),
-            ..style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom))
-        };
-        for &i in &named {
-            let c = to_px(world.features[i][0], world.features[i][1]);
-            let at = (c.0, c.1 - radius(st.probs[i]) - style.px(3.0));
-            let (tw, th) = plot.estimate_text_size(&world.names[i], &text).map_err(err)?;
-            let (tw, th) = (tw as i32, th as i32);
-            let bg = Rectangle::new(
-                [
-                    (at.0 - tw / 2 - style.px(2.0), at.1 - th),
-                    (at.0 + tw / 2 + style.px(2.0), at.1),
-                ],
-                WHITE.mix(0.7).filled(),
-            );
-            plot.draw(&bg).map_err(err)?;
-            plot.draw_text(&world.names[i], &text, at).map_err(err)?;
-        }
-    }
-
     // The reward direction u and the reference direction v, from the origin.
     let len = 0.8 * ext;
     let origin = to_px(0.0, 0.0);
@@ -268,6 +238,37 @@ pub fn draw<DB: DrawingBackend>(
         );
         plot.draw(&bg).map_err(err)?;
         plot.draw_text(name, &text, at).map_err(err)?;
+    }
+
+    // Each name just above its disc, on a pale box, over the arrows: it may land on other
+    // markers, and names are what a reader looks for. A larger
+    // world names only the response in focus (the keyboard's, or the one under the pointer).
+    let focused = scene.view.focus.filter(|i| visible.contains(i));
+    let named: Vec<usize> = if world.n() <= NAMED_UP_TO {
+        visible.clone()
+    } else {
+        focused.into_iter().collect()
+    };
+    {
+        let text = TextStyle {
+            color: INK.to_backend_color(),
+            ..style.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom))
+        };
+        for &i in &named {
+            let c = to_px(world.features[i][0], world.features[i][1]);
+            let at = (c.0, c.1 - radius(st.probs[i]) - style.px(3.0));
+            let (tw, th) = plot.estimate_text_size(&world.names[i], &text).map_err(err)?;
+            let (tw, th) = (tw as i32, th as i32);
+            let bg = Rectangle::new(
+                [
+                    (at.0 - tw / 2 - style.px(2.0), at.1 - th),
+                    (at.0 + tw / 2 + style.px(2.0), at.1),
+                ],
+                WHITE.mix(0.7).filled(),
+            );
+            plot.draw(&bg).map_err(err)?;
+            plot.draw_text(&world.names[i], &text, at).map_err(err)?;
+        }
     }
 
     color_bar(&bar, "reward r", (rlo, rhi), shade, (top, m + bottom), style)?;
