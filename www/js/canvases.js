@@ -149,10 +149,23 @@ export function naturalHeight(ui) {
   return Math.ceil(above + rows * (width * NATURAL_ASPECT + 28) + 8);
 }
 
-/** A resized layout needs the plots refitted and redrawn. */
+/**
+ * A resized layout needs the plots refitted and redrawn. Which plots are scrolled out of view
+ * is noted: while a run plays or a control moves, only those in view are drawn each frame
+ * (loop.js), and one coming into view is drawn then.
+ */
 export function watchCanvases(ui) {
   new ResizeObserver(() => {
     syncFigures(ui);
     ui.dirty = true;
   }).observe(ui.$('plots'));
+  const seen = new IntersectionObserver((entries) => {
+    for (const { target, isIntersecting } of entries) {
+      if (isIntersecting) {
+        ui.outOfView.delete(target);
+        ui.dirty = true;
+      } else ui.outOfView.add(target);
+    }
+  });
+  for (const { canvas } of ui.figures.values()) seen.observe(canvas);
 }

@@ -10,7 +10,7 @@ import { longLink } from './codec.js';
 
 /** The plots on screen on one white sheet, two across, each under its title, with the step and settings. */
 function exportPng(ui) {
-  drawNow(ui);
+  drawNow(ui, { whole: true });
   const colour = (name) => getComputedStyle(ui.$('plots')).getPropertyValue(name).trim();
   const canvases = shownCanvases(ui);
   const scale = window.devicePixelRatio || 1;

@@ -151,17 +151,25 @@ function advancePinned(ui) {
   ui.dirty = true;
 }
 
-/** Draws now what is out of date (commit and stepping mark it): the plots and the readouts. */
-export function drawNow(ui) {
-  if (ui.dirty) render(ui);
+/**
+ * Draws now what is out of date (commit and stepping mark it): the plots and the readouts;
+ * `whole`: every plot, those scrolled out of view too, whether or not marked.
+ */
+export function drawNow(ui, { whole = false } = {}) {
+  if (ui.dirty || whole) render(ui, whole);
 }
 
-/** Draws the plots and the readouts from the simulator as it is now. */
-function render(ui) {
+/**
+ * Draws the plots and the readouts from the simulator as it is now. While the run plays or a
+ * control moves, a plot scrolled out of view waits (it is drawn when it comes into view, and
+ * at rest): a frame spends its budget on what is seen.
+ */
+function render(ui, whole) {
   const scale = window.devicePixelRatio || 1;
   fitCanvases(ui, scale);
   try {
-    const canvases = shownCanvases(ui);
+    const moving = ui.playing || ui.adjusting !== null;
+    const canvases = shownCanvases(ui).filter((c) => whole || !moving || !ui.outOfView.has(c));
     if (canvases.some((c) => c.id === 'landscape')) timed(ui, 'landscape grid', () => prepareLandscape(ui));
     guard(ui, () => ui.sim.setView(ui.chart.logSteps, ui.chart.pairs));
     for (const canvas of canvases) {

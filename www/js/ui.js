@@ -40,6 +40,8 @@ export function createUi(root, mode) {
     dirty: true,
     // Off screen (an element scrolled away, a hidden tab): no stepping, no drawing.
     offscreen: false,
+    // The plots' canvases known to be scrolled out of view: while a run moves they wait.
+    outOfView: new Set(),
     // What embed, talk and element modes show (null: their defaults), the heading given in
     // the address or an element's attribute (null: the scenario's title), and the one origin
     // the page answers postMessage from (null: any).
