@@ -37,7 +37,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchBrowser } from '../tests/e2e/helpers.mjs';
+import { launchBrowser, colourCentre } from '../tests/e2e/helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -445,22 +445,6 @@ async function dragWhilePlaying(browser, url) {
     frame_stats: { median_ms: result.stats.median_ms, p95_ms: result.stats.p95_ms, parts_ms: result.stats.parts_ms },
     frames_per_s: perSecond(result.raf),
   };
-}
-
-/** The centre (CSS px, in the canvas) of the pixels of colour `rgb` left of the colour bar of canvas `id`. */
-function colourCentre([id, [r, g, b]]) {
-  const canvas = document.getElementById(id);
-  const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-  let [sx, sy, count] = [0, 0, 0];
-  // Left of the colour bar, which holds the same colours.
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width * 0.8; x++) {
-      const k = 4 * (y * width + x);
-      if (data[k] === r && data[k + 1] === g && data[k + 2] === b) [sx, sy, count] = [sx + x, sy + y, count + 1];
-    }
-  }
-  const k = canvas.clientWidth / width;
-  return count ? { x: (sx / count) * k, y: (sy / count) * k, count } : null;
 }
 
 /**

@@ -522,10 +522,13 @@ impl Sim {
     /// (within `reach` pixels of its handle)?
     #[wasm_bindgen(js_name = onStart)]
     pub fn on_start(&self, x: f64, y: f64, reach: f64) -> bool {
-        match (self.layers.frame(), self.live.shown()) {
-            (Some(frame), Some((_, surface))) => frame.on_start(&marks(self.session.sim(), surface), x, y, reach),
-            _ => false,
-        }
+        // The linear model's plane is theta itself: its start is theta0, where the ring is.
+        let s = self.session.sim().settings();
+        let linear = s.model == crate::settings::Model::Linear;
+        let start = (s.theta0[0], s.theta0[1]);
+        self.layers
+            .frame()
+            .is_some_and(|frame| linear && frame.on_start(start, x, y, reach))
     }
 
     /// The linear model's theta at canvas pixel (x, y) of the landscape as last drawn (the

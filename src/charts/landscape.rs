@@ -119,10 +119,11 @@ impl Frame {
         self.coord.reverse_translate(px).unwrap_or((self.x.0, self.y.0))
     }
 
-    /// Is backend pixel (x, y) on the start's handle, or within `reach` pixels of its edge?
-    pub fn on_start(&self, marks: &Marks, x: f64, y: f64, reach: f64) -> bool {
-        let (sx, sy) = self.pixel(marks.start);
-        marks.movable && (x - sx).hypot(y - sy) <= self.handle as f64 + reach
+    /// Is backend pixel (x, y) on the handle of a start at plane point `start`, or within
+    /// `reach` pixels of its edge?
+    pub fn on_start(&self, start: (f64, f64), x: f64, y: f64, reach: f64) -> bool {
+        let (sx, sy) = self.pixel(start);
+        (x - sx).hypot(y - sy) <= self.handle as f64 + reach
     }
 }
 
@@ -480,16 +481,16 @@ mod tests {
         let per_px = (land.surface.x_range.1 - land.surface.x_range.0) / frame.size.0 as f64;
         let (a, b) = frame.point(sx, sy);
         assert!((a - 1.5).abs() <= per_px && (b + 2.0).abs() <= per_px, "({a}, {b})");
-        assert!(frame.on_start(&land.marks, sx + 3.0, sy - 3.0, 0.0));
-        assert!(frame.on_start(&land.marks, sx + 12.0, sy, 8.0));
-        assert!(!frame.on_start(&land.marks, sx + 30.0, sy, 8.0));
+        let start = land.marks.start;
+        assert!(frame.on_start(start, sx + 3.0, sy - 3.0, 0.0));
+        assert!(frame.on_start(start, sx + 12.0, sy, 8.0));
+        assert!(!frame.on_start(start, sx + 30.0, sy, 8.0));
         // A pixel outside the plot stands for the nearest theta inside it.
         let (far, _) = frame.point(1e6, sy);
         assert!((far - land.surface.x_range.1).abs() <= per_px, "{far}");
         // The tabular model's start is not a handle: the run starts at the reference.
         let tabular = Simulation::new(Settings::parse("model=tabular&theta0=1.5,-2").unwrap());
-        let marks = landscape(&tabular, 8).marks;
-        assert!(!marks.movable && !frame.on_start(&marks, sx, sy, 8.0));
+        assert!(!landscape(&tabular, 8).marks.movable);
     }
 
     #[test]

@@ -3,14 +3,12 @@
 // advance and goes on when it returns; attributes apply, also when changed; the one-file tour
 // works from file://; and an embedded page follows reveal.js's slide:stop / slide:start.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm, cp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  suite, openPage, startServer, assertNoProblems, DIST, READY_TIMEOUT, WAIT_TIMEOUT,
+  suite, siteWith, openPage, assertNoProblems, DIST, READY_TIMEOUT, WAIT_TIMEOUT,
 } from './helpers.mjs';
 
 const env = suite();
@@ -28,24 +26,13 @@ const HOST = `<!doctype html>
 <dpo-sim id="c" preset="online" plots="curves" autoplay></dpo-sim>
 </body></html>`;
 
-let site;
-let server;
-before(async () => {
-  // The static site plus the host page, served together as a blog would host both.
-  site = await mkdtemp(join(tmpdir(), 'dpo-e2e-host-'));
-  await cp(DIST, site, { recursive: true });
-  await writeFile(join(site, 'post.html'), HOST);
-  server = await startServer(site);
-});
-after(async () => {
-  server?.stop();
-  if (site) await rm(site, { recursive: true, force: true });
-});
+// The static site plus the host page, served together as a blog would host both.
+const hosted = siteWith({ 'post.html': HOST });
 
 /** Opens the post; resolves once every element has announced dpo-sim-ready. */
 async function openPost(viewport = { width: 900, height: 900 }) {
-  const opened = await openPage(env, { viewport, allowedOrigins: [server.origin] });
-  await opened.page.goto(`${server.url}post.html`);
+  const opened = await openPage(env, { viewport, allowedOrigins: [hosted.server.origin] });
+  await opened.page.goto(`${hosted.server.url}post.html`);
   await opened.page.waitForFunction(() => [...document.querySelectorAll('dpo-sim')].every((e) => e.api), null, { timeout: READY_TIMEOUT });
   return opened;
 }

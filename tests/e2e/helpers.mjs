@@ -4,6 +4,8 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { before, after } from 'node:test';
@@ -89,6 +91,25 @@ export function startServer(dir = siteDir()) {
     child.on('exit', (code) => fail(new Error(`serve.mjs exited with ${code}:\n${output}`)));
     child.on('error', fail);
   });
+}
+
+/**
+ * Registers before/after hooks that serve the built site with `pages` (`{ name: html }`) beside
+ * it, as a blog or a course hosts both; the returned object's `server` is set before the tests.
+ */
+export function siteWith(pages) {
+  const hosted = { server: null, dir: null };
+  before(async () => {
+    hosted.dir = await mkdtemp(join(tmpdir(), 'dpo-e2e-site-'));
+    await cp(DIST, hosted.dir, { recursive: true });
+    for (const [name, html] of Object.entries(pages)) await writeFile(join(hosted.dir, name), html);
+    hosted.server = await startServer(hosted.dir);
+  });
+  after(async () => {
+    hosted.server?.stop();
+    if (hosted.dir) await rm(hosted.dir, { recursive: true, force: true });
+  });
+  return hosted;
 }
 
 export function launchBrowser() {
@@ -319,4 +340,44 @@ export async function simFrame(page, selector) {
   assert.ok(frame, `${selector} is an iframe`);
   await frame.waitForFunction(() => window.dpoSimReady === true, null, { timeout: READY_TIMEOUT });
   return frame;
+}
+
+/** Two animation frames of `scope` (a page or frame): what a change draws is on screen after them. */
+export const frames = (scope) => scope.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+/** Playwright's mouse as a pointer: down at (x, y), moves, up. */
+export const mouse = (page) => ({
+  down: async (x, y) => { await page.mouse.move(x, y); await page.mouse.down(); },
+  move: (x, y) => page.mouse.move(x, y),
+  up: () => page.mouse.up(),
+});
+
+/** A finger on the touch screen: the browser's own touch input (what Playwright's tap sends). */
+export async function finger(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  return {
+    down: (x, y) => touch('touchStart', [{ x, y }]),
+    move: (x, y) => touch('touchMove', [{ x, y }]),
+    up: () => touch('touchEnd', []),
+  };
+}
+
+/**
+ * In the page (pass to page.evaluate with `[id, [r, g, b]]`): the centre, in CSS px of the
+ * canvas, of the pixels of colour rgb left of canvas `id`'s colour bar (which holds the same
+ * colours), with their count; null without any.
+ */
+export function colourCentre([id, [r, g, b]]) {
+  const canvas = document.getElementById(id);
+  const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let [sx, sy, count] = [0, 0, 0];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width * 0.8; x++) {
+      const k = 4 * (y * width + x);
+      if (data[k] === r && data[k + 1] === g && data[k + 2] === b) [sx, sy, count] = [sx + x, sy + y, count + 1];
+    }
+  }
+  const k = canvas.clientWidth / width;
+  return count ? { x: (sx / count) * k, y: (sy / count) * k, count } : null;
 }

@@ -6,13 +6,10 @@
 // across their track, move them with the keys a range takes, and use every control of the
 // settings drawer by keyboard alone.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm, cp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  suite, openPage, startServer, assertNoProblems, DIST, READY_TIMEOUT, WAIT_TIMEOUT,
+  suite, siteWith, openPage, assertNoProblems, frames, mouse, finger, READY_TIMEOUT, WAIT_TIMEOUT,
 } from './helpers.mjs';
 
 const env = suite({ serve: false });
@@ -32,19 +29,7 @@ const COURSE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link
 <iframe id="embed" src="index.html#embed=1&preset=support&controls=quality,support" width="800" height="500"
   style="border: 0" title="simulator"></iframe></body></html>`;
 
-let site;
-let server;
-before(async () => {
-  site = await mkdtemp(join(tmpdir(), 'dpo-e2e-input-'));
-  await cp(DIST, site, { recursive: true });
-  await writeFile(join(site, 'post.html'), POST);
-  await writeFile(join(site, 'course.html'), COURSE);
-  server = await startServer(site);
-});
-after(async () => {
-  server?.stop();
-  if (site) await rm(site, { recursive: true, force: true });
-});
+const hosted = siteWith({ 'post.html': POST, 'course.html': COURSE });
 
 // ---------------------------------------------------------------- surfaces
 
@@ -78,8 +63,6 @@ function surface(scope, host = null, where = '') {
   };
 }
 
-/** Two animation frames of `scope`: what a change draws is on screen after them. */
-const frames = (scope) => scope.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 
 /**
  * Which element has keyboard focus, through shadow roots and same-origin iframes: its id, after
@@ -112,24 +95,7 @@ async function tabTo(page, id, limit = 250) {
   assert.fail(`#${id} not reached with ${limit} presses of Tab (focus on #${await focused(page)})`);
 }
 
-// ---------------------------------------------------------------- pointers
-
-const mouse = (page) => ({
-  down: async (x, y) => { await page.mouse.move(x, y); await page.mouse.down(); },
-  move: (x, y) => page.mouse.move(x, y),
-  up: () => page.mouse.up(),
-});
-
-/** A finger on the touch screen: the browser's own touch input (what Playwright's tap sends). */
-async function finger(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
-  return {
-    down: (x, y) => touch('touchStart', [{ x, y }]),
-    move: (x, y) => touch('touchMove', [{ x, y }]),
-    up: () => touch('touchEnd', []),
-  };
-}
+// ---------------------------------------------------------------- drags
 
 /**
  * Drags the slider `key` from 10 % to 90 % of its track in 8 moves, reading its value and the
@@ -228,8 +194,8 @@ async function checkSliders(page, sim, pointer) {
 // ---------------------------------------------------------------- the surfaces
 
 async function openPageAt(viewport, fragment, options = {}) {
-  const opened = await openPage(env, { viewport, allowedOrigins: [server.origin], ...options });
-  await opened.page.goto(`${server.url}index.html#${fragment}`);
+  const opened = await openPage(env, { viewport, allowedOrigins: [hosted.server.origin], ...options });
+  await opened.page.goto(`${hosted.server.url}index.html#${fragment}`);
   await opened.page.waitForFunction(() => window.dpoSimReady === true, null, { timeout: READY_TIMEOUT });
   return opened;
 }
@@ -268,8 +234,8 @@ test('talk mode at 1280×720: the sliders drag, and the number keys on a slider 
 });
 
 test('an 800×500 iframe embed with controls=quality,support: the sliders drag and take keys', async () => {
-  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 700 }, allowedOrigins: [server.origin] });
-  await page.goto(`${server.url}course.html`);
+  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 700 }, allowedOrigins: [hosted.server.origin] });
+  await page.goto(`${hosted.server.url}course.html`);
   const frame = await (await page.waitForSelector('#embed')).contentFrame();
   await frame.waitForFunction(() => window.dpoSimReady === true, null, { timeout: READY_TIMEOUT });
   await checkSliders(page, surface(frame, null, 'embed/'), mouse(page));
@@ -277,8 +243,8 @@ test('an 800×500 iframe embed with controls=quality,support: the sliders drag a
 });
 
 test('the <dpo-sim> element in prose: the sliders drag and take keys', async () => {
-  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 900 }, allowedOrigins: [server.origin] });
-  await page.goto(`${server.url}post.html`);
+  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 900 }, allowedOrigins: [hosted.server.origin] });
+  await page.goto(`${hosted.server.url}post.html`);
   await page.waitForFunction(() => document.getElementById('fig')?.api, null, { timeout: READY_TIMEOUT });
   await checkSliders(page, surface(page, page.locator('#fig'), 'fig/'), mouse(page));
   assertNoProblems(problems);
@@ -286,9 +252,9 @@ test('the <dpo-sim> element in prose: the sliders drag and take keys', async () 
 
 test('a tour figure: the sliders drag and take keys', async () => {
   const { page, problems } = await openPage(env, {
-    viewport: { width: 1280, height: 900 }, allowedOrigins: [server.origin], reducedMotion: 'reduce',
+    viewport: { width: 1280, height: 900 }, allowedOrigins: [hosted.server.origin], reducedMotion: 'reduce',
   });
-  await page.goto(`${server.url}tour.html#support`);
+  await page.goto(`${hosted.server.url}tour.html#support`);
   await page.waitForFunction(() => document.getElementById('support')?.dataset.autorun === 'skipped', null, { timeout: READY_TIMEOUT });
   const host = page.locator('#support dpo-sim');
   await checkSliders(page, surface(page, host, 'support/'), mouse(page));

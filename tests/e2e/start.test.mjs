@@ -2,13 +2,11 @@
 // dragged on the landscape with the mouse and with a finger (the plot holds still under it),
 // and moved by keys with the landscape focused. Only real input drives it.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  suite, openSim, openPage, assertNoProblems, api, apiError, textOf, settle, startServer, DIST, WAIT_TIMEOUT, READY_TIMEOUT,
+  suite, siteWith, openSim, openPage, assertNoProblems, api, apiError, textOf, settle, frames, mouse, finger,
+  WAIT_TIMEOUT, READY_TIMEOUT,
 } from './helpers.mjs';
 
 const env = suite();
@@ -20,18 +18,7 @@ const POST = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link r
 <dpo-sim id="fig" theta0="1,-1" plots="landscape" controls="quality,support"></dpo-sim>
 <p>More prose.</p></body></html>`;
 
-let site;
-let server;
-before(async () => {
-  site = await mkdtemp(join(tmpdir(), 'dpo-e2e-start-'));
-  await cp(DIST, site, { recursive: true });
-  await writeFile(join(site, 'post.html'), POST);
-  server = await startServer(site);
-});
-after(async () => {
-  server?.stop();
-  if (site) await rm(site, { recursive: true, force: true });
-});
+const hosted = siteWith({ 'post.html': POST });
 
 /** The page's simulator, or the element `host` (a selector) on it: its document root and its API. */
 const sim = (page, host = null) => ({
@@ -73,26 +60,6 @@ const announced = (target) => target.page.evaluate(
   (host) => (host ? document.querySelector(host).shadowRoot : document).getElementById('announce').textContent,
   target.host,
 );
-
-/** Two animation frames: what a change draws is on screen after them. */
-const frames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-
-/** A finger on the touch screen: the browser's own touch input. */
-async function finger(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
-  return {
-    down: (x, y) => touch('touchStart', [{ x, y }]),
-    move: (x, y) => touch('touchMove', [{ x, y }]),
-    up: () => touch('touchEnd', []),
-  };
-}
-
-const mouse = (page) => ({
-  down: async (x, y) => { await page.mouse.move(x, y); await page.mouse.down(); },
-  move: (x, y) => page.mouse.move(x, y),
-  up: () => page.mouse.up(),
-});
 
 /**
  * Drags the ring by (dx, dy) CSS px in 6 moves: θ₀ follows each move (the run restarting from
@@ -191,8 +158,8 @@ test('the tabular model has no start to move: the keys say why and nothing chang
 });
 
 test('the <dpo-sim> element in prose: its ring drags with the mouse and its settings say so', async () => {
-  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 900 }, allowedOrigins: [server.origin] });
-  await page.goto(`${server.url}post.html`);
+  const { page, problems } = await openPage(env, { viewport: { width: 1000, height: 900 }, allowedOrigins: [hosted.server.origin] });
+  await page.goto(`${hosted.server.url}post.html`);
   await page.waitForFunction(() => document.getElementById('fig')?.api, null, { timeout: READY_TIMEOUT });
   const changes = [];
   await page.exposeFunction('noteChange', (theta0) => changes.push(theta0));

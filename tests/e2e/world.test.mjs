@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite, openSim, assertNoProblems, api, apiError, textOf, settle, plotHashes, WAIT_TIMEOUT, READY_TIMEOUT } from './helpers.mjs';
+import {
+  suite, openSim, assertNoProblems, api, apiError, textOf, settle, plotHashes, colourCentre, WAIT_TIMEOUT, READY_TIMEOUT,
+} from './helpers.mjs';
 
 const env = suite();
 
@@ -167,29 +169,12 @@ test('the world editor: rename, edit, add and remove by keyboard alone; each cha
   assertNoProblems(problems);
 });
 
-/** The centre (CSS px, in the canvas) of the pixels of colour `rgb` left of the colour bar on canvas `id`. */
-const colourCentre = (page, id, rgb) => page.evaluate(([i, [r, g, b]]) => {
-  const canvas = document.getElementById(i);
-  const ctx = canvas.getContext('2d');
-  const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  let [sx, sy, count] = [0, 0, 0];
-  // Left of the colour bar, which holds the same colours.
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width * 0.8; x++) {
-      const k = 4 * (y * width + x);
-      if (data[k] === r && data[k + 1] === g && data[k + 2] === b) [sx, sy, count] = [sx + x, sy + y, count + 1];
-    }
-  }
-  const k = canvas.clientWidth / width;
-  return count ? { x: (sx / count) * k, y: (sy / count) * k, count } : null;
-}, [id, rgb]);
-
 test('a response dragged on the map with the mouse moves its features; with the map focused, ] and the arrows do the same', async () => {
   const { page, problems } = await openSim(env, 'model=tabular&world=a,0,1,0.5;b,1,-1,-0.5;best,2,0.2,1;d,-1,0.5,-1');
   await page.locator('#map').scrollIntoViewIfNeeded();
   await settle(page, ['map']);
   // The best response is the top of viridis: find its disc by its colour, and drag it.
-  const disc = await colourCentre(page, 'map', [253, 231, 37]);
+  const disc = await page.evaluate(colourCentre, ['map', [253, 231, 37]]);
   assert.ok(disc && disc.count > 20, `the best response's disc is drawn (${JSON.stringify(disc)})`);
   const box = await page.locator('#map').boundingBox();
   await page.mouse.move(box.x + disc.x, box.y + disc.y);
@@ -206,6 +191,8 @@ test('a response dragged on the map with the mouse moves its features; with the 
   await page.locator('#map').focus();
   await page.keyboard.press(']');
   await page.keyboard.press('ArrowRight');
+  // Said at once (the run's summary replaces it a second later).
+  const said = await textOf(page, '#announce');
   const start = { a: 1, b: -1, d: 0.5 };
   const rows = (await api(page, 'get')).world.split(';').map((r) => r.split(','));
   const movedRows = rows.filter(([n, , phi1]) => n in start && Number(phi1) !== start[n]);
@@ -213,7 +200,7 @@ test('a response dragged on the map with the mouse moves its features; with the 
   const [name, , phi1] = movedRows[0];
   assert.ok(Math.abs(Number(phi1) - (start[name] + 0.1)) < 1e-12, `${name} moved by 0.1: ${phi1}`);
   assert.equal((await api(page, 'metrics')).step, 0, '→ on the map moved a response, not a step');
-  assert.match(await textOf(page, '#announce'), new RegExp(`^${name} at φ = `));
+  assert.match(said, new RegExp(`^${name} at φ = `));
   assertNoProblems(problems);
 });
 
@@ -249,7 +236,7 @@ test('in a world of more than 12 the map names no response, but the one under th
   await settle(page, ['map']);
   const hash = async () => (await plotHashes(page, ['map'])).map;
   const plain = await hash();
-  const disc = await colourCentre(page, 'map', [253, 231, 37]);
+  const disc = await page.evaluate(colourCentre, ['map', [253, 231, 37]]);
   assert.ok(disc && disc.count > 20, `the best response's disc is drawn (${JSON.stringify(disc)})`);
   const box = await page.locator('#map').boundingBox();
   await page.mouse.move(box.x + disc.x, box.y + disc.y);

@@ -168,9 +168,12 @@ function placeControls(ui) {
   });
 }
 
-/** The settings that do not apply to the current ones, with why (the core decides), per query. */
+/**
+ * The settings that do not apply to the current ones, key -> why (the core decides), asked
+ * once per query.
+ */
 const unusedCache = new WeakMap();
-function unused(ui) {
+export function unused(ui) {
   const cached = unusedCache.get(ui);
   if (cached?.query === ui.query) return cached.reasons;
   const reasons = new Map(guard(ui, () => ui.sim.inapplicable()).map((r) => [r.key, r.reason]));

@@ -9,6 +9,7 @@ import { setQuery } from './actions.js';
 import { speak } from './banner.js';
 import { queryObject } from './codec.js';
 import { pointerPixels, dragWithFinger } from './canvases.js';
+import { unused } from './controls.js';
 
 // θ moved per arrow key (Shift: four times as far).
 const STEP = 0.25;
@@ -21,7 +22,7 @@ const round = (v) => Number(v.toFixed(2));
 const startOf = (ui) => (queryObject(ui.query).theta0 ?? '0,0').split(',').map(Number);
 
 /** Why the start cannot be moved now (the tabular model), or null. */
-const fixedBecause = (ui) => guard(ui, () => ui.sim.inapplicable()).find((x) => x.key === 'theta0')?.reason ?? null;
+const fixedBecause = (ui) => unused(ui).get('theta0') ?? null;
 
 /** Restarts the run from `theta` (a value out of range is refused, with the core's reason, and nothing changes). */
 function moveTo(ui, theta) {
